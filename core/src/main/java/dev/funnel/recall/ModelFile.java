@@ -1,0 +1,165 @@
+package dev.funnel.recall;
+
+import dev.funnel.config.Params;
+import dev.funnel.data.IdMap;
+import dev.funnel.data.Interactions;
+import dev.funnel.io.BinaryIO;
+import dev.funnel.registry.Registry;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The recall model file, format version 1 (all numbers big-endian, strings modified UTF-8):
+ *
+ * <pre>
+ * int    magic 0x464E4C4D ("FNLM")
+ * int    format version (1)
+ * utf    engine version that wrote it
+ * utf    algorithm registry name
+ * int    number of config entries, then (utf key, utf value) each: the resolved config
+ * long   data fingerprint ({@link Interactions#fingerprint()} of the training matrix)
+ * idmap  users, idmap items   (int count, then utf external id per dense id)
+ * int    numUsers, int numItems
+ * int[]  userPtr, int[] userItems, float[] userValues, long[] userTimes   (length-prefixed)
+ * long   payload length, then the algorithm's payload bytes
+ * int    CRC32C of every byte above
+ * </pre>
+ *
+ * A reader refuses a newer format version, an unknown algorithm, a config key the algorithm no
+ * longer has, a fingerprint that does not match the stored matrix, and a bad checksum. The
+ * golden-file test keeps this layout stable; bump {@link #VERSION_CURRENT} when it changes and
+ * keep reading the old one.
+ */
+public final class ModelFile {
+  public static final int MAGIC = 0x464E4C4D;
+  public static final int VERSION_CURRENT = 1;
+  /** The file name suffix models are saved with. */
+  public static final String SUFFIX = ".fnl";
+
+  private ModelFile() {}
+
+  /** Writes atomically: to a temporary sibling, then renamed over {@code path}. */
+  public static void write(Path path, SavedModel saved) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
+    try (OutputStream os = Files.newOutputStream(tmp)) {
+      write(os, saved);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public static void write(OutputStream target, SavedModel saved) throws IOException {
+    CRC32C crc = new CRC32C();
+    BufferedOutputStream buffered = new BufferedOutputStream(target, 1 << 16);
+    DataOutputStream out = new DataOutputStream(new CheckedOutputStream(buffered, crc));
+    RecallModel model = saved.model();
+    out.writeInt(MAGIC);
+    out.writeInt(VERSION_CURRENT);
+    out.writeUTF(saved.engineVersion());
+    out.writeUTF(model.algorithm());
+    Map<String, String> config = Params.toStrings(model.config());
+    out.writeInt(config.size());
+    for (Map.Entry<String, String> e : config.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+    out.writeLong(saved.dataFingerprint());
+    saved.users().writeTo(out);
+    saved.items().writeTo(out);
+    Interactions m = saved.train();
+    out.writeInt(m.numUsers());
+    out.writeInt(m.numItems());
+    BinaryIO.writeInts(out, m.userPtr());
+    BinaryIO.writeInts(out, m.userItems());
+    BinaryIO.writeFloats(out, m.userValues());
+    BinaryIO.writeLongs(out, m.userTimes());
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    DataOutputStream pout = new DataOutputStream(payload);
+    model.writePayload(pout);
+    pout.flush();
+    out.writeLong(payload.size());
+    payload.writeTo(out);
+    out.flush();
+    new DataOutputStream(buffered).writeInt((int) crc.getValue());
+    buffered.flush();
+  }
+
+  public static SavedModel read(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return read(in);
+    } catch (IOException e) {
+      throw new IOException(path + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static SavedModel read(InputStream source) throws IOException {
+    CRC32C crc = new CRC32C();
+    BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
+    DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
+    int magic = in.readInt();
+    if (magic != MAGIC) {
+      throw new IOException(String.format("not a Funnel model file (magic 0x%08X, expected 0x%08X)", magic, MAGIC));
+    }
+    int version = in.readInt();
+    if (version < 1 || version > VERSION_CURRENT) {
+      throw new IOException("model format version " + version + " is not supported (this engine reads 1.." + VERSION_CURRENT + ")");
+    }
+    String engine = in.readUTF();
+    String algorithm = in.readUTF();
+    int entries = in.readInt();
+    Map<String, String> config = new LinkedHashMap<>();
+    for (int n = 0; n < entries; n++) {
+      config.put(in.readUTF(), in.readUTF());
+    }
+    long fingerprint = in.readLong();
+    IdMap users = IdMap.readFrom(in);
+    IdMap items = IdMap.readFrom(in);
+    int numUsers = in.readInt();
+    int numItems = in.readInt();
+    Interactions train = new Interactions(numUsers, numItems, BinaryIO.readInts(in), BinaryIO.readInts(in),
+        BinaryIO.readFloats(in), BinaryIO.readLongs(in));
+    if (train.fingerprint() != fingerprint) {
+      throw new IOException("training matrix does not match its fingerprint: the file is damaged");
+    }
+    long payloadLength = in.readLong();
+    if (payloadLength < 0 || payloadLength > Integer.MAX_VALUE - 8) {
+      throw new IOException("corrupt payload length " + payloadLength);
+    }
+    byte[] payload = in.readNBytes((int) payloadLength);
+    if (payload.length != payloadLength) {
+      throw new IOException("truncated: payload has " + payload.length + " of " + payloadLength + " bytes");
+    }
+    int expected = (int) crc.getValue();
+    int stored = new DataInputStream(buffered).readInt();
+    if (stored != expected) {
+      throw new IOException(String.format("checksum mismatch (stored 0x%08X, computed 0x%08X): the file is damaged", stored, expected));
+    }
+    RecallModel model = readModel(Registry.recall(algorithm), config, new DataInputStream(new ByteArrayInputStream(payload)), train);
+    return new SavedModel(model, users, items, train, fingerprint, engine);
+  }
+
+  private static <C extends Record> RecallModel readModel(RecallAlgorithm<C> algorithm, Map<String, String> config,
+      DataInputStream payload, Interactions train) throws IOException {
+    C resolved = Params.bind(algorithm.defaultConfig(), config);
+    return algorithm.read(payload, resolved, train);
+  }
+}
