@@ -46,6 +46,9 @@ public final class TopK {
 
   /** Offers every index of the array, skipping rejected ones. */
   public void offerAll(float[] values, ItemFilter filter) {
+    if (k == 0) {
+      return;
+    }
     if (filter == ItemFilter.ALL) {
       for (int i = 0; i < values.length; i++) {
         float s = values[i];
