@@ -36,6 +36,10 @@ public final class SequenceReader {
               "wrong column count: expected 2 fields (user item), found " + n));
           continue;
         }
+        if (fields.isEmpty(0) || fields.isEmpty(1)) {
+          bad.record(new DataFormatException(file, lines.lineNumber(), fields.isEmpty(0) ? "user" : "item", "", "empty id"));
+          continue;
+        }
         into.add(users.resolve(b, fields.start(0), fields.end(0)), items.resolve(b, fields.start(1), fields.end(1)),
             lines.lineNumber(), type, 1f);
       }
