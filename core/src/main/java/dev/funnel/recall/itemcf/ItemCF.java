@@ -95,10 +95,9 @@ public final class ItemCF implements RecallAlgorithm<ItemCFConfig> {
           }
         }
         double ni = normFrom[i];
-        ScoredItems best = acc.select(tops[worker], i, (j, c) -> {
-          double s = c / (ni * normTo[j] + shrink);
-          return (float) (exponent == 1.0 ? s : Math.pow(s, exponent));
-        }, config.normalize());
+        // The exponent is monotone, so it is applied to the N selected only (pow is costly).
+        ScoredItems best = acc.select(tops[worker], i, (j, c) -> (float) (c / (ni * normTo[j] + shrink)), false);
+        Accumulator.sharpen(best.scores(), exponent, config.normalize());
         rowIds[i] = best.items();
         rowSims[i] = best.scores();
       }

@@ -90,4 +90,22 @@ public final class Accumulator implements ItemMarks {
     }
     return best;
   }
+
+  /**
+   * Raises a best-first similarity list to {@code exponent} in place (monotone, so the order holds)
+   * and, with {@code normalize}, divides it by its first (largest) entry.
+   */
+  public static void sharpen(float[] sims, double exponent, boolean normalize) {
+    if (exponent != 1.0) {
+      for (int r = 0; r < sims.length; r++) {
+        sims[r] = (float) Math.pow(sims[r], exponent);
+      }
+    }
+    if (normalize && sims.length > 0 && sims[0] > 0f) {
+      float max = sims[0];
+      for (int r = 0; r < sims.length; r++) {
+        sims[r] /= max;
+      }
+    }
+  }
 }

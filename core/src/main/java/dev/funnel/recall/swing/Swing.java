@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  *   w_u = (|I_u| + offset)^(-exponent)
  * </pre>
  *
- * For each item i, every pair of its users is intersected once (sorted-array merge) and the
+ * For each item i, every pair of its users is intersected once (I_u marked in a stamp array, I_v scanned) and the
  * pair's weight is added to every other item j in that intersection: these are exactly the j with
  * u, v in U_j. Cost is bounded by sampling at most {@code maxUsersPerItem} users per item and
  * {@code maxItemsPerUser} items per user, both seeded by {@link TrainContext#seed()} (per item and
@@ -81,6 +81,8 @@ public final class Swing implements RecallAlgorithm<SwingConfig> {
     Accumulator[] accs = new Accumulator[threads];
     TopK[] tops = new TopK[threads];
     int[][] scratch = new int[threads][];
+    int[][] marks = new int[threads][];
+    int[] stamps = new int[threads];
     int[][] rowIds = new int[numItems][];
     float[][] rowSims = new float[numItems][];
     double alpha = config.alpha();
@@ -90,9 +92,11 @@ public final class Swing implements RecallAlgorithm<SwingConfig> {
         accs[worker] = new Accumulator(numItems);
         tops[worker] = new TopK(Math.min(config.neighbors(), numItems));
         scratch[worker] = new int[Math.min(numItems, config.maxItemsPerUser())];
+        marks[worker] = new int[numItems];
       }
       Accumulator acc = accs[worker];
       int[] common = scratch[worker];
+      int[] mark = marks[worker];
       for (int i = from; i < to; i++) {
         acc.clear();
         int d = iPtr[i + 1] - iPtr[i];
@@ -102,9 +106,24 @@ public final class Swing implements RecallAlgorithm<SwingConfig> {
         for (int a = 0; a < users.length; a++) {
           int u = users[a];
           float wu = userWeight[u];
+          // Mark I_u once; each pair then costs one scan of I_v (the intersection comes out ascending).
+          int stamp = ++stamps[worker];
+          if (stamp == Integer.MAX_VALUE) {
+            Arrays.fill(mark, 0);
+            stamps[worker] = stamp = 1;
+          }
+          for (int p = capPtr[u]; p < capPtr[u + 1]; p++) {
+            mark[capItems[p]] = stamp;
+          }
           for (int b = a + 1; b < users.length; b++) {
             int v = users[b];
-            int c = intersect(capItems, capPtr[u], capPtr[u + 1], capPtr[v], capPtr[v + 1], common);
+            int c = 0;
+            for (int p = capPtr[v]; p < capPtr[v + 1]; p++) {
+              int j = capItems[p];
+              if (mark[j] == stamp) {
+                common[c++] = j;
+              }
+            }
             float w = (float) (wu * userWeight[v] / (alpha + c));
             for (int n = 0; n < c; n++) {
               int j = common[n];
@@ -128,27 +147,6 @@ public final class Swing implements RecallAlgorithm<SwingConfig> {
   @Override
   public RecallModel read(DataInput in, SwingConfig config, Interactions train) throws IOException {
     return ItemNeighborModel.read(NAME, config, train, in, config.binary());
-  }
-
-  /** Intersection of two ascending runs of {@code a} into {@code out}; returns its size. */
-  static int intersect(int[] a, int from1, int to1, int from2, int to2, int[] out) {
-    int n = 0;
-    int p = from1;
-    int q = from2;
-    while (p < to1 && q < to2) {
-      int x = a[p];
-      int y = a[q];
-      if (x < y) {
-        p++;
-      } else if (x > y) {
-        q++;
-      } else {
-        out[n++] = x;
-        p++;
-        q++;
-      }
-    }
-    return n;
   }
 
   /** {@code keep} distinct entries of {@code src[from, from+length)} chosen uniformly, ascending. */

@@ -88,10 +88,8 @@ public final class UserCF implements RecallAlgorithm<UserCFConfig> {
           }
         }
         double nu = norm[u];
-        ScoredItems best = acc.select(tops[worker], u, (v, c) -> {
-          double s = c / (nu * norm[v] + shrink);
-          return (float) (exponent == 1.0 ? s : Math.pow(s, exponent));
-        }, false);
+        ScoredItems best = acc.select(tops[worker], u, (v, c) -> (float) (c / (nu * norm[v] + shrink)), false);
+        Accumulator.sharpen(best.scores(), exponent, false);
         rowIds[u] = best.items();
         rowSims[u] = best.scores();
       }
