@@ -77,8 +77,30 @@ public final class TuneNeighborhood {
     long t1 = System.nanoTime();
     double[] m = evaluate(model, train, test, threads);
     double evalSeconds = (System.nanoTime() - t1) / 1e9;
-    System.out.printf(Locale.ROOT, "%s %s | Recall@%d %.4f NDCG@%d %.4f | fit %.1f s eval %.1f s%n", algorithm.name(),
-        Params.toStrings(config), K, m[0], K, m[1], fit, evalSeconds);
+    double serveMicros = serveMicros(model, train);
+    System.out.printf(Locale.ROOT, "%s %s | Recall@%d %.4f NDCG@%d %.4f | fit %.1f s eval %.1f s | recommend %.0f us/user%n",
+        algorithm.name(), Params.toStrings(config), K, m[0], K, m[1], fit, evalSeconds, serveMicros);
+  }
+
+  /** Mean single-thread latency of recommend(user, 20, unseen) over the first 3000 users (after a warm-up pass). */
+  static double serveMicros(RecallModel model, Interactions train) {
+    int n = Math.min(3000, train.numUsers());
+    long sink = 0;
+    long start = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      start = System.nanoTime();
+      for (int u = 0; u < n; u++) {
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int p = train.userPtr()[u]; p < train.userPtr()[u + 1]; p++) {
+          seen.set(train.userItems()[p]);
+        }
+        sink += model.recommend(u, K, dev.funnel.recall.ItemFilter.excluding(seen)).item(0);
+      }
+    }
+    if (sink == 42) {
+      System.out.print("");
+    }
+    return (System.nanoTime() - start) / 1e3 / n;
   }
 
   /** {recall, ndcg} averaged over users with test items. */

@@ -28,6 +28,8 @@ public final class ItemNeighborModel implements RecallModel {
   private final NeighborLists neighbors;
   private final boolean binary;
   private final PopularityFallback fallback;
+  /** Per-thread scratch, so a request allocates no catalogue-sized arrays; cleared before each use. */
+  private final ThreadLocal<Accumulator> scratch;
 
   public ItemNeighborModel(String algorithm, Record config, Interactions train, NeighborLists neighbors, boolean binary) {
     if (neighbors.rows() != train.numItems()) {
@@ -39,6 +41,8 @@ public final class ItemNeighborModel implements RecallModel {
     this.neighbors = neighbors;
     this.binary = binary;
     this.fallback = new PopularityFallback(train);
+    int numItems = train.numItems();
+    this.scratch = ThreadLocal.withInitial(() -> new Accumulator(numItems));
   }
 
   /** Reads a payload written by {@link #writePayload}. */
@@ -97,7 +101,9 @@ public final class ItemNeighborModel implements RecallModel {
 
   @Override
   public ScoredItems recommend(int user, int k, ItemFilter filter) {
-    return recommend(user, k, filter, new Accumulator(numItems()), new TopK(Math.min(k, numItems())));
+    Accumulator acc = scratch.get();
+    acc.clear();
+    return recommend(user, k, filter, acc, new TopK(Math.min(k, numItems())));
   }
 
   private ScoredItems recommend(int user, int k, ItemFilter filter, Accumulator acc, TopK top) {
@@ -123,7 +129,7 @@ public final class ItemNeighborModel implements RecallModel {
   @Override
   public ScoredItems[] recommendBatch(int[] users, int k, ItemFilter filter) {
     ScoredItems[] out = new ScoredItems[users.length];
-    Accumulator acc = new Accumulator(numItems());
+    Accumulator acc = scratch.get();
     TopK top = new TopK(Math.min(k, numItems()));
     for (int n = 0; n < users.length; n++) {
       acc.clear();

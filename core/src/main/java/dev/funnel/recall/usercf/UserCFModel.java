@@ -27,6 +27,8 @@ public final class UserCFModel implements RecallModel {
   private final Interactions train;
   private final NeighborLists neighbors;
   private final PopularityFallback fallback;
+  /** Per-thread scratch, so a request allocates no catalogue-sized arrays; cleared before each use. */
+  private final ThreadLocal<Accumulator> scratch;
 
   UserCFModel(UserCFConfig config, Interactions train, NeighborLists neighbors) {
     if (neighbors.rows() != train.numUsers()) {
@@ -36,6 +38,8 @@ public final class UserCFModel implements RecallModel {
     this.train = train;
     this.neighbors = neighbors;
     this.fallback = new PopularityFallback(train);
+    int numItems = train.numItems();
+    this.scratch = ThreadLocal.withInitial(() -> new Accumulator(numItems));
   }
 
   public NeighborLists neighbors() {
@@ -89,13 +93,15 @@ public final class UserCFModel implements RecallModel {
 
   @Override
   public ScoredItems recommend(int user, int k, ItemFilter filter) {
-    return recommend(user, filter, new Accumulator(numItems()), new TopK(Math.min(k, numItems())));
+    Accumulator acc = scratch.get();
+    acc.clear();
+    return recommend(user, filter, acc, new TopK(Math.min(k, numItems())));
   }
 
   @Override
   public ScoredItems[] recommendBatch(int[] users, int k, ItemFilter filter) {
     ScoredItems[] out = new ScoredItems[users.length];
-    Accumulator acc = new Accumulator(numItems());
+    Accumulator acc = scratch.get();
     TopK top = new TopK(Math.min(k, numItems()));
     for (int n = 0; n < users.length; n++) {
       acc.clear();
@@ -129,7 +135,8 @@ public final class UserCFModel implements RecallModel {
   @Override
   public ScoredItems similarItems(int item, int k, ItemFilter filter) {
     int numItems = numItems();
-    Accumulator acc = new Accumulator(numItems);
+    Accumulator acc = scratch.get();
+    acc.clear();
     int[] uPtr = train.userPtr();
     int[] uItems = train.userItems();
     int[] iPtr = train.itemPtr();
