@@ -153,13 +153,24 @@ public final class ModelFile {
     if (stored != expected) {
       throw new IOException(String.format("checksum mismatch (stored 0x%08X, computed 0x%08X): the file is damaged", stored, expected));
     }
-    RecallModel model = readModel(Registry.recall(algorithm), config, new DataInputStream(new ByteArrayInputStream(payload)), train);
+    RecallAlgorithm<?> trainer;
+    try {
+      trainer = Registry.recall(algorithm);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("model file written by algorithm '" + algorithm + "', which this engine does not have: " + e.getMessage(), e);
+    }
+    RecallModel model = readModel(trainer, config, new DataInputStream(new ByteArrayInputStream(payload)), train);
     return new SavedModel(model, users, items, train, fingerprint, engine);
   }
 
   private static <C extends Record> RecallModel readModel(RecallAlgorithm<C> algorithm, Map<String, String> config,
       DataInputStream payload, Interactions train) throws IOException {
-    C resolved = Params.bind(algorithm.defaultConfig(), config);
+    C resolved;
+    try {
+      resolved = Params.bind(algorithm.defaultConfig(), config);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("stored config of '" + algorithm.name() + "' is not valid for this engine: " + e.getMessage(), e);
+    }
     return algorithm.read(payload, resolved, train);
   }
 }

@@ -1,0 +1,178 @@
+package dev.funnel.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.recall.SavedModel;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP recommendation server: one Vert.x HTTP server instance per event loop sharing one port,
+ * all reading the same immutable models.
+ *
+ * <p>Endpoints: {@code GET /v1/recommend?user=&k=&exclude=&model=}, {@code GET /v1/similar?item=&k=&model=},
+ * {@code GET /health}, {@code GET /metrics} (Prometheus text).
+ *
+ * <p>Where scoring runs: {@link Scoring#EVENT_LOOP} by default. A recommend call is one model
+ * {@code recommend} plus a filtered top-k, measured at well under a millisecond for the models we
+ * serve (see the report of {@code dev.funnel.bench.serve.ServeBenchmark}); handing such short work
+ * to a worker pool costs two thread hand-offs and gave a worse p99 on our 2-core machine. Models
+ * whose per-request work is long (tens of ms) should use {@link Scoring#WORKERS}, which runs it on
+ * a pool with one thread per core so the event loops keep accepting and answering.
+ */
+public final class FunnelServer implements AutoCloseable {
+  /** Where per-request model work runs. */
+  public enum Scoring {
+    /** On the event loop that received the request: no hand-off; fine while work stays short. */
+    EVENT_LOOP,
+    /** On a worker pool with one thread per core; the event loop only parses and writes. */
+    WORKERS
+  }
+
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  private final Vertx vertx;
+  private final int port;
+  private final WorkerExecutor scoring;
+
+  private FunnelServer(Vertx vertx, int port, WorkerExecutor scoring) {
+    this.vertx = vertx;
+    this.port = port;
+    this.scoring = scoring;
+  }
+
+  /** Starts with scoring on the event loops; returns once the port is listening. */
+  public static FunnelServer start(ServerConfig config, Map<String, SavedModel> models) {
+    return start(config, models, Scoring.EVENT_LOOP);
+  }
+
+  /**
+   * Starts the server and blocks until it listens.
+   *
+   * @throws IllegalArgumentException if there are no models or the default model is not among them
+   * @throws IllegalStateException if the server cannot listen (port in use, bad host)
+   */
+  public static FunnelServer start(ServerConfig config, Map<String, SavedModel> models, Scoring scoring) {
+    if (models == null || models.isEmpty()) {
+      throw new IllegalArgumentException("no models to serve");
+    }
+    Map<String, ServedModel> served = new TreeMap<>();
+    models.forEach((name, saved) -> served.put(name, new ServedModel(name, saved)));
+    String defaultName = config.defaultModel() != null ? config.defaultModel() : ((TreeMap<String, ServedModel>) served).firstKey();
+    ServedModel defaultModel = served.get(defaultName);
+    if (defaultModel == null) {
+      throw new IllegalArgumentException("defaultModel '" + defaultName + "' is not loaded; models: " + String.join(", ", served.keySet()));
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+    WorkerExecutor pool = scoring == Scoring.WORKERS
+        ? vertx.createSharedWorkerExecutor("funnel-scoring", Runtime.getRuntime().availableProcessors())
+        : null;
+    HttpRoutes routes = new HttpRoutes(Collections.unmodifiableMap(served), defaultModel, config.maxK(), new ServerMetrics(),
+        new ObjectMapper(), pool);
+    // Vert.x shares one port between instances only when they ask for the same non-zero port (each
+    // port-0 instance would get its own), so port 0 is resolved to a free port first, retrying if
+    // another process takes it in between.
+    int attempts = config.port() == 0 ? 5 : 1;
+    for (int attempt = 1; ; attempt++) {
+      int port = config.port() == 0 ? freePort(config.host()) : config.port();
+      try {
+        await(vertx.deployVerticle(() -> new HttpVerticle(routes, config.host(), port),
+            new DeploymentOptions().setInstances(config.eventLoops())));
+        return new FunnelServer(vertx, port, pool);
+      } catch (RuntimeException e) {
+        if (attempt < attempts && isBindFailure(e)) {
+          continue;
+        }
+        vertx.close();
+        throw new IllegalStateException("cannot start the server on " + config.host() + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isBindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The port it listens on (the chosen one when configured with 0). */
+  public int port() {
+    return port;
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to 5 s), then stops Vert.x. */
+  @Override
+  public void close() {
+    if (scoring != null) {
+      scoring.close();
+    }
+    await(vertx.close());
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out after 30 s", e);
+    }
+  }
+
+  /** One HTTP server on one event loop. */
+  private static final class HttpVerticle extends VerticleBase {
+    private final HttpRoutes routes;
+    private final String host;
+    private final int port;
+    private volatile HttpServer server;
+
+    HttpVerticle(HttpRoutes routes, String host, int port) {
+      this.routes = routes;
+      this.host = host;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+      return vertx.createHttpServer(options).requestHandler(routes.router(vertx)).listen().onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+      HttpServer s = server;
+      return s == null ? Future.succeededFuture() : s.shutdown(SHUTDOWN_GRACE);
+    }
+  }
+}

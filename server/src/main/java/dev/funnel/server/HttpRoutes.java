@@ -1,0 +1,221 @@
+package dev.funnel.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP surface: parses and bounds parameters, calls {@link ServedModel}, writes JSON. Holds no
+ * model logic. Every request is counted and timed by route name; anything thrown becomes a JSON
+ * error (4xx for the client's fault, 500 otherwise) and never escapes to Vert.x.
+ */
+final class HttpRoutes {
+  static final String RECOMMEND = "/v1/recommend";
+  static final String SIMILAR = "/v1/similar";
+  static final String HEALTH = "/health";
+  static final String METRICS = "/metrics";
+  static final String UNMATCHED = "unmatched";
+  static final int DEFAULT_K = 20;
+
+  private static final System.Logger LOG = System.getLogger(FunnelServer.class.getName());
+  private static final String ROUTE_KEY = "funnel.route";
+  private static final byte[] INTERNAL_ERROR = "{\"error\":\"internal error\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  private final Map<String, ServedModel> models;
+  private final ServedModel defaultModel;
+  private final int maxK;
+  private final ServerMetrics metrics;
+  private final ObjectMapper json;
+  /** Where scoring runs when it is taken off the event loop; null scores on the event loop. */
+  private final WorkerExecutor scoring;
+
+  HttpRoutes(Map<String, ServedModel> models, ServedModel defaultModel, int maxK, ServerMetrics metrics, ObjectMapper json,
+      WorkerExecutor scoring) {
+    this.models = models;
+    this.defaultModel = defaultModel;
+    this.maxK = maxK;
+    this.metrics = metrics;
+    this.json = json;
+    this.scoring = scoring;
+  }
+
+  Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route().handler(this::timed);
+    router.get(RECOMMEND).handler(ctx -> serve(ctx, RECOMMEND, () -> {
+      ServedModel model = model(ctx);
+      String user = required(ctx, "user");
+      int k = k(ctx);
+      List<String> exclude = list(ctx, "exclude");
+      return () -> model.recommend(user, k, exclude);
+    }));
+    router.get(SIMILAR).handler(ctx -> serve(ctx, SIMILAR, () -> {
+      ServedModel model = model(ctx);
+      String item = required(ctx, "item");
+      int k = k(ctx);
+      return () -> {
+        Responses.Similar similar = model.similar(item, k);
+        if (similar == null) {
+          throw new RequestException(404, "unknown item '" + item + "' in model '" + model.name() + "'", "item", item);
+        }
+        return similar;
+      };
+    }));
+    router.get(HEALTH).handler(ctx -> serve(ctx, HEALTH, () -> {
+      Responses.Health health = new Responses.Health("ok", new ArrayList<>(models.keySet()));
+      return () -> health;
+    }));
+    router.get(METRICS).handler(ctx -> {
+      ctx.put(ROUTE_KEY, METRICS);
+      try {
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(models));
+      } catch (RuntimeException e) {
+        fail(ctx, e);
+      }
+    });
+    // Anything else, any method: a JSON 404 rather than Vert.x's HTML page.
+    router.route().handler(ctx -> write(ctx, 404,
+        new Responses.ErrorBody("no route for " + ctx.request().method() + " " + ctx.request().path(), null, null)));
+    router.errorHandler(500, ctx -> fail(ctx, ctx.failure()));
+    return router;
+  }
+
+  /** Stamps the start time and records route, status and latency once the response is written. */
+  private void timed(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addBodyEndHandler(v -> metrics.record(ctx.get(ROUTE_KEY, UNMATCHED), ctx.response().getStatusCode(), System.nanoTime() - start));
+    ctx.next();
+  }
+
+  /**
+   * Parses on the event loop (cheap, and a bad request never reaches the pool), then runs the work
+   * on the event loop or the scoring pool and writes the result from the event loop.
+   */
+  private void serve(RoutingContext ctx, String route, Supplier<Supplier<Object>> parse) {
+    ctx.put(ROUTE_KEY, route);
+    Supplier<Object> work;
+    try {
+      work = parse.get();
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+      return;
+    }
+    if (scoring == null || route.equals(HEALTH)) {
+      try {
+        write(ctx, 200, work.get());
+      } catch (RuntimeException e) {
+        fail(ctx, e);
+      }
+      return;
+    }
+    scoring.executeBlocking(work::get, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        write(ctx, 200, ar.result());
+      } else {
+        fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  private ServedModel model(RoutingContext ctx) {
+    String name = single(ctx, "model");
+    if (name == null) {
+      return defaultModel;
+    }
+    ServedModel model = models.get(name);
+    if (model == null) {
+      throw RequestException.badParameter("model", name,
+          "unknown model '" + name + "'; valid models: " + String.join(", ", models.keySet()));
+    }
+    return model;
+  }
+
+  private int k(RoutingContext ctx) {
+    String raw = single(ctx, "k");
+    if (raw == null) {
+      return Math.min(DEFAULT_K, maxK);
+    }
+    int k;
+    try {
+      k = Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw RequestException.badParameter("k", raw, "k must be an integer; k=" + raw);
+    }
+    if (k < 1 || k > maxK) {
+      throw RequestException.badParameter("k", raw, "k must be in [1, " + maxK + "]; k=" + raw);
+    }
+    return k;
+  }
+
+  private static String required(RoutingContext ctx, String name) {
+    String value = single(ctx, name);
+    if (value == null || value.isEmpty()) {
+      throw RequestException.badParameter(name, value, "missing required parameter '" + name + "'");
+    }
+    return value;
+  }
+
+  /** The parameter's value, or null if absent; repeating a single-valued parameter is an error. */
+  private static String single(RoutingContext ctx, String name) {
+    List<String> values = ctx.queryParam(name);
+    if (values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw RequestException.badParameter(name, String.join(",", values), "parameter '" + name + "' given " + values.size() + " times");
+    }
+    return values.get(0);
+  }
+
+  /** Comma-separated values, across repeats of the parameter; blanks dropped. */
+  private static List<String> list(RoutingContext ctx, String name) {
+    List<String> out = new ArrayList<>();
+    for (String raw : ctx.queryParam(name)) {
+      for (String part : raw.split(",")) {
+        String s = part.trim();
+        if (!s.isEmpty()) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void fail(RoutingContext ctx, Throwable error) {
+    if (error instanceof RequestException re) {
+      write(ctx, re.status(), re.body());
+      return;
+    }
+    metrics.exception();
+    LOG.log(Level.ERROR, "request " + ctx.request().method() + " " + ctx.request().uri() + " failed", error);
+    String message = error == null ? "unknown failure" : error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+    write(ctx, 500, new Responses.ErrorBody("internal error: " + message, null, null));
+  }
+
+  private void write(RoutingContext ctx, int status, Object body) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended()) {
+      return;
+    }
+    byte[] bytes;
+    try {
+      bytes = json.writeValueAsBytes(body);
+    } catch (JsonProcessingException | RuntimeException e) {
+      metrics.exception();
+      LOG.log(Level.ERROR, "cannot serialize response for " + ctx.request().uri(), e);
+      status = 500;
+      bytes = INTERNAL_ERROR;
+    }
+    response.setStatusCode(status).putHeader("content-type", "application/json").end(Buffer.buffer(bytes));
+  }
+}
