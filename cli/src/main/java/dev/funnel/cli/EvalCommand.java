@@ -1,0 +1,84 @@
+package dev.funnel.cli;
+
+import dev.funnel.data.Dataset;
+import dev.funnel.eval.EvalTable;
+import dev.funnel.experiment.Experiment;
+import dev.funnel.experiment.FittedModel;
+import dev.funnel.experiment.ResultRow;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.util.Parallel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train models on a dataset's train part and evaluate them on its test part.",
+    footer = {"", "Examples:",
+        "  funnel eval --dataset lightgcn:../shared/data/gowalla --model itemcf --model swing --set itemcf.neighbors=200 --k 20,50 --json out.json",
+        "  funnel eval --dataset movielens:../shared/data/ml-100k/u.data --split leave-last-out --model itemcf --negatives 100"})
+final class EvalCommand implements Callable<Integer> {
+  @Mixin
+  DatasetOptions data;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "A registered model (see 'funnel models'). Repeatable.")
+  List<String> models;
+
+  @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE", description = "A model parameter, e.g. itemcf.neighbors=200. Repeatable.")
+  List<String> settings = List.of();
+
+  @Option(names = "--k", split = ",", defaultValue = "20", paramLabel = "K[,K...]", description = "Cut-offs. Default: ${DEFAULT-VALUE}.")
+  int[] ks;
+
+  @Option(names = "--negatives", defaultValue = "0", paramLabel = "N",
+      description = "0: full ranking over all items (default). N > 0: the SAMPLED protocol, the test item ranked among N sampled negatives.")
+  int negatives;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: all cores.")
+  Integer threads;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  @Option(names = "--quiet", description = "No progress bars.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Map<String, String>> params = ModelSettings.parse(settings, models);
+    int t = threads == null ? Parallel.defaultThreads() : threads;
+    TrainContext context = new TrainContext(t, data.seed, new ConsoleProgress(System.out, quiet));
+    Experiment.Protocol protocol = new Experiment.Protocol(ks, negatives, t, data.seed);
+    Dataset dataset = data.load(System.out).dataset();
+    List<ResultRow> rows = new ArrayList<>();
+    for (String model : models) {
+      FittedModel fitted = Experiment.fit(model, params.get(model), dataset.train(), context);
+      System.out.printf("train      %s in %.2f s%n", model, fitted.fitSeconds());
+      rows.add(Experiment.evaluate(fitted, dataset, protocol, context));
+    }
+    System.out.println();
+    System.out.print(EvalTable.format(rows.get(0).protocol(), models, rows.stream().map(EvalCommand::toEvalResult).toList()));
+    if (json != null) {
+      Json.write(json, report(dataset.name(), rows));
+      System.out.println("wrote " + json);
+    }
+    return 0;
+  }
+
+  static dev.funnel.eval.EvalResult toEvalResult(ResultRow r) {
+    return new dev.funnel.eval.EvalResult(r.protocol(), r.metrics(), r.usersEvaluated(), r.usersSkipped(), r.evalSeconds());
+  }
+
+  static Map<String, Object> report(String dataset, List<ResultRow> rows) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("dataset", dataset);
+    out.put("protocol", rows.isEmpty() ? null : rows.get(0).protocol());
+    out.put("results", rows.stream().map(ResultRow::toJson).toList());
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.funnel.cli;
+
+import dev.funnel.data.Dataset;
+import dev.funnel.data.Interactions;
+import dev.funnel.experiment.Experiment;
+import dev.funnel.experiment.FittedModel;
+import dev.funnel.recall.ModelFile;
+import dev.funnel.recall.SavedModel;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.util.Parallel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train one model and save it to a model file for 'recommend', 'similar' and 'serve'.",
+    footer = {"", "Examples:",
+        "  funnel train --dataset movielens:../shared/data/ml-100k/u.data --model itemcf --out models/itemcf.fnl",
+        "  funnel train --dataset lightgcn:../shared/data/gowalla --model swing --set swing.alpha=1 --all --out models/swing.fnl"})
+final class TrainCommand implements Callable<Integer> {
+  @Mixin
+  DatasetOptions data;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "A registered model (see 'funnel models').")
+  String model;
+
+  @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE", description = "A model parameter. Repeatable.")
+  List<String> settings = List.of();
+
+  @Option(names = "--all", description = "Train on train and test together (the model you deploy). Default: the train part only.")
+  boolean all;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Model file to write (.fnl).")
+  Path out;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: all cores.")
+  Integer threads;
+
+  @Option(names = "--quiet", description = "No progress bars.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> params = ModelSettings.parse(settings, List.of(model)).get(model);
+    Dataset d = data.load(System.out).dataset();
+    Interactions train = all ? Interactions.union(d.train(), d.test()) : d.train();
+    TrainContext context = new TrainContext(threads == null ? Parallel.defaultThreads() : threads, data.seed,
+        new ConsoleProgress(System.out, quiet));
+    FittedModel fitted = Experiment.fit(model, params, train, context);
+    ModelFile.write(out, SavedModel.of(fitted.model(), d.users(), d.items(), train));
+    System.out.printf("trained    %s on %,d interactions in %.2f s; wrote %s (%,d bytes)%n", model, train.nnz(), fitted.fitSeconds(),
+        out, Files.size(out));
+    return 0;
+  }
+}
