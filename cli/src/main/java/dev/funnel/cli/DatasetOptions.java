@@ -94,18 +94,30 @@ final class DatasetOptions {
     return o;
   }
 
-  /** Loads the dataset and prints a one-line summary (and the bad-line report if any). */
+  /** Loads the dataset and prints a summary of it. */
   LoadResult load(PrintStream out) {
     LoadResult r = DatasetLoader.load(spec, toLoadOptions());
+    printSummary(out, r);
+    return r;
+  }
+
+  /** Shape, split, item features and bad lines of a loaded dataset, a line each. */
+  static void printSummary(PrintStream out, LoadResult r) {
     var d = r.dataset();
     out.printf("dataset    %s: %,d users, %,d items, %,d train / %,d test interactions (%.2f s)%n", d.name(), d.users().size(),
         d.items().size(), d.train().nnz(), d.test().nnz(), r.seconds());
     if (d.split() != null) {
-      out.println("split      " + d.split());
+      out.println("split      " + d.split().summary());
+    }
+    if (d.itemFeatures() != null) {
+      StringBuilder sb = new StringBuilder();
+      for (var f : d.itemFeatures().fields()) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(f.name()).append(" (").append(f.values().size()).append(" values)");
+      }
+      out.println("features   " + sb);
     }
     if (r.badLines() != null && r.badLines().count() > 0) {
-      out.println("bad lines  " + r.badLines());
+      out.println("bad lines  skipped " + r.badLines().count() + "; first: " + String.join(" | ", r.badLines().examples()));
     }
-    return r;
   }
 }

@@ -85,11 +85,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
     LoadResult loaded = DatasetLoader.load(spec, options);
     Dataset d = loaded.dataset();
-    System.out.printf("dataset    %s: %,d users, %,d items, %,d train / %,d test interactions (%.2f s)%n", d.name(), d.users().size(),
-        d.items().size(), d.train().nnz(), d.test().nnz(), loaded.seconds());
-    if (d.split() != null) {
-      System.out.println("split      " + d.split());
-    }
+    DatasetOptions.printSummary(System.out, loaded);
     DatasetStats stats = DatasetStats.of(d);
     for (String[] row : stats.rows()) {
       System.out.printf("           %-34s %s%n", row[0], row[1]);
