@@ -66,7 +66,7 @@ public final class DelimitedReader {
       FieldSplitter fields = new FieldSplitter(delimiter, !FieldSplitter.WHITESPACE.equals(delimiter));
       int width = fields.split(lines.buf(), lines.start(), lines.end());
       if (width < 0) {
-        throw new DataFormatException(file, lines.lineNumber(), null, lineText(lines), "unclosed quote");
+        throw new DataFormatException(file, lines.lineNumber(), null, lineText(lines), "malformed quoted field (unclosed quote, or text after the closing quote)");
       }
       boolean named = Columns.validate(format.columns());
       boolean header = format.header() != null ? format.header() : named || detectHeader(fields, format.charset());
@@ -112,7 +112,7 @@ public final class DelimitedReader {
     String file = lines.file();
     long line = lines.lineNumber();
     if (n < 0) {
-      throw new DataFormatException(file, line, null, lineText(lines), "unclosed quote");
+      throw new DataFormatException(file, line, null, lineText(lines), "malformed quoted field (unclosed quote, or text after the closing quote)");
     }
     if (n != width) {
       throw new DataFormatException(file, line, null, lineText(lines), "wrong column count: expected " + width + " fields, found " + n);

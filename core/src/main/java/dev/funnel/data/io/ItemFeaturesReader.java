@@ -55,7 +55,7 @@ public final class ItemFeaturesReader {
         int n = fields.split(lines.buf(), lines.start(), lines.end());
         if (n != width) {
           bad.record(new DataFormatException(file, lines.lineNumber(), null, DelimitedReader.lineText(lines),
-              n < 0 ? "unclosed quote" : "wrong column count: expected " + width + " fields, found " + n));
+              n < 0 ? "malformed quoted field (unclosed quote, or text after the closing quote)" : "wrong column count: expected " + width + " fields, found " + n));
           continue;
         }
         int item = items.get(fields.string(0, StandardCharsets.UTF_8).trim());

@@ -10,6 +10,11 @@ import java.nio.file.Path;
  * Reads the LightGCN / NGCF adjacency-list format: one line per user, {@code user item item ...},
  * ids are non-negative integers separated by spaces (or tabs). There are no timestamps (0) and
  * every value is 1. A line with only a user id adds the user with no events.
+ *
+ * <p>Ids 0..max are registered in numeric order before reading, so dense id = file id and the
+ * dimensions are max id + 1, as in the LightGCN reference code ({@code n_items = max(items) + 1}).
+ * This also means each row arrives sorted. When ids are far from dense (max id over ten times the
+ * token count) they keep first-appearance order instead of creating millions of empty rows.
  */
 public final class LightGcnReader {
   private LightGcnReader() {}
@@ -22,6 +27,7 @@ public final class LightGcnReader {
     FieldSplitter fields = new FieldSplitter(FieldSplitter.WHITESPACE, false);
     boolean any = false;
     int[] ids = new int[64];
+    registerDenseIds(path, fields, into);
     try (LineSource lines = new LineSource(path)) {
       while (lines.next()) {
         if (lines.blank()) {
@@ -55,6 +61,47 @@ public final class LightGcnReader {
     }
     if (!any) {
       throw new DataFormatException(file, 0, null, null, "empty file: no data lines");
+    }
+  }
+
+  /** First pass: the largest user and item ids of well-formed lines, then ids 0..max in order. */
+  private static void registerDenseIds(Path path, FieldSplitter fields, EventTable into) {
+    long maxUser = -1;
+    long maxItem = -1;
+    long tokens = 0;
+    try (LineSource lines = new LineSource(path)) {
+      lines:
+      while (lines.next()) {
+        byte[] b = lines.buf();
+        int n = fields.split(b, lines.start(), lines.end());
+        long lineUser = -1;
+        long lineItem = -1;
+        for (int k = 0; k < n; k++) {
+          long id = ValueParser.parseLong(b, fields.start(k), fields.end(k));
+          if (id < 0) {
+            continue lines;
+          }
+          if (k == 0) {
+            lineUser = id;
+          } else {
+            lineItem = Math.max(lineItem, id);
+          }
+        }
+        maxUser = Math.max(maxUser, lineUser);
+        maxItem = Math.max(maxItem, lineItem);
+        tokens += n;
+      }
+    }
+    long limit = 10 * tokens + 1000;
+    if (maxUser < limit) {
+      for (int u = 0; u <= maxUser; u++) {
+        into.users().getOrAdd(Integer.toString(u));
+      }
+    }
+    if (maxItem < limit) {
+      for (int i = 0; i <= maxItem; i++) {
+        into.items().getOrAdd(Integer.toString(i));
+      }
     }
   }
 }

@@ -128,6 +128,9 @@ class DelimitedReaderTest {
     Path q = write("c.csv", "user,item,rating\nu1,i1,4\nu2,i2\n");
     assertThatThrownBy(() -> read(q, DelimitedReader.Format.auto()))
         .hasMessage("c.csv:3: wrong column count: expected 3 fields, found 2: 'u2,i2'");
+    Path bq = write("bq.csv", "user,item,rating\n\"u1\"x,i1,4\n");
+    assertThatThrownBy(() -> read(bq, DelimitedReader.Format.auto()))
+        .hasMessage("bq.csv:2: malformed quoted field (unclosed quote, or text after the closing quote): '\"u1\"x,i1,4'");
     Path r = write("n.csv", "user,item,rating\nu1,,4\n");
     assertThatThrownBy(() -> read(r, DelimitedReader.Format.auto()))
         .hasMessage("n.csv:2: field 'item': empty id: ''");

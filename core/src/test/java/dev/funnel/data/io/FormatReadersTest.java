@@ -72,11 +72,23 @@ class FormatReadersTest {
     LightGcnReader.read(p, t, rec);
     assertThat(t.size()).isEqualTo(4);
     assertThat(t.users().size()).isEqualTo(3); // "2" has no items but exists; "3"'s bad line added nothing
-    assertThat(t.items().size()).isEqualTo(3);
+    assertThat(t.items().size()).isEqualTo(8); // ids 0..7 registered: dense id = file id, as in the reference code
+    assertThat(t.items().get("6")).isEqualTo(6);
+    assertThat(t.item(3)).isEqualTo(6);
     assertThat(t.timestamp(0)).isZero();
     assertThat(t.value(3)).isEqualTo(1f);
     assertThat(rec.result().examples()).containsExactly("train.txt:4: field 'item': not a non-negative integer id: 'x'");
     assertThatThrownBy(() -> LightGcnReader.read(p, new EventTable(), strict())).isInstanceOf(DataFormatException.class);
+  }
+
+  @Test
+  void lightGcnSparseIdsKeepFirstAppearanceOrder() throws IOException {
+    Path p = write("sparse.txt", "7 900000 5\n");
+    EventTable t = new EventTable();
+    LightGcnReader.read(p, t, strict());
+    assertThat(t.users().size()).isEqualTo(8);
+    assertThat(t.items().size()).isEqualTo(2);
+    assertThat(t.items().get("900000")).isZero();
   }
 
   @Test
