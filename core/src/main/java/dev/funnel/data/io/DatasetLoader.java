@@ -118,7 +118,7 @@ public final class DatasetLoader {
     if (delimiter == null && (format.equals("tsv") || file.endsWith(".tsv"))) {
       delimiter = "\t";
     }
-    DelimitedReader.Format f = new DelimitedReader.Format(delimiter, o.header() ? Boolean.TRUE : null, o.columns(), EventTable.DEFAULT_TYPE,
+    DelimitedReader.Format f = new DelimitedReader.Format(delimiter, o.header(), o.columns(), EventTable.DEFAULT_TYPE,
         StandardCharsets.UTF_8);
     DelimitedReader.read(path, into, f, bad);
   }

@@ -10,9 +10,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code delimiter} null: detect from the first line ({@code ::}, else the most frequent of
  *       tab, comma, semicolon, pipe, else runs of spaces). {@code "jsonl"} forces JSON lines.
- *   <li>{@code header} false: detect. The first line is a header when columns name header fields,
+ *   <li>{@code header} null: detect. The first line is a header when columns name header fields,
  *       or it holds a well-known column name (user, userId, item, movieId, timestamp, rating, ...),
- *       or it has 3+ fields and none is a number. true: the first line is always a header.
+ *       or it has 3+ fields and none is a number. true: the first line is always a header; false: never.
  *   <li>{@code columns} empty: header names when well known, else positions
  *       {@code user, item, [value], [timestamp], [type]} (the MovieLens order). Keys: user, item,
  *       timestamp, type, value; values: header name or 0-based index.
@@ -27,7 +27,7 @@ import java.util.Map;
  *   <li>{@code coldUsers}, {@code coldItems} DROP.
  * </ul>
  */
-public record LoadOptions(String delimiter, boolean header, Map<String, String> columns, boolean skipBadLines, DuplicatePolicy duplicates,
+public record LoadOptions(String delimiter, Boolean header, Map<String, String> columns, boolean skipBadLines, DuplicatePolicy duplicates,
     SplitSpec split, String testPath, long seed, String itemFeaturesPath, ColdPolicy coldUsers, ColdPolicy coldItems) {
 
   public LoadOptions {
@@ -45,7 +45,7 @@ public record LoadOptions(String delimiter, boolean header, Map<String, String> 
   }
 
   public static LoadOptions defaults() {
-    return new LoadOptions(null, false, Map.of(), false, DuplicatePolicy.KEEP_LAST, null, null, 42L, null, ColdPolicy.DROP, ColdPolicy.DROP);
+    return new LoadOptions(null, null, Map.of(), false, DuplicatePolicy.KEEP_LAST, null, null, 42L, null, ColdPolicy.DROP, ColdPolicy.DROP);
   }
 
   /** Names understood for the delimiter: tab, comma, semicolon, pipe, space, or the text itself. */
@@ -67,7 +67,7 @@ public record LoadOptions(String delimiter, boolean header, Map<String, String> 
     return new LoadOptions(v, header, columns, skipBadLines, duplicates, split, testPath, seed, itemFeaturesPath, coldUsers, coldItems);
   }
 
-  public LoadOptions withHeader(boolean v) {
+  public LoadOptions withHeader(Boolean v) {
     return new LoadOptions(delimiter, v, columns, skipBadLines, duplicates, split, testPath, seed, itemFeaturesPath, coldUsers, coldItems);
   }
 

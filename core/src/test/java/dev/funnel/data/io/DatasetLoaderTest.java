@@ -52,6 +52,20 @@ class DatasetLoaderTest {
   }
 
   @Test
+  void headerCanBeForcedOffOrDetected() throws IOException {
+    // Three non-numeric fields look like a header to detection; --no-header keeps the line as data.
+    Path p = write("h.csv", "alice,book,view\nbob,pen,view\ncarol,book,view\n");
+    Map<String, String> cols = Map.of("user", "0", "item", "1", "type", "2");
+    LoadOptions o = LoadOptions.defaults().withColumns(cols).withSplit(SplitSpec.random(0.5));
+    Dataset detected = DatasetLoader.load("csv:" + p, o).dataset();
+    Dataset forced = DatasetLoader.load("csv:" + p, o.withHeader(false)).dataset();
+    assertThat(detected.users().size()).isEqualTo(2);
+    assertThat(detected.users().get("alice")).isEqualTo(-1);
+    assertThat(forced.users().size()).isEqualTo(3);
+    assertThat(forced.users().get("alice")).isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
   void noTimestampsDefaultsToSeededRandom() throws IOException {
     StringBuilder sb = new StringBuilder();
     for (int k = 0; k < 100; k++) {
