@@ -33,7 +33,7 @@ import java.util.Random;
  * </ul>
  *
  * <p>Also times scoring alone, so the evaluator's own overhead (masking, selection, metrics) is the
- * difference. Usage: {@code EvalBench <dir with train.txt and test.txt> [threads] [rounds] [model-name-prefix]}.
+ * difference. Usage: {@code EvalBench <dir with train.txt and test.txt> [threads] [rounds] [comma-separated model names]}.
  */
 public final class EvalBench {
   private EvalBench() {}
@@ -53,11 +53,11 @@ public final class EvalBench {
         dir, numUsers, numItems, train.nnz(), test.nnz(), (System.nanoTime() - t0) / 1e9, threads,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
-    String only = args.length > 3 ? args[3] : "";
+    List<String> only = args.length > 3 ? List.of(args[3].split(",")) : List.of();
     List<RecallModel> models = new ArrayList<>();
     for (RecallModel m : List.of(new PopularityScores(train), new RandomEmbedding(numUsers, numItems, 64, 42L),
         new RandomEmbeddingRowMajor(numUsers, numItems, 64, 42L))) {
-      if (m.algorithm().startsWith(only)) {
+      if (only.isEmpty() || only.contains(m.algorithm())) {
         models.add(m);
       }
     }
