@@ -18,7 +18,10 @@ import java.util.Map;
  * every item is ranked for every user with test items, the user's training items are excluded
  * (their score becomes negative infinity before selection), and the metrics of {@link Metric} are
  * averaged over those users. Users with no test item are skipped and counted; users with test
- * items but no training item are evaluated on the model's scores as they are.
+ * items but no training item are evaluated on the model's scores as they are. Items the model
+ * scores negative infinity or NaN ("cannot recommend") never enter a list, so a list may be shorter
+ * than K; precision still divides by K. Equal scores are ordered by the smaller item id ({@link
+ * TopK}), so results are deterministic (the reference code leaves tie order to {@code torch.topk}).
  *
  * <p><b>Sampled</b> ({@link #sampled}) is the NCF / SASRec protocol: each held-out item is ranked
  * against N negatives drawn uniformly, without replacement, from the items the user has in neither

@@ -1,8 +1,9 @@
 package dev.funnel.recall.itemcf;
 
 /**
- * Item-based collaborative filtering settings (defaults tuned on gowalla, see
- * {@code bench/.../TuneNeighborhood}).
+ * Item-based collaborative filtering settings. Defaults were tuned on gowalla with
+ * {@code bench/.../TuneNeighborhood}: neighbors=300, shrink=100, alpha=0.6, iuf, normalize,
+ * exponent=2.5, binary.
  *
  * @param neighbors top-N neighbours kept per item
  * @param shrink    shrinkage added to the denominator; damps similarities resting on few co-occurrences
@@ -29,6 +30,8 @@ public record ItemCFConfig(int neighbors, double shrink, double alpha, boolean i
   }
 
   public static ItemCFConfig defaults() {
-    return new ItemCFConfig(100, 10, 0.5, false, false, 1.0, true);
+    // Tuned on gowalla (full-sort Recall@20 0.1766, NDCG@20 0.1467; plain cosine with neighbors=100,
+    // shrink=10 gives 0.1336): IUF, row normalisation and sharpening matter most.
+    return new ItemCFConfig(300, 100, 0.6, true, true, 2.5, true);
   }
 }

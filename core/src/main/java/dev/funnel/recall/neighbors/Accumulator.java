@@ -1,6 +1,5 @@
 package dev.funnel.recall.neighbors;
 
-import dev.funnel.recall.ItemFilter;
 import dev.funnel.recall.ScoredItems;
 import dev.funnel.util.TopK;
 
