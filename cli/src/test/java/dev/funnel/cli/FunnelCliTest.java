@@ -1,0 +1,146 @@
+package dev.funnel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI contract that automation relies on: exit codes, JSON shape, error messages. */
+class FunnelCliTest {
+  @TempDir Path dir;
+
+  /** Runs the CLI capturing stdout and stderr. */
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      CommandLine cl = FunnelCli.commandLine();
+      cl.setErr(new PrintWriter(err, true));
+      int code = cl.execute(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(oldOut);
+    }
+  }
+
+  /** A small dataset: 30 users, each with 10 distinct items of one of 4 blocks of 15, timestamped. */
+  private Path events() throws IOException {
+    StringBuilder sb = new StringBuilder("user,item,timestamp\n");
+    for (int u = 0; u < 30; u++) {
+      for (int e = 0; e < 10; e++) {
+        int item = (u % 4) * 15 + (e * 7 + u) % 15;
+        sb.append("u").append(u).append(",i").append(item).append(',').append(1_700_000_000_000L + e * 1000L + u).append('\n');
+      }
+    }
+    Path p = dir.resolve("events.csv");
+    Files.writeString(p, sb);
+    return p;
+  }
+
+  @Test
+  void wrongFlagExitsTwoWithAMessage() {
+    Run r = run("eval", "--dataset", "csv:x.csv", "--model", "pop", "--no-such-flag");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option: '--no-such-flag'");
+    Run missing = run("eval");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("Missing required options").contains("--dataset");
+  }
+
+  @Test
+  void unknownModelExitsTwoListingValidModels() throws IOException {
+    Run r = run("eval", "--dataset", "csv:" + events(), "--model", "nope", "--quiet");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown model 'nope'").contains("itemcf").contains("swing");
+  }
+
+  @Test
+  void unknownParameterNamesTheKey() throws IOException {
+    Run r = run("eval", "--dataset", "csv:" + events(), "--model", "itemcf", "--set", "itemcf.neigbors=5", "--quiet");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown parameter 'neigbors'").contains("neighbors");
+  }
+
+  @Test
+  void evalWritesTheJsonContract() throws IOException {
+    Path json = dir.resolve("out.json");
+    Run r = run("eval", "--dataset", "csv:" + events(), "--model", "itemcf", "--model", "pop", "--set", "itemcf.neighbors=20",
+        "--k", "5,10", "--json", json.toString(), "--quiet");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Protocol: full-sort");
+    JsonNode root = Json.MAPPER.readTree(json.toFile());
+    assertThat(root.get("dataset").asText()).isEqualTo("events.csv");
+    assertThat(root.get("protocol").asText()).isEqualTo("full-sort");
+    JsonNode first = root.get("results").get(0);
+    assertThat(first.get("model").asText()).isEqualTo("itemcf");
+    assertThat(first.get("params").get("neighbors").asInt()).isEqualTo(20);
+    assertThat(first.get("metrics").get("recall@5").isNumber()).isTrue();
+    assertThat(first.get("metrics").get("ndcg@10").asDouble()).isBetween(0.0, 1.0);
+    assertThat(first.get("fit_seconds").isNumber()).isTrue();
+    assertThat(first.get("eval_seconds").isNumber()).isTrue();
+    assertThat(root.get("results").get(1).get("model").asText()).isEqualTo("pop");
+  }
+
+  @Test
+  void sampledProtocolIsLabelled() throws IOException {
+    Path json = dir.resolve("sampled.json");
+    Run r = run("eval", "--dataset", "csv:" + events(), "--split", "leave-last-out", "--model", "itemcf", "--negatives", "20",
+        "--json", json.toString(), "--quiet");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("SAMPLED");
+    assertThat(Json.MAPPER.readTree(json.toFile()).get("protocol").asText()).isEqualTo("sampled-20");
+  }
+
+  @Test
+  void badLineStopsWithFileLineFieldAndValueUnlessSkipped() throws IOException {
+    Path p = events();
+    Files.writeString(p, Files.readString(p) + "u1,i3,yesterday\n");
+    Run failed = run("dataset", "stats", "--dataset", "csv:" + p);
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err()).contains("events.csv:302").contains("timestamp").contains("'yesterday'");
+    Run skipped = run("dataset", "stats", "--dataset", "csv:" + p, "--skip-bad-lines");
+    assertThat(skipped.code()).as(skipped.err()).isZero();
+    assertThat(skipped.out()).contains("skipped 1").contains("users").contains("30");
+  }
+
+  @Test
+  void trainThenRecommendAndSimilarFromTheSavedFile() throws IOException {
+    Path model = dir.resolve("m/itemcf.fnl");
+    Run t = run("train", "--dataset", "csv:" + events(), "--model", "itemcf", "--all", "--out", model.toString(), "--quiet");
+    assertThat(t.code()).as(t.err()).isZero();
+    assertThat(model).exists();
+    Run rec = run("recommend", "--model", model.toString(), "--user", "u0", "--k", "3");
+    assertThat(rec.code()).as(rec.err()).isZero();
+    // u0 likes block 0 (items i0..i14): every recommendation comes from it.
+    assertThat(rec.out().lines().skip(1).toList()).hasSize(3).allSatisfy(line -> assertThat(line).containsPattern(" i(\\d|1[0-4]) "));
+    Run unknown = run("recommend", "--model", model.toString(), "--user", "stranger", "--k", "2");
+    assertThat(unknown.out()).contains("unknown to the model");
+    Run sim = run("similar", "--model", model.toString(), "--item", "nope");
+    assertThat(sim.code()).isEqualTo(2);
+    assertThat(sim.err()).contains("item 'nope'");
+  }
+
+  @Test
+  void everyCommandHasHelpWithExamples() {
+    for (String cmd : new String[] {"quickstart", "eval", "train", "recommend", "similar", "serve", "models"}) {
+      Run r = run(cmd, "--help");
+      assertThat(r.code()).as(cmd).isZero();
+      assertThat(r.out()).as(cmd).contains("Example");
+    }
+    assertThat(run("dataset", "stats", "--help").out()).contains("Example");
+  }
+}
