@@ -2,11 +2,9 @@ package dev.funnel.recall.neighbors;
 
 import dev.funnel.data.Interactions;
 import dev.funnel.recall.ItemFilter;
-import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.ScoredItems;
 import dev.funnel.util.TopK;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 
 /**
@@ -21,28 +19,12 @@ import java.io.IOException;
  *
  * <p>Payload: the {@link NeighborLists} (rows = items).
  */
-public final class ItemNeighborModel implements RecallModel {
-  private final String algorithm;
-  private final Record config;
-  private final Interactions train;
-  private final NeighborLists neighbors;
+public final class ItemNeighborModel extends NeighborhoodModel {
   private final boolean binary;
-  private final PopularityFallback fallback;
-  /** Per-thread scratch, so a request allocates no catalogue-sized arrays; cleared before each use. */
-  private final ThreadLocal<Accumulator> scratch;
 
   public ItemNeighborModel(String algorithm, Record config, Interactions train, NeighborLists neighbors, boolean binary) {
-    if (neighbors.rows() != train.numItems()) {
-      throw new IllegalArgumentException("neighbour lists have " + neighbors.rows() + " rows for " + train.numItems() + " items");
-    }
-    this.algorithm = algorithm;
-    this.config = config;
-    this.train = train;
-    this.neighbors = neighbors;
+    super(algorithm, config, train, neighbors, train.numItems());
     this.binary = binary;
-    this.fallback = new PopularityFallback(train);
-    int numItems = train.numItems();
-    this.scratch = ThreadLocal.withInitial(() -> new Accumulator(numItems));
   }
 
   /** Reads a payload written by {@link #writePayload}. */
@@ -51,69 +33,14 @@ public final class ItemNeighborModel implements RecallModel {
     return new ItemNeighborModel(algorithm, config, train, lists, binary);
   }
 
-  public NeighborLists neighbors() {
-    return neighbors;
-  }
-
   @Override
-  public String algorithm() {
-    return algorithm;
-  }
-
-  @Override
-  public Record config() {
-    return config;
-  }
-
-  @Override
-  public int numUsers() {
-    return train.numUsers();
-  }
-
-  @Override
-  public int numItems() {
-    return train.numItems();
-  }
-
-  @Override
-  public void scoreUser(int user, float[] out) {
-    java.util.Arrays.fill(out, 0, numItems(), 0f);
+  protected void accumulate(int user, Accumulator acc) {
     int[] uPtr = train.userPtr();
     int[] uItems = train.userItems();
     float[] uValues = train.userValues();
     int[] nPtr = neighbors.ptr();
     int[] nIds = neighbors.ids();
     float[] nSims = neighbors.sims();
-    for (int p = uPtr[user]; p < uPtr[user + 1]; p++) {
-      int i = uItems[p];
-      float w = binary ? 1f : uValues[p];
-      for (int q = nPtr[i]; q < nPtr[i + 1]; q++) {
-        out[nIds[q]] += w * nSims[q];
-      }
-    }
-    fallback.fillMissing(out);
-  }
-
-  @Override
-  public boolean knowsUser(int user) {
-    return train.userDegree(user) > 0;
-  }
-
-  @Override
-  public ScoredItems recommend(int user, int k, ItemFilter filter) {
-    Accumulator acc = scratch.get();
-    acc.clear();
-    return recommend(user, k, filter, acc, new TopK(Math.min(k, numItems())));
-  }
-
-  private ScoredItems recommend(int user, int k, ItemFilter filter, Accumulator acc, TopK top) {
-    int[] uPtr = train.userPtr();
-    int[] uItems = train.userItems();
-    float[] uValues = train.userValues();
-    int[] nPtr = neighbors.ptr();
-    int[] nIds = neighbors.ids();
-    float[] nSims = neighbors.sims();
-    // Same summation order as scoreUser, so the floats (and the ranking) are identical.
     for (int p = uPtr[user]; p < uPtr[user + 1]; p++) {
       int i = uItems[p];
       float w = binary ? 1f : uValues[p];
@@ -121,22 +48,11 @@ public final class ItemNeighborModel implements RecallModel {
         acc.add(nIds[q], w * nSims[q]);
       }
     }
-    fallback.offerTouched(acc, top, filter);
-    fallback.topUp(top, filter, acc);
-    return top.drain();
   }
 
   @Override
-  public ScoredItems[] recommendBatch(int[] users, int k, ItemFilter filter) {
-    ScoredItems[] out = new ScoredItems[users.length];
-    Accumulator acc = scratch.get();
-    TopK top = new TopK(Math.min(k, numItems()));
-    for (int n = 0; n < users.length; n++) {
-      acc.clear();
-      top.clear();
-      out[n] = recommend(users[n], k, filter, acc, top);
-    }
-    return out;
+  public boolean knowsUser(int user) {
+    return train.userDegree(user) > 0;
   }
 
   /**
@@ -160,10 +76,5 @@ public final class ItemNeighborModel implements RecallModel {
     listed.set(item);
     fallback.topUp(top, filter, listed::get);
     return top.drain();
-  }
-
-  @Override
-  public void writePayload(DataOutput out) throws IOException {
-    neighbors.writeTo(out);
   }
 }

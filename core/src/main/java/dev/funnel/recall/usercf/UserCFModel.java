@@ -2,15 +2,12 @@ package dev.funnel.recall.usercf;
 
 import dev.funnel.data.Interactions;
 import dev.funnel.recall.ItemFilter;
-import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.ScoredItems;
 import dev.funnel.recall.neighbors.Accumulator;
 import dev.funnel.recall.neighbors.NeighborLists;
+import dev.funnel.recall.neighbors.NeighborhoodModel;
 import dev.funnel.recall.neighbors.PopularityFallback;
 import dev.funnel.util.TopK;
-import java.io.DataOutput;
-import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Scores {@code score(u, j) = sum over v in N(u) with j in I_v of sim(u, v) · w(v, j)} (w = 1 when
@@ -22,53 +19,16 @@ import java.util.Arrays;
  * O(sum over u in U_i of |I_u|) per call, topped up with popular items when fewer than k pass the
  * filter. Nothing extra is stored. Payload: the user {@link NeighborLists}.
  */
-public final class UserCFModel implements RecallModel {
+public final class UserCFModel extends NeighborhoodModel {
   private final UserCFConfig config;
-  private final Interactions train;
-  private final NeighborLists neighbors;
-  private final PopularityFallback fallback;
-  /** Per-thread scratch, so a request allocates no catalogue-sized arrays; cleared before each use. */
-  private final ThreadLocal<Accumulator> scratch;
 
   UserCFModel(UserCFConfig config, Interactions train, NeighborLists neighbors) {
-    if (neighbors.rows() != train.numUsers()) {
-      throw new IllegalArgumentException("neighbour lists have " + neighbors.rows() + " rows for " + train.numUsers() + " users");
-    }
+    super(UserCF.NAME, config, train, neighbors, train.numUsers());
     this.config = config;
-    this.train = train;
-    this.neighbors = neighbors;
-    this.fallback = new PopularityFallback(train);
-    int numItems = train.numItems();
-    this.scratch = ThreadLocal.withInitial(() -> new Accumulator(numItems));
-  }
-
-  public NeighborLists neighbors() {
-    return neighbors;
   }
 
   @Override
-  public String algorithm() {
-    return UserCF.NAME;
-  }
-
-  @Override
-  public Record config() {
-    return config;
-  }
-
-  @Override
-  public int numUsers() {
-    return train.numUsers();
-  }
-
-  @Override
-  public int numItems() {
-    return train.numItems();
-  }
-
-  @Override
-  public void scoreUser(int user, float[] out) {
-    Arrays.fill(out, 0, numItems(), 0f);
+  protected void accumulate(int user, Accumulator acc) {
     int[] uPtr = train.userPtr();
     int[] uItems = train.userItems();
     float[] uValues = train.userValues();
@@ -80,10 +40,9 @@ public final class UserCFModel implements RecallModel {
       int v = nIds[q];
       float s = nSims[q];
       for (int p = uPtr[v]; p < uPtr[v + 1]; p++) {
-        out[uItems[p]] += binary ? s : s * uValues[p];
+        acc.add(uItems[p], binary ? s : s * uValues[p]);
       }
     }
-    fallback.fillMissing(out);
   }
 
   @Override
@@ -92,51 +51,9 @@ public final class UserCFModel implements RecallModel {
   }
 
   @Override
-  public ScoredItems recommend(int user, int k, ItemFilter filter) {
-    Accumulator acc = scratch.get();
-    acc.clear();
-    return recommend(user, filter, acc, new TopK(Math.min(k, numItems())));
-  }
-
-  @Override
-  public ScoredItems[] recommendBatch(int[] users, int k, ItemFilter filter) {
-    ScoredItems[] out = new ScoredItems[users.length];
-    Accumulator acc = scratch.get();
-    TopK top = new TopK(Math.min(k, numItems()));
-    for (int n = 0; n < users.length; n++) {
-      acc.clear();
-      top.clear();
-      out[n] = recommend(users[n], filter, acc, top);
-    }
-    return out;
-  }
-
-  private ScoredItems recommend(int user, ItemFilter filter, Accumulator acc, TopK top) {
-    int[] uPtr = train.userPtr();
-    int[] uItems = train.userItems();
-    float[] uValues = train.userValues();
-    int[] nPtr = neighbors.ptr();
-    int[] nIds = neighbors.ids();
-    float[] nSims = neighbors.sims();
-    boolean binary = config.binary();
-    // Same summation order as scoreUser, so scores and ranking are identical.
-    for (int q = nPtr[user]; q < nPtr[user + 1]; q++) {
-      int v = nIds[q];
-      float s = nSims[q];
-      for (int p = uPtr[v]; p < uPtr[v + 1]; p++) {
-        acc.add(uItems[p], binary ? s : s * uValues[p]);
-      }
-    }
-    fallback.offerTouched(acc, top, filter);
-    fallback.topUp(top, filter, acc);
-    return top.drain();
-  }
-
-  @Override
   public ScoredItems similarItems(int item, int k, ItemFilter filter) {
     int numItems = numItems();
-    Accumulator acc = scratch.get();
-    acc.clear();
+    Accumulator acc = clearedScratch();
     int[] uPtr = train.userPtr();
     int[] uItems = train.userItems();
     int[] iPtr = train.itemPtr();
@@ -159,10 +76,5 @@ public final class UserCFModel implements RecallModel {
     acc.add(item, 0f);
     fallback.topUp(top, filter, acc);
     return top.drain();
-  }
-
-  @Override
-  public void writePayload(DataOutput out) throws IOException {
-    neighbors.writeTo(out);
   }
 }
