@@ -30,15 +30,18 @@ import java.util.concurrent.TimeoutException;
  * {@code GET /health}, {@code GET /metrics} (Prometheus text).
  *
  * <p>Where scoring runs: {@link Scoring#WORKERS} by default, a pool with one thread per core fed
- * from one queue; event loops only parse, route and write. Measured on the 2-core build machine
- * (Temurin 25, a synthetic 40,000-item, dim-16 factor model, dense scores + top-20, ~0.3-0.4 ms per call
- * under the machine's background load; 1,000 req/s open loop, 16 keep-alive connections, see
- * {@code dev.funnel.bench.serve.ServeBenchmark}): workers p50 0.68 ms / p99 3.8 ms, event loop
- * p50 0.75 ms / p99 3.7 s. Our reading: on the event loop a request is served by the loop that owns its
- * connection, so a few busy keep-alive connections on one loop queue behind each other while the
- * other loop idles; the shared queue balances them, and the two hand-offs cost less than that
- * (the /health route, which never leaves the event loop, measured p50 0.23 ms). {@link
- * Scoring#EVENT_LOOP} remains for models whose work is a few microseconds.
+ * from one queue; event loops only parse, route and write. Measured with {@code
+ * dev.funnel.bench.serve.ServeBenchmark} on the 2-core build machine (Temurin 25; synthetic
+ * 40,000-item dim-16 factor model, dense scores + top-20, ~0.27 ms per direct call; 1,000 req/s
+ * open loop for 20 s after 10 s warm-up, 16 keep-alive connections, server and load in separate
+ * JVMs): on a quiet machine both modes are alike (p50 0.67-0.71 ms, p99 3.0-4.5 ms over three
+ * runs each). With other builds taking the cores (load average 3-8) the event-loop mode's p99
+ * went to 1.3-3.7 s in four of five runs while the worker mode stayed at 4-230 ms: on the event
+ * loop a request can only run on the loop owning its connection, so a loop that falls behind
+ * queues while the other idles (their CPU time was 42% vs 15% in one run); the shared queue
+ * balances, and its two hand-offs did not show in p50. The /health route, which never leaves the
+ * event loop, measured p50 0.23 ms / p99 0.57 ms end to end (23 µs mean inside the server).
+ * {@link Scoring#EVENT_LOOP} stays for models whose work is a few microseconds.
  */
 public final class FunnelServer implements AutoCloseable {
   /** Where per-request model work runs. */
