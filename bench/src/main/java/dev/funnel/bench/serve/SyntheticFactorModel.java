@@ -29,6 +29,8 @@ final class SyntheticFactorModel implements RecallModel {
     }
   }
 
+  private static final int TILE = 2048;
+
   private final Shape shape;
   private final float[] userFactors;
   private final float[] itemFactors;
@@ -42,7 +44,7 @@ final class SyntheticFactorModel implements RecallModel {
   static SavedModel build(Shape shape) {
     SplittableRandom random = new SplittableRandom(shape.seed());
     float[] users = gaussian(random, shape.users() * shape.dim());
-    float[] items = gaussian(random, shape.items() * shape.dim());
+    float[] items = gaussian(random, shape.items() * shape.dim()); // dimension-major, see scoreAgainst
     IdMap userIds = new IdMap(shape.users());
     for (int u = 0; u < shape.users(); u++) {
       userIds.getOrAdd("u" + u);
@@ -99,14 +101,25 @@ final class SyntheticFactorModel implements RecallModel {
     scoreAgainst(userFactors, user * shape.dim(), out);
   }
 
+  /**
+   * Dot products with every item, one factor dimension at a time: item factors are stored
+   * dimension-major ({@code itemFactors[d * numItems + i]}), so the inner loop is an axpy over
+   * contiguous floats that C2 vectorizes (a per-item dot product is a float reduction it will not).
+   */
   private void scoreAgainst(float[] query, int offset, float[] out) {
     int dim = shape.dim();
-    for (int i = 0, base = 0; i < out.length; i++, base += dim) {
-      float dot = 0;
+    int n = out.length;
+    Arrays.fill(out, 0f);
+    // Tiles of items so the partial sums stay in L1 while every dimension is added in.
+    for (int from = 0; from < n; from += TILE) {
+      int to = Math.min(n, from + TILE);
       for (int d = 0; d < dim; d++) {
-        dot += query[offset + d] * itemFactors[base + d];
+        float q = query[offset + d];
+        int base = d * n;
+        for (int i = from; i < to; i++) {
+          out[i] += q * itemFactors[base + i];
+        }
       }
-      out[i] = dot;
     }
   }
 
@@ -117,8 +130,12 @@ final class SyntheticFactorModel implements RecallModel {
 
   @Override
   public ScoredItems similarItems(int item, int k, ItemFilter filter) {
+    float[] query = new float[shape.dim()];
+    for (int d = 0; d < query.length; d++) {
+      query[d] = itemFactors[d * numItems() + item];
+    }
     float[] scores = new float[numItems()];
-    scoreAgainst(itemFactors, item * shape.dim(), scores);
+    scoreAgainst(query, 0, scores);
     scores[item] = Float.NEGATIVE_INFINITY;
     return TopK.select(scores, k, filter);
   }

@@ -19,9 +19,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Starts the real server on a free port and talks HTTP to it; fixture scores are in {@link FixtureModel}. */
+/**
+ * Starts the real server on a free port and talks HTTP to it; fixture scores are in {@link FixtureModel}.
+ * Run once per {@link FunnelServer.Scoring} mode by the top-level subclasses.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FunnelServerTest {
+abstract class FunnelServerContract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private FunnelServer server;
@@ -40,20 +43,6 @@ abstract class FunnelServerTest {
   @AfterAll
   void stop() {
     server.close();
-  }
-
-  static final class OnEventLoopTest extends FunnelServerTest {
-    @Override
-    FunnelServer.Scoring scoring() {
-      return FunnelServer.Scoring.EVENT_LOOP;
-    }
-  }
-
-  static final class OnWorkersTest extends FunnelServerTest {
-    @Override
-    FunnelServer.Scoring scoring() {
-      return FunnelServer.Scoring.WORKERS;
-    }
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {

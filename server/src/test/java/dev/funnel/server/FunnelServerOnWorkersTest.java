@@ -1,0 +1,8 @@
+package dev.funnel.server;
+
+class FunnelServerOnWorkersTest extends FunnelServerContract {
+  @Override
+  FunnelServer.Scoring scoring() {
+    return FunnelServer.Scoring.WORKERS;
+  }
+}
