@@ -2,16 +2,16 @@ package dev.funnel.recall;
 
 import dev.funnel.data.IdMap;
 import dev.funnel.data.Interactions;
-import dev.funnel.util.TopK;
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * A saved model seen through external ids: what the CLI and the HTTP server call. It excludes the
- * user's seen items and any per-request exclusions, and falls back to popularity (training degree)
- * for users the model does not know, saying so in the result. Thread-safe.
+ * A saved model seen through external ids: what the CLI and the HTTP server call, so the two can
+ * never disagree. It never returns the user's training items nor per-request exclusions, and falls
+ * back to popularity (training degree) for users unknown to the data or to the model, saying so in
+ * the result. Immutable and thread-safe; a request allocates only its result.
  */
 public final class ModelRecommender {
   /** Why a list is not the model's own answer. */
@@ -29,18 +29,13 @@ public final class ModelRecommender {
 
   private final String name;
   private final SavedModel saved;
-  private final ScoredItems popular;
+  /** Items with at least one training interaction, most popular first (ties: smaller id). */
+  private final int[] popularOrder;
 
   public ModelRecommender(String name, SavedModel saved) {
     this.name = name;
     this.saved = saved;
-    Interactions train = saved.train();
-    float[] degree = new float[train.numItems()];
-    for (int i = 0; i < degree.length; i++) {
-      degree[i] = train.itemDegree(i);
-    }
-    // Enough popular items that seen and excluded ones can be skipped without running short.
-    popular = TopK.select(degree, degree.length, ItemFilter.ALL);
+    this.popularOrder = popularityOrder(saved.train());
   }
 
   public String name() {
@@ -51,67 +46,103 @@ public final class ModelRecommender {
     return saved;
   }
 
-  /** Recommendations for an external user id; unknown ids get the popularity fallback. */
+  /**
+   * The top k items for an external user id, never an item the user trained on nor one of {@code
+   * exclude} (unknown ids there are ignored). Users unknown to the id map or to the model get the
+   * most popular items instead, marked {@link Fallback#POPULARITY}.
+   */
   public Result recommend(String userId, int k, Collection<String> exclude) {
     requirePositive(k);
-    IdMap users = saved.users();
-    int user = users.get(userId);
-    BitSet excluded = new BitSet(saved.items().size());
-    for (String e : exclude) {
-      int i = saved.items().get(e);
-      if (i >= 0) {
-        excluded.set(i);
-      }
+    ItemFilter notExcluded = notIn(exclude);
+    int user = saved.users().get(userId);
+    RecallModel model = saved.model();
+    if (user >= 0 && user < model.numUsers() && model.knowsUser(user)) {
+      ItemFilter filter = notSeen(saved.train(), user).and(notExcluded);
+      return new Result(external(model.recommend(user, k, filter)), Fallback.NONE);
     }
-    Interactions train = saved.train();
-    if (user >= 0) {
-      for (int p = train.userPtr()[user]; p < train.userPtr()[user + 1]; p++) {
-        excluded.set(train.userItems()[p]);
-      }
-    }
-    ItemFilter filter = ItemFilter.excluding(excluded);
-    if (user >= 0 && saved.model().knowsUser(user)) {
-      return new Result(external(saved.model().recommend(user, k, filter)), Fallback.NONE);
-    }
+    ItemFilter filter = user >= 0 ? notSeen(saved.train(), user).and(notExcluded) : notExcluded;
     return new Result(popular(k, filter), Fallback.POPULARITY);
   }
 
-  /** Items similar to an external item id; empty if the item is unknown (callers decide: 404). */
+  /** The k items most similar to an external item id, or null if the item is unknown. */
   public Result similar(String itemId, int k, Collection<String> exclude) {
     requirePositive(k);
     int item = saved.items().get(itemId);
-    if (item < 0) {
+    if (item < 0 || item >= saved.model().numItems()) {
       return null;
     }
-    BitSet excluded = new BitSet();
-    for (String e : exclude) {
-      int i = saved.items().get(e);
-      if (i >= 0) {
-        excluded.set(i);
-      }
-    }
-    return new Result(external(saved.model().similarItems(item, k, ItemFilter.excluding(excluded))), Fallback.NONE);
+    return new Result(external(saved.model().similarItems(item, k, notIn(exclude))), Fallback.NONE);
   }
 
-  public boolean knowsItem(String itemId) {
-    return saved.items().get(itemId) >= 0;
+  /** Sorting (degree desc, id asc) as one long key each: no boxing, O(n log n) once at load. */
+  static int[] popularityOrder(Interactions train) {
+    int n = train.numItems();
+    long[] keys = new long[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int degree = train.itemDegree(i);
+      if (degree > 0) {
+        keys[m++] = ((long) (Integer.MAX_VALUE - degree) << 32) | i;
+      }
+    }
+    Arrays.sort(keys, 0, m);
+    int[] order = new int[m];
+    for (int r = 0; r < m; r++) {
+      order[r] = (int) keys[r];
+    }
+    return order;
   }
 
   private List<Scored> popular(int k, ItemFilter filter) {
-    List<Scored> out = new ArrayList<>(k);
-    for (int r = 0; r < popular.size() && out.size() < k; r++) {
-      int i = popular.item(r);
-      if (filter.accept(i)) {
-        out.add(new Scored(saved.items().external(i), popular.score(r)));
+    Interactions train = saved.train();
+    List<Scored> out = new ArrayList<>(Math.min(k, popularOrder.length));
+    for (int r = 0; r < popularOrder.length && out.size() < k; r++) {
+      int item = popularOrder[r];
+      if (filter.accept(item)) {
+        out.add(new Scored(saved.items().external(item), train.itemDegree(item)));
       }
     }
     return out;
   }
 
+  /** Rejects the user's training items by binary search in the user's CSR row (sorted ascending). */
+  private static ItemFilter notSeen(Interactions train, int user) {
+    int from = train.userPtr()[user];
+    int to = train.userPtr()[user + 1];
+    if (from == to) {
+      return ItemFilter.ALL;
+    }
+    int[] row = train.userItems();
+    return item -> Arrays.binarySearch(row, from, to, item) < 0;
+  }
+
+  /** Rejects the given external ids; unknown ones are ignored. */
+  private ItemFilter notIn(Collection<String> externals) {
+    if (externals.isEmpty()) {
+      return ItemFilter.ALL;
+    }
+    IdMap items = saved.items();
+    int[] dense = new int[externals.size()];
+    int m = 0;
+    for (String e : externals) {
+      int id = items.get(e);
+      if (id >= 0) {
+        dense[m++] = id;
+      }
+    }
+    if (m == 0) {
+      return ItemFilter.ALL;
+    }
+    int[] sorted = Arrays.copyOf(dense, m);
+    Arrays.sort(sorted);
+    return item -> Arrays.binarySearch(sorted, item) < 0;
+  }
+
   private List<Scored> external(ScoredItems s) {
+    IdMap items = saved.items();
     List<Scored> out = new ArrayList<>(s.size());
     for (int r = 0; r < s.size(); r++) {
-      out.add(new Scored(saved.items().external(s.item(r)), s.score(r)));
+      out.add(new Scored(items.external(s.item(r)), s.score(r)));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.funnel.server;
 
+import dev.funnel.recall.ModelRecommender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.funnel.recall.SavedModel;
 import io.vertx.core.DeploymentOptions;
@@ -79,10 +80,10 @@ public final class FunnelServer implements AutoCloseable {
     if (models == null || models.isEmpty()) {
       throw new IllegalArgumentException("no models to serve");
     }
-    TreeMap<String, ServedModel> served = new TreeMap<>();
-    models.forEach((name, saved) -> served.put(name, new ServedModel(name, saved)));
+    TreeMap<String, ModelRecommender> served = new TreeMap<>();
+    models.forEach((name, saved) -> served.put(name, new ModelRecommender(name, saved)));
     String defaultName = config.defaultModel() != null ? config.defaultModel() : served.firstKey();
-    ServedModel defaultModel = served.get(defaultName);
+    ModelRecommender defaultModel = served.get(defaultName);
     if (defaultModel == null) {
       throw new IllegalArgumentException("defaultModel '" + defaultName + "' is not loaded; models: " + String.join(", ", served.keySet()));
     }

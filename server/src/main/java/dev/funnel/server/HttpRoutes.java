@@ -1,5 +1,6 @@
 package dev.funnel.server;
 
+import dev.funnel.recall.ModelRecommender;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The HTTP surface: parses and bounds parameters, calls {@link ServedModel}, writes JSON. Holds no
+ * The HTTP surface: parses and bounds parameters, calls {@link ModelRecommender}, writes JSON. Holds no
  * model logic. Every request is counted and timed by route name; anything thrown becomes a JSON
  * error (4xx for the client's fault, 500 otherwise) and never escapes to Vert.x.
  */
@@ -31,15 +32,15 @@ final class HttpRoutes {
   private static final String ROUTE_KEY = "funnel.route";
   private static final byte[] INTERNAL_ERROR = "{\"error\":\"internal error\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-  private final Map<String, ServedModel> models;
-  private final ServedModel defaultModel;
+  private final Map<String, ModelRecommender> models;
+  private final ModelRecommender defaultModel;
   private final int maxK;
   private final ServerMetrics metrics;
   private final ObjectMapper json;
   /** Where scoring runs when it is taken off the event loop; null scores on the event loop. */
   private final WorkerExecutor scoring;
 
-  HttpRoutes(Map<String, ServedModel> models, ServedModel defaultModel, int maxK, ServerMetrics metrics, ObjectMapper json,
+  HttpRoutes(Map<String, ModelRecommender> models, ModelRecommender defaultModel, int maxK, ServerMetrics metrics, ObjectMapper json,
       WorkerExecutor scoring) {
     this.models = models;
     this.defaultModel = defaultModel;
@@ -53,22 +54,22 @@ final class HttpRoutes {
     Router router = Router.router(vertx);
     router.route().handler(this::timed);
     router.get(RECOMMEND).handler(ctx -> serve(ctx, RECOMMEND, () -> {
-      ServedModel model = model(ctx);
+      ModelRecommender model = model(ctx);
       String user = required(ctx, "user");
       int k = k(ctx);
       List<String> exclude = list(ctx, "exclude");
-      return () -> model.recommend(user, k, exclude);
+      return () -> Responses.recommend(user, model.name(), model.recommend(user, k, exclude));
     }));
     router.get(SIMILAR).handler(ctx -> serve(ctx, SIMILAR, () -> {
-      ServedModel model = model(ctx);
+      ModelRecommender model = model(ctx);
       String item = required(ctx, "item");
       int k = k(ctx);
       return () -> {
-        Responses.Similar similar = model.similar(item, k);
+        ModelRecommender.Result similar = model.similar(item, k, List.of());
         if (similar == null) {
           throw new RequestException(404, "unknown item '" + item + "' in model '" + model.name() + "'", "item", item);
         }
-        return similar;
+        return Responses.similar(item, model.name(), similar);
       };
     }));
     router.get(HEALTH).handler(ctx -> serve(ctx, HEALTH, () -> {
@@ -127,12 +128,12 @@ final class HttpRoutes {
     });
   }
 
-  private ServedModel model(RoutingContext ctx) {
+  private ModelRecommender model(RoutingContext ctx) {
     String name = single(ctx, "model");
     if (name == null) {
       return defaultModel;
     }
-    ServedModel model = models.get(name);
+    ModelRecommender model = models.get(name);
     if (model == null) {
       throw RequestException.badParameter("model", name,
           "unknown model '" + name + "'; valid models: " + String.join(", ", models.keySet()));

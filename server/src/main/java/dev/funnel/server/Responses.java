@@ -1,5 +1,7 @@
 package dev.funnel.server;
 
+import dev.funnel.recall.ModelRecommender;
+import java.util.ArrayList;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -9,6 +11,22 @@ public final class Responses {
   public static final String FALLBACK_POPULARITY = "popularity";
 
   private Responses() {}
+
+  static Recommend recommend(String user, String model, ModelRecommender.Result r) {
+    return new Recommend(user, model, items(r), r.fallback() == ModelRecommender.Fallback.POPULARITY ? FALLBACK_POPULARITY : null);
+  }
+
+  static Similar similar(String item, String model, ModelRecommender.Result r) {
+    return new Similar(item, model, items(r));
+  }
+
+  private static List<Item> items(ModelRecommender.Result r) {
+    List<Item> out = new ArrayList<>(r.items().size());
+    for (ModelRecommender.Scored s : r.items()) {
+      out.add(new Item(s.item(), s.score()));
+    }
+    return out;
+  }
 
   /** One recommended item: its external id and the model's score. */
   public record Item(String item, float score) {}

@@ -1,5 +1,7 @@
 package dev.funnel.server;
 
+import dev.funnel.recall.ModelRecommender;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Locale;
@@ -70,7 +72,7 @@ final class ServerMetrics {
     return a == null ? 0 : a.sum();
   }
 
-  String render(Map<String, ServedModel> models) {
+  String render(Map<String, ModelRecommender> models) {
     StringBuilder sb = new StringBuilder(4096);
     sb.append("# HELP funnel_http_requests_total HTTP requests served, by route and status.\n");
     sb.append("# TYPE funnel_http_requests_total counter\n");
@@ -104,12 +106,12 @@ final class ServerMetrics {
     sb.append("funnel_models_loaded ").append(models.size()).append('\n');
     sb.append("# HELP funnel_model_items Items known to each model.\n");
     sb.append("# TYPE funnel_model_items gauge\n");
-    for (ServedModel m : models.values()) {
+    for (ModelRecommender m : models.values()) {
       sb.append("funnel_model_items{model=\"").append(escape(m.name())).append("\"} ").append(m.saved().items().size()).append('\n');
     }
     sb.append("# HELP funnel_model_users Users known to each model.\n");
     sb.append("# TYPE funnel_model_users gauge\n");
-    for (ServedModel m : models.values()) {
+    for (ModelRecommender m : models.values()) {
       sb.append("funnel_model_users{model=\"").append(escape(m.name())).append("\"} ").append(m.saved().users().size()).append('\n');
     }
     sb.append("# HELP funnel_jvm_heap_used_bytes JVM heap in use.\n");
