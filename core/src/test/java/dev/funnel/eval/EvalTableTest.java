@@ -22,10 +22,29 @@ class EvalTableTest {
     String[] lines = table.split("\n");
     assertThat(lines).hasSize(5);
     assertThat(lines[0]).isEqualTo("Protocol: full-sort over all items, train items excluded");
-    assertThat(lines[1]).isEqualTo("model     recall@20  ndcg@20  users  seconds");
+    assertThat(lines[1]).isEqualTo("@20       recall    ndcg  users  seconds");
     assertThat(lines[2]).matches("-+");
-    assertThat(lines[3]).isEqualTo("lightgcn     0.1830   0.1555  29858     12.3");
-    assertThat(lines[4]).isEqualTo("pop          0.1000   0.0500  29858      0.5");
+    assertThat(lines[3]).isEqualTo("lightgcn  0.1830  0.1555  29858     12.3");
+    assertThat(lines[4]).isEqualTo("pop       0.1000  0.0500  29858      0.5");
+  }
+
+  @Test
+  void oneBlockPerCutOffWithUsersAndSecondsInTheLast() {
+    Map<String, Double> a = new LinkedHashMap<>();
+    a.put("recall@10", 0.1);
+    a.put("ndcg@10", 0.2);
+    a.put("recall@20", 0.3);
+    a.put("ndcg@20", 0.4);
+    String table = EvalTable.format("full-sort", List.of("m"), List.of(new EvalResult("full-sort", a, 7, 0, 1.0)));
+    assertThat(table.split("\n")).containsExactly(
+        "Protocol: full-sort over all items, train items excluded",
+        "@10  recall    ndcg",
+        "-------------------",
+        "m    0.1000  0.2000",
+        "",
+        "@20  recall    ndcg  users  seconds",
+        "-----------------------------------",
+        "m    0.3000  0.4000      7      1.0");
   }
 
   @Test
@@ -34,8 +53,9 @@ class EvalTableTest {
     EvalResult r2 = new EvalResult("sampled-100", Map.of("ndcg@10", 0.25), 10, 2, 1.0);
     String table = EvalTable.format("sampled-100", List.of("x", "y"), List.of(r1, r2));
     assertThat(table).startsWith("Protocol: SAMPLED: 1 positive vs 100 negatives");
-    assertThat(table).contains("\nx          0.5000        -     10      1.0\n")
-        .contains("\ny               -   0.2500     10      1.0\n");
+    assertThat(table).contains("\n@10  hitrate    ndcg  users  seconds\n")
+        .contains("\nx     0.5000       -     10      1.0\n")
+        .contains("\ny          -  0.2500     10      1.0\n");
   }
 
   @Test
