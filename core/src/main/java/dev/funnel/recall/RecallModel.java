@@ -28,7 +28,11 @@ public interface RecallModel {
    */
   void scoreUser(int user, float[] out);
 
-  /** Whether the model has anything personal to say about this user (else callers fall back). */
+  /**
+   * Whether the model can serve this user itself; when false (a personal model with no evidence
+   * about the user), callers fall back to popularity and say so. Non-personal models (popularity)
+   * serve every user.
+   */
   boolean knowsUser(int user);
 
   /** The top k items for a user that pass the filter, best first. */

@@ -150,7 +150,7 @@ public abstract class RecallModelContractTest {
   }
 
   @Test
-  void coldUserStillGetsAFullList() {
+  protected void coldUserStillGetsAFullList() {
     assertThat(model.knowsUser(coldUser)).isFalse();
     assertThat(model.recommend(coldUser, 5, ItemFilter.ALL).size()).isEqualTo(5);
   }

@@ -65,10 +65,13 @@ public final class MostPopularModel implements RecallModel {
     System.arraycopy(scores, 0, out, 0, scores.length);
   }
 
-  /** Always false: the ranking is the same for everyone, so callers may prefer a personal channel. */
+  /**
+   * True for every user: the ranking is the same for everyone, so the model serves any user itself
+   * (with its own weighting and decay) and callers never need to fall back from it.
+   */
   @Override
   public boolean knowsUser(int user) {
-    return false;
+    return user >= 0 && user < numUsers;
   }
 
   @Override

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Popularity is not personal, so the two checkerboard expectations that need personal evidence are
  * replaced: the first unseen item is the most popular unseen one (on the checkerboard every item has
- * the same count, so ties go to the smaller id), knowsUser is always false, and similar items are
+ * the same count, so ties go to the smaller id), knowsUser is true for every user (cold ones included: the global ranking serves them), and similar items are
  * simply the most popular others. Every generic check is inherited unchanged.
  */
 class PopularContractTest extends RecallModelContractTest {
@@ -36,8 +36,15 @@ class PopularContractTest extends RecallModelContractTest {
         }
       }
       assertThat(model.recommend(u, 1, unseen(u)).items()).as("user %d", u).containsExactly(expected);
-      assertThat(model.knowsUser(u)).isFalse();
+      assertThat(model.knowsUser(u)).isTrue();
     }
+  }
+
+  @Test
+  @Override
+  protected void coldUserStillGetsAFullList() {
+    assertThat(model.knowsUser(coldUser)).isTrue();
+    assertThat(model.recommend(coldUser, 5, ItemFilter.ALL).size()).isEqualTo(5);
   }
 
   @Test
