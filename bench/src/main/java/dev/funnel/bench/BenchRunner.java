@@ -139,6 +139,9 @@ public final class BenchRunner {
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> runEval(Map<String, Object> spec, Path dataRoot, Path preset) {
+    for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
+      Experiment.configure(m.get("name").toString(), params(m)); // fail before loading data
+    }
     Dataset d = load(spec, dataRoot, preset);
     int threads = spec.get("threads") == null ? Parallel.defaultThreads() : ((Number) spec.get("threads")).intValue();
     List<Integer> kList = (List<Integer>) spec.getOrDefault("k", List.of(20));
@@ -151,8 +154,7 @@ public final class BenchRunner {
     List<EvalResult> results = new ArrayList<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
       String model = m.get("name").toString();
-      Map<String, String> params = new TreeMap<>();
-      ((Map<String, Object>) m.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
+      Map<String, String> params = params(m);
       FittedModel fitted = Experiment.fit(model, params, d.train(), context);
       ResultRow row = Experiment.evaluate(fitted, d, protocol, context);
       System.out.printf("%s: fit %.2f s, eval %.2f s, %s%n", model, row.fitSeconds(), row.evalSeconds(), row.metrics());
@@ -164,6 +166,13 @@ public final class BenchRunner {
     }
     System.out.print(EvalTable.format(results.get(0).protocol(), names, results));
     return rows;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> params(Map<String, Object> model) {
+    Map<String, String> params = new TreeMap<>();
+    ((Map<String, Object>) model.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
+    return params;
   }
 
   private static List<Map<String, Object>> runLoad(Map<String, Object> spec, Path dataRoot, Path preset) {

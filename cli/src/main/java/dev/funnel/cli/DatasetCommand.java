@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dataset", mixinStandardHelpOptions = true, description = "Inspect datasets.",
+    footer = {"", "Example:", "  funnel dataset stats --dataset lightgcn:../shared/data/gowalla"},
     subcommands = {DatasetCommand.Stats.class})
 final class DatasetCommand implements Runnable {
   @picocli.CommandLine.Spec
@@ -19,7 +20,8 @@ final class DatasetCommand implements Runnable {
   }
 
   @Command(name = "stats", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Users, items, interactions, density, popularity skew and activity percentiles.",
+      description = {"Users, items, interactions, density, popularity skew and activity percentiles.",
+          "Counts every event (no split) unless --split is given."},
       footer = {"", "Examples:", "  funnel dataset stats --dataset lightgcn:../shared/data/gowalla",
           "  funnel dataset stats --dataset csv:events.csv --column user=user_id --column item=sku --json stats.json"})
   static final class Stats implements Callable<Integer> {
@@ -31,6 +33,9 @@ final class DatasetCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (data.split == null) {
+        data.split = "none"; // statistics of every event, not of what a split would keep
+      }
       DatasetStats stats = DatasetStats.of(data.load(System.out).dataset());
       for (String[] row : stats.rows()) {
         System.out.printf("%-36s %s%n", row[0], row[1]);

@@ -20,7 +20,7 @@ final class DatasetOptions {
   String spec;
 
   @Option(names = "--split", paramLabel = "SPEC",
-      description = "random:0.8 | user-temporal:0.8 | leave-last-out | global-time:0.8 | global-time:@EPOCH_MS | given. "
+      description = "random:0.8 | user-temporal:0.8 | leave-last-out | global-time:0.8 | global-time:@EPOCH_MS | given | none (all in train). "
           + "Default: the data's own split if it has one, else user-temporal:0.8 for timestamped data, random:0.8 otherwise.")
   String split;
 

@@ -51,6 +51,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Map<String, String>> params = ModelSettings.parse(settings, models);
+    params.forEach(Experiment::configure); // unknown models and keys fail before any work
     int t = threads == null ? Parallel.defaultThreads() : threads;
     TrainContext context = new TrainContext(t, data.seed, new ConsoleProgress(System.out, quiet));
     Experiment.Protocol protocol = new Experiment.Protocol(ks, negatives, t, data.seed);

@@ -32,7 +32,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE", description = "A model parameter. Repeatable.")
   List<String> settings = List.of();
 
-  @Option(names = "--all", description = "Train on train and test together (the model you deploy). Default: the train part only.")
+  @Option(names = "--all", description = "Train on every event, unsplit (the model you deploy; same as --split none). Default: the train part of the split.")
   boolean all;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Model file to write (.fnl).")
@@ -47,8 +47,15 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> params = ModelSettings.parse(settings, List.of(model)).get(model);
+    Experiment.configure(model, params); // an unknown model or key fails before loading data
+    if (all) {
+      if (data.split != null && !data.split.equals("none")) {
+        throw new IllegalArgumentException("--all trains on every event; it cannot go with --split " + data.split);
+      }
+      data.split = "none";
+    }
     Dataset d = data.load(System.out).dataset();
-    Interactions train = all ? Interactions.union(d.train(), d.test()) : d.train();
+    Interactions train = d.train();
     TrainContext context = new TrainContext(threads == null ? Parallel.defaultThreads() : threads, data.seed,
         new ConsoleProgress(System.out, quiet));
     FittedModel fitted = Experiment.fit(model, params, train, context);

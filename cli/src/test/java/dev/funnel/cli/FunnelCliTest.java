@@ -62,15 +62,17 @@ class FunnelCliTest {
   }
 
   @Test
-  void unknownModelExitsTwoListingValidModels() throws IOException {
-    Run r = run("eval", "--dataset", "csv:" + events(), "--model", "nope", "--quiet");
+  void unknownModelExitsTwoListingValidModelsBeforeReadingData() {
+    // The dataset does not exist: the model check must come first.
+    Run r = run("eval", "--dataset", "csv:" + dir.resolve("missing.csv"), "--model", "itemcf", "--model", "nope", "--quiet");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("unknown model 'nope'").contains("itemcf").contains("swing");
   }
 
   @Test
-  void unknownParameterNamesTheKey() throws IOException {
-    Run r = run("eval", "--dataset", "csv:" + events(), "--model", "itemcf", "--set", "itemcf.neigbors=5", "--quiet");
+  void unknownParameterNamesTheKey() {
+    Run r = run("train", "--dataset", "csv:" + dir.resolve("missing.csv"), "--model", "itemcf", "--set", "itemcf.neigbors=5",
+        "--out", dir.resolve("m.fnl").toString(), "--quiet");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("unknown parameter 'neigbors'").contains("neighbors");
   }
@@ -115,6 +117,18 @@ class FunnelCliTest {
     Run skipped = run("dataset", "stats", "--dataset", "csv:" + p, "--skip-bad-lines");
     assertThat(skipped.code()).as(skipped.err()).isZero();
     assertThat(skipped.out()).contains("skipped 1").contains("users").contains("30");
+  }
+
+  @Test
+  void statsCountEveryEventAndTrainAllRefusesASplit() throws IOException {
+    Path p = events();
+    Run stats = run("dataset", "stats", "--dataset", "csv:" + p);
+    assertThat(stats.code()).as(stats.err()).isZero();
+    assertThat(stats.out()).contains("300 (train 300, test 0)");
+    Run t = run("train", "--dataset", "csv:" + p, "--model", "pop", "--all", "--split", "random:0.5", "--out",
+        dir.resolve("x.fnl").toString());
+    assertThat(t.code()).isEqualTo(2);
+    assertThat(t.err()).contains("--all").contains("--split random:0.5");
   }
 
   @Test

@@ -142,49 +142,6 @@ public final class Interactions {
     return new Interactions(numUsers, numItems, ptr, Arrays.copyOf(items, out), Arrays.copyOf(values, out), Arrays.copyOf(times, out));
   }
 
-  /**
-   * The cells of both matrices (same shape); a cell in both keeps the later one's value and
-   * timestamp. Used to train the deployed model on train and test together.
-   */
-  public static Interactions union(Interactions a, Interactions b) {
-    if (a.numUsers != b.numUsers || a.numItems != b.numItems) {
-      throw new IllegalArgumentException("shapes differ: " + a.numUsers + "x" + a.numItems + " and " + b.numUsers + "x" + b.numItems);
-    }
-    int[] ptr = new int[a.numUsers + 1];
-    int[] items = new int[a.nnz() + b.nnz()];
-    float[] values = new float[items.length];
-    long[] times = new long[items.length];
-    int out = 0;
-    for (int u = 0; u < a.numUsers; u++) {
-      int p = a.userPtr[u];
-      int q = b.userPtr[u];
-      int pe = a.userPtr[u + 1];
-      int qe = b.userPtr[u + 1];
-      while (p < pe || q < qe) {
-        int ia = p < pe ? a.userItems[p] : Integer.MAX_VALUE;
-        int ib = q < qe ? b.userItems[q] : Integer.MAX_VALUE;
-        if (ia < ib) {
-          items[out] = ia;
-          values[out] = a.userValues[p];
-          times[out++] = a.userTimes[p++];
-        } else if (ib < ia) {
-          items[out] = ib;
-          values[out] = b.userValues[q];
-          times[out++] = b.userTimes[q++];
-        } else {
-          boolean bLater = b.userTimes[q] >= a.userTimes[p];
-          items[out] = ia;
-          values[out] = bLater ? b.userValues[q] : a.userValues[p];
-          times[out++] = Math.max(a.userTimes[p], b.userTimes[q]);
-          p++;
-          q++;
-        }
-      }
-      ptr[u + 1] = out;
-    }
-    return new Interactions(a.numUsers, a.numItems, ptr, Arrays.copyOf(items, out), Arrays.copyOf(values, out), Arrays.copyOf(times, out));
-  }
-
   public int numUsers() {
     return numUsers;
   }

@@ -42,6 +42,15 @@ public final class Experiment {
 
   private Experiment() {}
 
+  /**
+   * The resolved config of {@code algorithm} with {@code params}: fails at once on an unknown
+   * model, key or value, so commands can check every model before loading data or training any.
+   */
+  public static Record configure(String algorithm, Map<String, String> params) {
+    RecallAlgorithm<?> a = Registry.recall(algorithm);
+    return Params.bind(a.defaultConfig(), params);
+  }
+
   /** Binds {@code params} onto the algorithm's defaults and trains on {@code train}. */
   public static FittedModel fit(String algorithm, Map<String, String> params, Interactions train, TrainContext context) {
     return fitTyped(Registry.recall(algorithm), params, train, context);

@@ -56,18 +56,6 @@ class InteractionsTest {
   }
 
   @Test
-  void unionKeepsTheLaterCell() {
-    EventTable t = table();
-    EventTable a = t.select(new int[] {0, 1});
-    EventTable b = t.select(new int[] {2, 5});
-    Interactions u = Interactions.union(a.toInteractions(DuplicatePolicy.KEEP_LAST), b.toInteractions(DuplicatePolicy.KEEP_LAST));
-    assertThat(u.nnz()).isEqualTo(3);
-    assertThat(u.itemsOf(0)).containsExactly(0, 1);
-    assertThat(u.userValues()[0]).isEqualTo(4f); // (u0, a) from b, time 30 > 10
-    assertThat(u.itemsOf(1)).containsExactly(2);
-  }
-
-  @Test
   void rejectsInconsistentArrays() {
     assertThatThrownBy(() -> new Interactions(1, 2, new int[] {0, 2}, new int[] {1, 0}, new float[2], new long[2]))
         .hasMessageContaining("not strictly ascending");

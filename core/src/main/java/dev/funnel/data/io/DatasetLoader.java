@@ -83,8 +83,8 @@ public final class DatasetLoader {
       split = Splitter.given(events, test, options.coldUsers(), options.coldItems());
     } else {
       if (test != null) {
-        if (options.testPath() != null) {
-          throw new IllegalArgumentException("a test file is given (testPath=" + options.testPath() + "); split must be 'given' or unset, not " + splitSpec);
+        if (options.testPath() != null && splitSpec.kind() != SplitSpec.Kind.NONE) {
+          throw new IllegalArgumentException("a test file is given (testPath=" + options.testPath() + "); split must be 'given', 'none' or unset, not " + splitSpec);
         }
         events.addAll(test); // re-split the source's own train+test with the requested spec
       }

@@ -18,7 +18,9 @@ import java.util.Locale;
  */
 public record SplitSpec(Kind kind, double fraction, long cutMillis) {
   public enum Kind {
-    RANDOM, USER_TEMPORAL, LEAVE_LAST_OUT, GLOBAL_TIME, GIVEN
+    RANDOM, USER_TEMPORAL, LEAVE_LAST_OUT, GLOBAL_TIME, GIVEN,
+    /** No split: every event (a given test file's too) goes to train; for deployed models and statistics. */
+    NONE
   }
 
   public SplitSpec {
@@ -59,6 +61,11 @@ public record SplitSpec(Kind kind, double fraction, long cutMillis) {
     return new SplitSpec(Kind.GIVEN, Double.NaN, Long.MIN_VALUE);
   }
 
+  /** Everything in train, an empty test. */
+  public static SplitSpec none() {
+    return new SplitSpec(Kind.NONE, Double.NaN, Long.MIN_VALUE);
+  }
+
   /** Whether this is a global time cut at a fixed instant (not a fraction). */
   public boolean hasCutTime() {
     return kind == Kind.GLOBAL_TIME && cutMillis != Long.MIN_VALUE;
@@ -66,7 +73,7 @@ public record SplitSpec(Kind kind, double fraction, long cutMillis) {
 
   /**
    * Parses {@code random:0.8}, {@code user-temporal:0.8}, {@code leave-last-out},
-   * {@code global-time:0.8}, {@code global-time:@1577836800000}, {@code given}.
+   * {@code global-time:0.8}, {@code global-time:@1577836800000}, {@code given}, {@code none}.
    */
   public static SplitSpec parse(String text) {
     if (text == null || text.isBlank()) {
@@ -105,11 +112,15 @@ public record SplitSpec(Kind kind, double fraction, long cutMillis) {
         noArg(text, arg);
         return given();
       }
+      case "none" -> {
+        noArg(text, arg);
+        return none();
+      }
       default -> throw new IllegalArgumentException("unknown split '" + text + "'; valid: " + VALID);
     }
   }
 
-  private static final String VALID = "random:<f>, user-temporal:<f>, leave-last-out, global-time:<f>, global-time:@<epochMillis>, given";
+  private static final String VALID = "random:<f>, user-temporal:<f>, leave-last-out, global-time:<f>, global-time:@<epochMillis>, given, none";
 
   private static double fraction(String text, String arg) {
     if (arg == null || arg.isEmpty()) {
@@ -141,6 +152,7 @@ public record SplitSpec(Kind kind, double fraction, long cutMillis) {
       case LEAVE_LAST_OUT -> "leave-last-out";
       case GLOBAL_TIME -> hasCutTime() ? "global-time:@" + cutMillis : "global-time:" + fraction;
       case GIVEN -> "given";
+      case NONE -> "none";
     };
   }
 }

@@ -26,7 +26,14 @@ public final class Splitter {
       case GLOBAL_TIME -> spec.hasCutTime() ? globalTime(events, spec.cutMillis(), coldUsers, coldItems)
           : globalTimeFraction(events, spec.fraction(), coldUsers, coldItems);
       case GIVEN -> throw new IllegalArgumentException("split 'given' needs a separate test file");
+      case NONE -> none(events);
     };
+  }
+
+  /** Every event in train and an empty test: nothing is dropped, so nothing is cold. */
+  public static Split none(EventTable events) {
+    SplitReport report = new SplitReport("none", 0, events.size(), 0, 0, 0, 0, ColdPolicy.KEEP, 0, 0, ColdPolicy.KEEP, Long.MIN_VALUE);
+    return new Split(events, events.emptyLike(0), report);
   }
 
   /** A seeded shuffle of all events; the first round(fraction * n) go to train. */

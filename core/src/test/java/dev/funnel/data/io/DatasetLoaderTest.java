@@ -52,6 +52,23 @@ class DatasetLoaderTest {
   }
 
   @Test
+  void noneSplitKeepsEveryEventIncludingTestOnlyUsersAndItems() throws IOException {
+    // u2 and item 9 appear only in test.txt: a given split drops them as cold, 'none' keeps them.
+    Path d = dir.resolve("lg");
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("train.txt"), "0 1 2\n1 2 3\n");
+    Files.writeString(d.resolve("test.txt"), "0 3\n1 1\n2 9\n");
+    Dataset given = DatasetLoader.load("lightgcn:" + d, LoadOptions.defaults()).dataset();
+    assertThat(given.train().nnz()).isEqualTo(4);
+    assertThat(given.test().nnz()).isEqualTo(2);
+    Dataset all = DatasetLoader.load("lightgcn:" + d, LoadOptions.defaults().withSplit(SplitSpec.parse("none"))).dataset();
+    assertThat(all.train().nnz()).isEqualTo(7);
+    assertThat(all.test().nnz()).isZero();
+    assertThat(all.split().spec()).isEqualTo("none");
+    assertThat(all.train().contains(2, 9)).isTrue();
+  }
+
+  @Test
   void headerCanBeForcedOffOrDetected() throws IOException {
     // Three non-numeric fields look like a header to detection; --no-header keeps the line as data.
     Path p = write("h.csv", "alice,book,view\nbob,pen,view\ncarol,book,view\n");
