@@ -28,7 +28,9 @@ final class DatasetOptions {
   String testPath;
 
   @Option(names = "--column", paramLabel = "FIELD=COLUMN",
-      description = "CSV column mapping, by header name or 0-based index: user=, item=, timestamp=, type=, value=. Repeatable.")
+      description = {"CSV column mapping, by header name or 0-based index: user=, item=, timestamp=, type=, value=. Repeatable.",
+          "Without it, well-known header names are used (userId, movieId, rating, timestamp, ...); a file with no header is read",
+          "by position as user, item, value, timestamp, type (the MovieLens order)."})
   List<String> columns = List.of();
 
   @Option(names = "--delimiter", paramLabel = "CHAR", description = "CSV delimiter (default: detected; 'tab' for a tab).")
