@@ -233,8 +233,9 @@ public final class Interactions {
   }
 
   /**
-   * A 64-bit fingerprint of shape and cells (not values' bit noise beyond float equality), stored
-   * in model files so a model can be checked against the data it was trained on.
+   * A 64-bit fingerprint of the shape, the cells and their values (not the timestamps, which model
+   * files protect with their checksum only), stored in model files so a model can be checked against
+   * the data it was trained on. Changing what it covers would make saved files unreadable.
    */
   public long fingerprint() {
     long h = 0x9E3779B97F4A7C15L ^ numUsers * 31L ^ (long) numItems << 20;
