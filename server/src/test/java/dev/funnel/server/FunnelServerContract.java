@@ -209,7 +209,13 @@ abstract class FunnelServerContract {
     getJson("/v1/recommend?user=u0&k=2", 200);
     getJson("/v1/recommend?user=u0&k=x", 400);
     getJson("/v2/nothing", 404);
+    // Latency is recorded when the body has been written, which may be just after the client has
+    // read it: poll (bounded) until the three requests are counted.
     HttpResponse<String> response = get("/metrics");
+    for (int tries = 0; tries < 40 && !response.body().contains("route=\"unmatched\",status=\"404\"}"); tries++) {
+      Thread.sleep(50);
+      response = get("/metrics");
+    }
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
     String text = response.body();
