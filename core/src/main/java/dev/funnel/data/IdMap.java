@@ -78,7 +78,7 @@ public final class IdMap {
     if (n < 0) {
       throw new IOException("corrupt id map: negative size " + n);
     }
-    IdMap map = new IdMap(n);
+    IdMap map = new IdMap(Math.min(n, 1 << 16)); // grows as ids arrive; a damaged count cannot allocate ahead
     for (int i = 0; i < n; i++) {
       String e = in.readUTF();
       if (map.getOrAdd(e) != i) {

@@ -64,7 +64,12 @@ public final class ModelFile {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
   }
 
   public static void write(OutputStream target, SavedModel saved) throws IOException {

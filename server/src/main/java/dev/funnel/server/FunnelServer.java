@@ -98,8 +98,9 @@ public final class FunnelServer implements AutoCloseable {
     // another process takes it in between.
     int attempts = config.port() == 0 ? 5 : 1;
     for (int attempt = 1; ; attempt++) {
-      int port = config.port() == 0 ? freePort(config.host()) : config.port();
+      int port = config.port();
       try {
+        port = port == 0 ? freePort(config.host()) : port;
         await(vertx.deployVerticle(() -> new HttpVerticle(routes, config.host(), port),
             new DeploymentOptions().setInstances(config.eventLoops())));
         return new FunnelServer(vertx, port, pool);
