@@ -10,7 +10,7 @@ funnel_pick_jdk() {
       [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
       [ -L "$candidate" ] && continue
       major=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
-        | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+        | sed -n 's/^ *java\.specification\.version = //p' | head -n 1 || true)
       major=${major#1.}
       case "$major" in ''|*[!0-9]*) continue ;; esac
       if [ "$major" -ge 17 ] && [ "$major" -gt "$best_major" ]; then

@@ -14,7 +14,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class ConsoleProgress implements Progress {
   private final PrintStream out;
   private final boolean interactive;
-  private ProgressBar bar;
+  /** Read by worker threads in advance(); written under the lock. */
+  private volatile ProgressBar bar;
   private String task;
   private long started;
 

@@ -15,6 +15,7 @@ import dev.funnel.experiment.ResultRow;
 import dev.funnel.recall.ModelFile;
 import dev.funnel.recall.SavedModel;
 import dev.funnel.recall.TrainContext;
+import dev.funnel.registry.Registry;
 import dev.funnel.server.ServerConfig;
 import dev.funnel.util.Parallel;
 import java.nio.file.Files;
@@ -44,8 +45,8 @@ final class QuickstartCommand implements Callable<Integer> {
       description = "Where generated data and models go. Default: ${DEFAULT-VALUE}.")
   Path workdir;
 
-  @Option(names = "--models", split = ",", defaultValue = "pop,itemcf,usercf,swing", paramLabel = "NAME[,NAME...]",
-      description = "Models to train. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--models", split = ",", paramLabel = "NAME[,NAME...]",
+      description = "Models to train. Default: every registered model (see 'funnel models').")
   List<String> models;
 
   @Option(names = "--k", split = ",", defaultValue = "10,20", paramLabel = "K[,K...]", description = "Cut-offs. Default: ${DEFAULT-VALUE}.")
@@ -63,6 +64,10 @@ final class QuickstartCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
+    if (models == null || models.isEmpty()) {
+      models = new ArrayList<>(Registry.recallAlgorithms().keySet());
+    }
+    models.forEach(m -> Experiment.configure(m, Map.of())); // unknown names fail before any work
     System.out.println("Funnel quickstart");
     String spec = data;
     LoadOptions options = LoadOptions.defaults();
@@ -120,7 +125,8 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("Try:");
     System.out.println("  curl '" + base + "/v1/recommend?user=" + user + "&k=10'");
-    System.out.println("  curl '" + base + "/v1/recommend?user=" + user + "&k=10&model=swing&exclude=" + item + "'");
+    String other = models.stream().filter(m -> !m.equals(defaultModel)).findFirst().orElse(defaultModel);
+    System.out.println("  curl '" + base + "/v1/recommend?user=" + user + "&k=10&model=" + other + "&exclude=" + item + "'");
     System.out.println("  curl '" + base + "/v1/recommend?user=someone-new&k=5'      # unknown user: popularity fallback");
     System.out.println("  curl '" + base + "/v1/similar?item=" + item + "&k=10'");
     System.out.println("  curl '" + base + "/health'");

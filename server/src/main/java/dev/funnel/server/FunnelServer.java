@@ -100,10 +100,11 @@ public final class FunnelServer implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       int port = config.port();
       try {
-        port = port == 0 ? freePort(config.host()) : port;
-        await(vertx.deployVerticle(() -> new HttpVerticle(routes, config.host(), port),
+        int bound = port == 0 ? freePort(config.host()) : port;
+        port = bound;
+        await(vertx.deployVerticle(() -> new HttpVerticle(routes, config.host(), bound),
             new DeploymentOptions().setInstances(config.eventLoops())));
-        return new FunnelServer(vertx, port, pool);
+        return new FunnelServer(vertx, bound, pool);
       } catch (RuntimeException e) {
         if (attempt < attempts && isBindFailure(e)) {
           continue;

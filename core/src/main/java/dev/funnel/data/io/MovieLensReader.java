@@ -48,7 +48,7 @@ public final class MovieLensReader {
           StandardCharsets.UTF_8);
     } else if (name.endsWith(".dat")) {
       f = new DelimitedReader.Format("::", false, POSITIONS, TYPE, StandardCharsets.UTF_8);
-    } else if (name.equals("u.data") || name.startsWith("u") && name.endsWith(".base") || name.endsWith(".test")) {
+    } else if (name.equals("u.data") || (name.startsWith("u") && (name.endsWith(".base") || name.endsWith(".test")))) {
       f = new DelimitedReader.Format("\t", false, POSITIONS, TYPE, StandardCharsets.UTF_8);
     } else {
       // Unknown name: let the delimiter be detected, positions as in every MovieLens layout.
