@@ -1,5 +1,6 @@
 package dev.funnel.cli;
 
+import dev.funnel.data.DataFormatException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class FunnelCli implements Runnable {
       PrintWriter err = commandLine.getErr();
       if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
           || ex instanceof java.io.IOException || ex instanceof IllegalStateException
-          || ex.getClass().getSimpleName().equals("DataFormatException")) {
+          || ex instanceof DataFormatException) {
         // Expected failures (bad input, bad config): the message names what is wrong; no stack trace.
         err.println("funnel " + commandLine.getCommandName() + ": error: " + ex.getMessage());
         if (ex instanceof IllegalArgumentException) {
