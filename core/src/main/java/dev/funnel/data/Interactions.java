@@ -1,5 +1,6 @@
 package dev.funnel.data;
 
+import dev.funnel.util.Mix;
 import java.util.Arrays;
 
 /**
@@ -240,18 +241,12 @@ public final class Interactions {
   public long fingerprint() {
     long h = 0x9E3779B97F4A7C15L ^ numUsers * 31L ^ (long) numItems << 20;
     for (int u = 0; u < numUsers; u++) {
-      h = mix(h ^ userPtr[u + 1]);
+      h = Mix.mix64(h ^ userPtr[u + 1]);
     }
     for (int p = 0; p < userItems.length; p++) {
-      h = mix(h ^ userItems[p] ^ ((long) Float.floatToIntBits(userValues[p]) << 32));
+      h = Mix.mix64(h ^ userItems[p] ^ ((long) Float.floatToIntBits(userValues[p]) << 32));
     }
     return h;
   }
 
-  private static long mix(long z) {
-    // SplitMix64 finaliser.
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
 }

@@ -3,6 +3,7 @@ package dev.funnel.eval;
 import dev.funnel.data.Interactions;
 import dev.funnel.recall.ItemFilter;
 import dev.funnel.recall.RecallModel;
+import dev.funnel.util.Mix;
 import dev.funnel.util.Parallel;
 import dev.funnel.util.Progress;
 import dev.funnel.util.TopK;
@@ -469,12 +470,12 @@ public final class Evaluator {
     private long state;
 
     void reseed(long seed, int user) {
-      state = mix(seed ^ mix(0x9E3779B97F4A7C15L * (user + 1L)));
+      state = Mix.mix64(seed ^ Mix.mix64(Mix.GOLDEN_GAMMA * (user + 1L)));
     }
 
     long nextLong() {
       state += 0x9E3779B97F4A7C15L;
-      return mix(state);
+      return Mix.mix64(state);
     }
 
     /** Uniform in [0, bound) by Lemire's multiply-shift with rejection (unbiased). */
@@ -491,10 +492,5 @@ public final class Evaluator {
       return (int) (m >>> 32);
     }
 
-    private static long mix(long z) {
-      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-      return z ^ (z >>> 31);
-    }
   }
 }

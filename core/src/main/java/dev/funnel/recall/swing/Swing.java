@@ -8,6 +8,7 @@ import dev.funnel.recall.TrainContext;
 import dev.funnel.recall.neighbors.Accumulator;
 import dev.funnel.recall.neighbors.ItemNeighborModel;
 import dev.funnel.recall.neighbors.NeighborLists;
+import dev.funnel.util.Mix;
 import dev.funnel.util.Parallel;
 import dev.funnel.util.TopK;
 import java.io.DataInput;
@@ -71,7 +72,7 @@ public final class Swing implements RecallAlgorithm<SwingConfig> {
       if (keep == d) {
         System.arraycopy(uItems, uPtr[u], capItems, capPtr[u], d);
       } else {
-        int[] sample = sample(uItems, uPtr[u], d, keep, new SplittableRandom(mix(seed, u)));
+        int[] sample = sample(uItems, uPtr[u], d, keep, new SplittableRandom(Mix.seedFor(seed, u)));
         System.arraycopy(sample, 0, capItems, capPtr[u], keep);
       }
     }
@@ -102,7 +103,7 @@ public final class Swing implements RecallAlgorithm<SwingConfig> {
         int d = iPtr[i + 1] - iPtr[i];
         int[] users = d <= config.maxUsersPerItem()
             ? Arrays.copyOfRange(iUsers, iPtr[i], iPtr[i + 1])
-            : sample(iUsers, iPtr[i], d, config.maxUsersPerItem(), new SplittableRandom(mix(~seed, i)));
+            : sample(iUsers, iPtr[i], d, config.maxUsersPerItem(), new SplittableRandom(Mix.seedFor(~seed, i)));
         for (int a = 0; a < users.length; a++) {
           int u = users[a];
           float wu = userWeight[u];
@@ -163,10 +164,4 @@ public final class Swing implements RecallAlgorithm<SwingConfig> {
     return out;
   }
 
-  private static long mix(long seed, int id) {
-    long z = seed + 0x9E3779B97F4A7C15L * (id + 1L);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
 }
