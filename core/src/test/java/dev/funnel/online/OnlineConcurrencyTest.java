@@ -55,7 +55,7 @@ class OnlineConcurrencyTest {
     SavedModel saved = SavedModel.of(model, e.users(), e.items(), train);
     OnlineRecommender.Config d = OnlineRecommender.Config.defaults();
     OnlineRecommender o = new OnlineRecommender("itemcf", saved, EventTypes.defaults(),
-        new OnlineRecommender.Config(new UserActivity.Config(10_000, HISTORY, 500, 16), new PopularityCounters.Config(60_000L, 0L, 50),
+        new OnlineRecommender.Config(new UserActivity.Config(10_000, HISTORY, 500, 16), new PopularityCounters.Config(60_000L, 0L, 50, false),
             d.triggerHalfLifeMillis(), OnlineRecommender.ColdStart.TRENDING, true, 10_000),
         null, System::currentTimeMillis);
     o.setAvailabilityByExternalId(item -> !item.equals("i7"));

@@ -20,7 +20,7 @@ class OnlineRecommenderTest {
 
   private OnlineRecommender online(OnlineRecommender.ColdStart coldStart) {
     OnlineRecommender.Config d = OnlineRecommender.Config.defaults();
-    OnlineRecommender.Config c = new OnlineRecommender.Config(d.users(), new PopularityCounters.Config(1000L, 0L, 100), 1000L, coldStart,
+    OnlineRecommender.Config c = new OnlineRecommender.Config(d.users(), new PopularityCounters.Config(1000L, 0L, 100, false), 1000L, coldStart,
         true, 1000);
     return new OnlineRecommender("itemcf", Fixture.itemcf(), EventTypes.defaults(), c,
         item -> Set.of(item.compareTo("c") <= 0 ? "abc" : "rest"), clock);

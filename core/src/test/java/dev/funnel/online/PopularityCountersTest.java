@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class PopularityCountersTest {
   private static PopularityCounters counters(Fixture.Clock clock, long staleness, int depth) {
-    return new PopularityCounters(new PopularityCounters.Config(1000L, staleness, depth),
+    return new PopularityCounters(new PopularityCounters.Config(1000L, staleness, depth, false),
         item -> List.of(item % 2 == 0 ? "even" : "odd"), clock);
   }
 
@@ -70,6 +70,25 @@ class PopularityCountersTest {
     clock.now = 1_000_000;
     p.topGlobal(1, ItemFilter.ALL);
     assertThat(p.snapshotTime()).isEqualTo(1000L);
+  }
+
+  @Test
+  void aBackgroundRebuildServesThePreviousSnapshotUntilItLands() throws InterruptedException {
+    Fixture.Clock clock = new Fixture.Clock(0);
+    PopularityCounters p = new PopularityCounters(new PopularityCounters.Config(1000L, 0L, 10, true), null, clock);
+    p.record(1, 1f, 0L);
+    assertThat(p.topGlobal(1, ItemFilter.ALL).items()).as("the first snapshot is built in place").containsExactly(1);
+    p.record(2, 5f, 0L);
+    clock.now = 1;
+    // This query starts the rebuild; it or a later one sees item 2 once the rebuild lands.
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    int[] top = p.topGlobal(1, ItemFilter.ALL).items();
+    while (top[0] != 2 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+      top = p.topGlobal(1, ItemFilter.ALL).items();
+    }
+    assertThat(top).containsExactly(2);
+    assertThat(p.snapshotTime()).isEqualTo(1L);
   }
 
   @Test
