@@ -22,6 +22,8 @@ public final class ItemIds {
   private final int maxItems;
   private volatile String[][] chunks;
   private volatile int size;
+  /** Sum of the external ids' lengths, for the memory estimate. */
+  private volatile long chars;
 
   public ItemIds(IdMap initial, int maxItems) {
     if (maxItems < 1) {
@@ -89,18 +91,15 @@ public final class ItemIds {
       cs[c] = new String[CHUNK];
     }
     cs[c][id & (CHUNK - 1)] = item;
+    chars += item.length();
     chunks = cs;
     size = id + 1;
     index.put(item, id);
     return id;
   }
 
-  /** Rough heap bytes: map entries (about 80 B plus the string each) and the chunk arrays. */
+  /** Rough heap bytes: map entries with boxed ids (about 100 B each), the strings, the chunk arrays. */
   public long memoryBytes() {
-    long bytes = (long) chunks.length * (16 + 4L * CHUNK);
-    for (int i = 0; i < size; i++) {
-      bytes += 80 + 40 + 2L * external(i).length();
-    }
-    return bytes;
+    return (long) chunks.length * (16 + 4L * CHUNK) + 140L * size + chars;
   }
 }

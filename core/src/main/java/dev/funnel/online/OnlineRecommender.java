@@ -198,9 +198,9 @@ public final class OnlineRecommender {
 
   /**
    * Serves a new model from the next request on; the online state is kept. Every item of the model
-   * is registered, so the translation covers it.
+   * is registered, so the translation covers it. Swaps are serialised; requests never wait for one.
    */
-  public void swapModel(String name, SavedModel saved) {
+  public synchronized void swapModel(String name, SavedModel saved) {
     IdMap modelItems = saved.items();
     int n = saved.train().numItems();
     int[] fromModel = new int[n];
