@@ -16,7 +16,7 @@ import java.util.Map;
  * least recently active user, where activity is an event or a snapshot read, so the bound is exact
  * and the LRU order approximate across segments); per user at most {@code historyLength} events
  * and {@code maxSeen} seen and negative items each (the oldest forgotten first). Arrays start small
- * and grow to those caps, so a user with one event costs about 200 bytes. An evicted user keeps
+ * and grow to those caps, so a user with one event costs about 350 bytes. An evicted user keeps
  * what the model learnt in training; only the online part is lost.
  */
 public final class UserActivity {
