@@ -1,6 +1,7 @@
 package dev.funnel.recall.neighbors;
 
 import dev.funnel.data.Interactions;
+import dev.funnel.recall.HistoryScorer;
 import dev.funnel.recall.ItemFilter;
 import dev.funnel.recall.ScoredItems;
 import dev.funnel.util.TopK;
@@ -16,10 +17,12 @@ import java.io.IOException;
  * <p>{@link #recommend} accumulates sparsely over the user's items' neighbours (about
  * |I_u|·N additions) and tops up with popular items, which yields exactly the full-sort answer of
  * {@link #scoreUser}. {@link #similarItems} reads the item's list and tops up the same way.
+ * {@link #recommendFromHistory} runs the same loop over a history given at request time (online
+ * triggers), on top of the training row or alone.
  *
  * <p>Payload: the {@link NeighborLists} (rows = items).
  */
-public final class ItemNeighborModel extends NeighborhoodModel {
+public final class ItemNeighborModel extends NeighborhoodModel implements HistoryScorer {
   private final boolean binary;
 
   public ItemNeighborModel(String algorithm, Record config, Interactions train, NeighborLists neighbors, boolean binary) {
@@ -36,18 +39,58 @@ public final class ItemNeighborModel extends NeighborhoodModel {
   @Override
   protected void accumulate(int user, Accumulator acc) {
     int[] uPtr = train.userPtr();
-    int[] uItems = train.userItems();
-    float[] uValues = train.userValues();
+    accumulateHistory(train.userItems(), binary ? null : train.userValues(), uPtr[user], uPtr[user + 1], acc);
+  }
+
+  /**
+   * The one scoring loop of both paths: {@code acc[j] += w_p · sim(items[p], j)} for every trigger
+   * p in {@code [from, to)} and every neighbour j of it; {@code w_p = 1} when {@code weights} is null.
+   */
+  private void accumulateHistory(int[] items, float[] weights, int from, int to, Accumulator acc) {
     int[] nPtr = neighbors.ptr();
     int[] nIds = neighbors.ids();
     float[] nSims = neighbors.sims();
-    for (int p = uPtr[user]; p < uPtr[user + 1]; p++) {
-      int i = uItems[p];
-      float w = binary ? 1f : uValues[p];
+    for (int p = from; p < to; p++) {
+      int i = items[p];
+      float w = weights == null ? 1f : weights[p];
       for (int q = nPtr[i]; q < nPtr[i + 1]; q++) {
         acc.add(nIds[q], w * nSims[q]);
       }
     }
+  }
+
+  /**
+   * The training row's accumulation (as in {@link #recommend}) plus the extra triggers, each
+   * weighted by the caller's weight, then the same selection and popularity top-up. Triggers with
+   * a weight that is not positive are skipped, so evidence stays positive.
+   */
+  @Override
+  public ScoredItems recommendFromHistory(int user, int[] items, float[] weights, int k, ItemFilter filter) {
+    if (items.length != weights.length) {
+      throw new IllegalArgumentException("trigger items (" + items.length + ") and weights (" + weights.length + ") differ in length");
+    }
+    int n = numItems();
+    int[] ids = new int[items.length];
+    float[] ws = new float[items.length];
+    int m = 0;
+    for (int p = 0; p < items.length; p++) {
+      if (items[p] < 0 || items[p] >= n) {
+        throw new IllegalArgumentException("trigger item " + items[p] + " out of range [0, " + n + ")");
+      }
+      if (weights[p] > 0f && weights[p] < Float.POSITIVE_INFINITY) {
+        ids[m] = items[p];
+        ws[m++] = weights[p];
+      }
+    }
+    Accumulator acc = clearedScratch();
+    if (user >= 0) {
+      if (user >= numUsers()) {
+        throw new IllegalArgumentException("user " + user + " out of range [0, " + numUsers() + ")");
+      }
+      accumulate(user, acc);
+    }
+    accumulateHistory(ids, ws, 0, m, acc);
+    return select(acc, new TopK(Math.min(k, n)), filter);
   }
 
   @Override

@@ -97,6 +97,14 @@ public abstract class NeighborhoodModel implements RecallModel {
 
   private ScoredItems recommend(int user, ItemFilter filter, Accumulator acc, TopK top) {
     accumulate(user, acc);
+    return select(acc, top, filter);
+  }
+
+  /**
+   * The best items of an accumulation: touched items with their evidence, topped up with popular
+   * ones (the same selection as {@link #recommend}, for subclasses that accumulate otherwise).
+   */
+  protected final ScoredItems select(Accumulator acc, TopK top, ItemFilter filter) {
     fallback.offerTouched(acc, top, filter);
     fallback.topUp(top, filter, acc);
     return top.drain();
