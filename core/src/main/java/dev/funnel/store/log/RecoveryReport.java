@@ -26,8 +26,9 @@ public record RecoveryReport(int segments, long records, long firstSequence, lon
    * One cut: the file was truncated to {@code offset}, dropping {@code droppedBytes} bytes, which
    * were first copied to {@code savedTo} (null when nothing was dropped).
    *
-   * @param tail true when the damage was at the end of the newest segment: a write the crash tore,
-   *     never acknowledged because acknowledgment waits for fsync. False means damage inside an
+   * @param tail true when the damage was in the newest segment: taken for a write the crash tore
+   *     (never acknowledged, because acknowledgment waits for fsync; a power loss may drop the
+   *     unsynced tail pages in any order, so the cut need not be at the very end). False means damage inside an
    *     older, already synced segment: the disk lost data, which needs an operator's attention.
    */
   public record Truncation(Path file, long offset, String reason, long droppedBytes, Path savedTo, boolean tail) {
