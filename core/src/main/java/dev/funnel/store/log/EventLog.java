@@ -214,7 +214,7 @@ public final class EventLog implements AutoCloseable {
     try (Stream<Path> files = Files.list(dir)) {
       files.forEach(f -> {
         long first = SegmentFormat.parseFileName(f);
-        if (first >= 0 && Files.isRegularFile(f)) {
+        if (first >= 1 && Files.isRegularFile(f)) {
           out.add(new Segment(first, f));
         }
       });
@@ -449,6 +449,9 @@ public final class EventLog implements AutoCloseable {
     synchronized (queueLock) {
       closed = true;
       queueLock.notify();
+    }
+    if (Thread.currentThread() == writer) {
+      return; // called from a completion callback: the writer finishes the queue and exits by itself
     }
     boolean interrupted = false;
     while (writer.isAlive()) {

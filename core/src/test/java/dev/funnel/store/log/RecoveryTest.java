@@ -167,6 +167,28 @@ class RecoveryTest {
   }
 
   @Test
+  void aMissingMiddleSegmentIsAGapThatStopsTheLog() throws Exception {
+    Path dir = tmp.resolve("gap");
+    try (EventLog log = EventLog.open(dir, LogConfig.defaults().withSegmentBytes(300))) {
+      for (int i = 0; i < 20; i++) {
+        log.append(batch("g" + i, 1)).get();
+      }
+    }
+    List<Path> files = segmentFiles(dir);
+    Files.delete(files.get(1));
+    try (EventLog log = EventLog.open(dir, LogConfig.defaults().withSegmentBytes(300))) {
+      RecoveryReport r = log.recovery();
+      assertThat(r.truncations()).singleElement().satisfies(t -> {
+        assertThat(t.file()).isEqualTo(files.get(2));
+        assertThat(t.reason()).contains("gap").contains("expected next");
+        assertThat(t.tail()).isFalse();
+      });
+      assertThat(r.quarantined()).hasSize(files.size() - 2);
+      assertThat(log.lastSequence()).isEqualTo(SegmentFormat.parseFileName(files.get(1)) - 1);
+    }
+  }
+
+  @Test
   void anEmptyTailSegmentGetsItsHeaderBack() throws Exception {
     Path dir = copyWith("empty", new byte[0]);
     try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
