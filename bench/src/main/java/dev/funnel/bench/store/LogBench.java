@@ -32,7 +32,7 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * <pre>java -cp core/target/classes:bench/target/classes:$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar \
- *   dev.funnel.bench.store.LogBench [--dir DIR] [--seconds 5] [--rate 1000]</pre>
+ *   dev.funnel.bench.store.LogBench [--dir DIR] [--seconds 5] [--rate 1000] [--open-only]</pre>
  */
 public final class LogBench {
   private static final int POOL = 16_384;
@@ -43,12 +43,14 @@ public final class LogBench {
     Path base = null;
     double seconds = 5;
     int rate = 1000;
+    boolean openOnly = false;
     for (int a = 0; a < args.length; a++) {
       switch (args[a]) {
         case "--dir" -> base = Path.of(args[++a]);
         case "--seconds" -> seconds = Double.parseDouble(args[++a]);
         case "--rate" -> rate = Integer.parseInt(args[++a]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[a] + "; usage: LogBench [--dir DIR] [--seconds S] [--rate R]");
+        case "--open-only" -> openOnly = true;
+        default -> throw new IllegalArgumentException("unknown argument " + args[a] + "; usage: LogBench [--dir DIR] [--seconds S] [--rate R] [--open-only]");
       }
     }
     base = base == null ? Files.createTempDirectory("funnel-logbench") : Files.createDirectories(base);
@@ -58,6 +60,11 @@ public final class LogBench {
     Event[] pool = events();
     try {
       rawFsync(base.resolve("fsync.bin"), 2000);
+      if (openOnly) {
+        closedLoop(base.resolve("warmup"), pool, 1, 1, 1.0, false);
+        openLoop(base.resolve("open"), pool, rate, seconds);
+        return;
+      }
       closedLoop(base.resolve("warmup"), pool, 4, 100, 1.0, false);
       System.out.println("clients batch events_per_s p50_ms p99_ms commits_per_s events_per_commit record_bytes");
       for (int batch : new int[] {1, 100, 1000}) {
