@@ -1,0 +1,604 @@
+package dev.funnel.store.log;
+
+import dev.funnel.store.Event;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The embedded, durable event log: append-only segment files in one directory, every record
+ * length-prefixed and CRC32C-checked (layout in {@code docs/formats.md}, "Event log segment,
+ * format version 1").
+ *
+ * <p><b>Durability.</b> {@link #append} returns a future that completes with the batch's last
+ * sequence number only after its records are written and {@code FileChannel.force}d. A crash
+ * (even {@code kill -9} or power loss, given a disk that honours fsync) therefore never loses an
+ * acknowledged event; whatever the crash tore is unacknowledged and {@link #open} truncates it.
+ *
+ * <p><b>Group commit.</b> Appenders only enqueue. One writer thread takes every batch queued so far,
+ * encodes them into one reusable buffer, writes it with one call (per MiB) and forces once, then
+ * completes all their futures. While it forces, new batches queue up and share the next force, so
+ * the number of fsyncs per second stays at what the disk allows while throughput grows with
+ * concurrency (the classic group commit of database logs; cf. Helland et al., "Group Commit
+ * Timers and High-Volume Transaction Systems", HPTS 1987). Futures complete on the writer thread:
+ * dependants attached with the non-async {@code CompletableFuture} methods run there and delay the
+ * next commit, so keep them short or hand off (e.g. Vert.x {@code Future.fromCompletionStage(f, context)}).
+ *
+ * <p>If a write or force fails, the batches of that group fail and the log refuses further
+ * appends (after a failed fsync the page cache state is unknown); their records may or may not
+ * appear after a restart, so clients retry with an idempotency id.
+ *
+ * <p>Thread-safe. One {@code EventLog} per directory (the data directory's lock file guards against
+ * a second process).
+ */
+public final class EventLog implements AutoCloseable {
+  /** Encoded bytes after which the writer hands the buffer to the OS mid-group. */
+  private static final int WRITE_CHUNK = 1 << 20;
+
+  private final Path dir;
+  private final LogConfig config;
+  private final RecoveryReport recovery;
+
+  /** Segments oldest first; the last one is the active segment. Guarded by itself. */
+  private final List<Segment> segments;
+
+  private final Object queueLock = new Object();
+  private ArrayList<PendingAppend> pending = new ArrayList<>();
+  private ArrayList<PendingAppend> spare = new ArrayList<>();
+  private boolean closed;
+  private boolean writerWaiting;
+  private volatile Throwable failure;
+  private volatile long lastSequence;
+
+  // Writer thread state.
+  private final Thread writer;
+  private FileChannel active;
+  private long activeSize;
+  private long nextSequence;
+  private byte[] buf = new byte[WRITE_CHUNK + (64 << 10)];
+  private final CRC32C crc = new CRC32C();
+  private final byte[] header = new byte[SegmentFormat.HEADER_BYTES];
+
+  // Stats, written by the writer thread only.
+  private volatile long groupCommits;
+  private volatile long appends;
+  private volatile long events;
+  private volatile long bytes;
+  private volatile long fsyncNanos;
+  private volatile long maxFsyncNanos;
+
+  private record Segment(long firstSequence, Path file) {}
+
+  private static final class PendingAppend {
+    final List<Event> events;
+    final CompletableFuture<Long> future = new CompletableFuture<>();
+    long lastSequence;
+
+    PendingAppend(List<Event> events) {
+      this.events = events;
+    }
+  }
+
+  private EventLog(Path dir, LogConfig config, List<Segment> segments, RecoveryReport recovery, FileChannel active, long activeSize) {
+    this.dir = dir;
+    this.config = config;
+    this.segments = segments;
+    this.recovery = recovery;
+    this.active = active;
+    this.activeSize = activeSize;
+    this.lastSequence = recovery.lastSequence();
+    this.nextSequence = recovery.lastSequence() + 1;
+    this.writer = new Thread(this::runWriter, "funnel-event-log-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /**
+   * Opens the log in {@code dir}, creating the directory and a first segment when missing, and
+   * recovers: every segment is scanned (length, CRC32C, sequence of each record), a torn or
+   * corrupt tail is truncated, damage inside an older segment truncates there and moves the later
+   * segments to {@code damaged/}; dropped bytes are copied to {@code damaged/} first. See
+   * {@link #recovery()} for what was found.
+   *
+   * @throws LogFormatException when a segment is not this build's format (wrong magic, unknown
+   *     version, bad header): nothing is changed then
+   */
+  public static EventLog open(Path dir, LogConfig config) {
+    Objects.requireNonNull(config, "config");
+    long t0 = System.nanoTime();
+    try {
+      Files.createDirectories(dir);
+      List<Segment> found = listSegments(dir);
+      List<RecoveryReport.Truncation> truncations = new ArrayList<>();
+      List<Path> quarantined = new ArrayList<>();
+      if (found.isEmpty()) {
+        found.add(createSegment(dir, 1, new byte[SegmentFormat.HEADER_BYTES]));
+      }
+      // Check every header before changing anything: a foreign or newer file stops the open untouched.
+      for (int i = 0; i < found.size(); i++) {
+        Segment s = found.get(i);
+        long size = Files.size(s.file());
+        boolean tail = i == found.size() - 1;
+        if (size >= SegmentFormat.HEADER_BYTES || !tail) {
+          new SegmentReader(s.file(), s.firstSequence()).close();
+        }
+      }
+      long records = 0;
+      long expected = found.get(0).firstSequence();
+      List<Segment> kept = new ArrayList<>();
+      for (int i = 0; i < found.size(); i++) {
+        Segment s = found.get(i);
+        boolean tail = i == found.size() - 1;
+        if (s.firstSequence() != expected) {
+          // A missing segment in the middle: keep what is before the gap, set the rest aside.
+          truncations.add(new RecoveryReport.Truncation(s.file(), 0,
+              "gap: segment starts at sequence " + s.firstSequence() + " but " + expected + " was expected next", 0, null, false));
+          quarantine(dir, found.subList(i, found.size()), quarantined);
+          break;
+        }
+        long size = Files.size(s.file());
+        if (size < SegmentFormat.HEADER_BYTES) {
+          // Only the tail gets here (checked above): a crash while the segment was being created.
+          Path saved = size == 0 ? null : saveBytes(dir, s.file(), 0, size);
+          truncations.add(new RecoveryReport.Truncation(s.file(), 0,
+              size == 0 ? "empty segment without header (crash while creating it); header rewritten"
+                  : "torn header: " + size + " of " + SegmentFormat.HEADER_BYTES + " bytes; header rewritten", size, saved, true));
+          try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.WRITE)) {
+            byte[] h = new byte[SegmentFormat.HEADER_BYTES];
+            SegmentFormat.writeHeader(h, s.firstSequence());
+            ch.truncate(0);
+            writeFully(ch, h, 0, h.length);
+            ch.force(false);
+          }
+          kept.add(s);
+          break;
+        }
+        long good;
+        String damage;
+        long next;
+        try (SegmentReader r = new SegmentReader(s.file(), s.firstSequence())) {
+          while (r.next()) {
+            records++;
+          }
+          good = r.recordOffset();
+          damage = r.damage();
+          next = r.nextSequence();
+        }
+        kept.add(s);
+        expected = next;
+        if (damage != null) {
+          long dropped = size - good;
+          Path saved = saveBytes(dir, s.file(), good, dropped);
+          try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.WRITE)) {
+            ch.truncate(good);
+            ch.force(false);
+          }
+          truncations.add(new RecoveryReport.Truncation(s.file(), good, damage, dropped, saved, tail));
+          if (!tail) {
+            quarantine(dir, found.subList(i + 1, found.size()), quarantined);
+          }
+          break;
+        }
+      }
+      if (!quarantined.isEmpty() || !truncations.isEmpty()) {
+        forceDirectory(dir);
+      }
+      Segment last = kept.get(kept.size() - 1);
+      FileChannel ch = FileChannel.open(last.file(), StandardOpenOption.WRITE);
+      long activeSize = ch.size();
+      ch.position(activeSize);
+      RecoveryReport report = new RecoveryReport(kept.size(), records, kept.get(0).firstSequence(), expected - 1, truncations, quarantined,
+          (System.nanoTime() - t0) / 1_000_000);
+      return new EventLog(dir, config, new ArrayList<>(kept), report, ch, activeSize);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the event log in " + dir, e);
+    }
+  }
+
+  private static List<Segment> listSegments(Path dir) throws IOException {
+    List<Segment> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(f -> {
+        long first = SegmentFormat.parseFileName(f);
+        if (first >= 1 && Files.isRegularFile(f)) {
+          out.add(new Segment(first, f));
+        }
+      });
+    }
+    out.sort((a, b) -> Long.compare(a.firstSequence(), b.firstSequence()));
+    return out;
+  }
+
+  /** Copies {@code length} bytes at {@code offset} of {@code file} to {@code damaged/NAME.OFFSET.dropped}. */
+  private static Path saveBytes(Path dir, Path file, long offset, long length) throws IOException {
+    if (length == 0) {
+      return null;
+    }
+    Path damaged = Files.createDirectories(dir.resolve("damaged"));
+    Path target = damaged.resolve(file.getFileName() + "." + offset + "." + System.currentTimeMillis() + ".dropped");
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long done = 0;
+      while (done < length) {
+        done += in.transferTo(offset + done, length - done, out);
+      }
+      out.force(true);
+    }
+    forceDirectory(damaged);
+    return target;
+  }
+
+  private static void quarantine(Path dir, List<Segment> later, List<Path> quarantined) throws IOException {
+    if (later.isEmpty()) {
+      return;
+    }
+    Path damaged = Files.createDirectories(dir.resolve("damaged"));
+    for (Segment s : later) {
+      Path target = damaged.resolve(s.file().getFileName() + "." + System.currentTimeMillis());
+      Files.move(s.file(), target, StandardCopyOption.ATOMIC_MOVE);
+      quarantined.add(target);
+    }
+    forceDirectory(damaged);
+  }
+
+  /** Creates a segment with its header, synced with its directory entry. */
+  private static Segment createSegment(Path dir, long firstSequence, byte[] header) throws IOException {
+    Path file = dir.resolve(SegmentFormat.fileName(firstSequence));
+    SegmentFormat.writeHeader(header, firstSequence);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      writeFully(ch, header, 0, header.length);
+      ch.force(false);
+    }
+    forceDirectory(dir);
+    return new Segment(firstSequence, file);
+  }
+
+  /** Makes a new or removed directory entry durable (on Linux, fsync of the directory). */
+  private static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      if (!System.getProperty("os.name", "").startsWith("Windows")) { // Windows cannot open a directory; NTFS journals entries
+        throw e;
+      }
+    }
+  }
+
+  private static void writeFully(FileChannel ch, byte[] b, int off, int len) throws IOException {
+    ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+    while (bb.hasRemaining()) {
+      ch.write(bb);
+    }
+  }
+
+  /**
+   * Appends the events in order; they get consecutive sequence numbers. The future completes with
+   * the last one once all are durable (written and fsync'd), or exceptionally when the write
+   * failed. An empty list completes at once with {@link #lastSequence()}.
+   *
+   * @throws IllegalStateException when the log is closed or a previous write failed
+   * @throws IllegalArgumentException when an event is null or too large to log (over 64 MiB encoded)
+   */
+  public CompletableFuture<Long> append(List<Event> events) {
+    List<Event> batch = List.copyOf(events); // rejects nulls; callers may reuse their list
+    for (Event e : batch) {
+      if (EventCodec.maxEncodedSize(e) > SegmentFormat.MAX_PAYLOAD) {
+        throw new IllegalArgumentException("event too large to log (limit " + SegmentFormat.MAX_PAYLOAD + " bytes encoded); user=" + e.user()
+            + ", item=" + e.item());
+      }
+    }
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(lastSequence);
+    }
+    PendingAppend p = new PendingAppend(batch);
+    synchronized (queueLock) {
+      Throwable f = failure;
+      if (f != null) {
+        throw new IllegalStateException("event log in " + dir + " refuses appends after a failed write: " + f, f);
+      }
+      if (closed) {
+        throw new IllegalStateException("event log is closed: " + dir);
+      }
+      pending.add(p);
+      if (writerWaiting) {
+        queueLock.notify();
+      }
+    }
+    return p.future;
+  }
+
+  /** Sequence of the newest durable event; 0 for a log that never held one. */
+  public long lastSequence() {
+    return lastSequence;
+  }
+
+  /** What {@link #open} found and repaired. */
+  public RecoveryReport recovery() {
+    return recovery;
+  }
+
+  public LogStats stats() {
+    return new LogStats(groupCommits, appends, events, bytes, fsyncNanos, maxFsyncNanos);
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public LogConfig config() {
+    return config;
+  }
+
+  /**
+   * Sends every durable event with a sequence {@code >= fromSequence} to {@code sink}, in
+   * sequence order, up to {@link #lastSequence()} as of the call; appends may continue meanwhile.
+   * Events deleted by retention are not sent: the first one sent may be later than {@code fromSequence}.
+   *
+   * @return the number of events sent
+   * @throws LogFormatException when a record turns out damaged (the disk changed since
+   *     recovery); every event before it has been sent
+   */
+  public long replay(long fromSequence, Consumer<LoggedEvent> sink) {
+    long bound = lastSequence;
+    List<Segment> snapshot;
+    synchronized (segments) {
+      snapshot = new ArrayList<>(segments);
+    }
+    int start = 0;
+    for (int i = 0; i < snapshot.size(); i++) {
+      if (snapshot.get(i).firstSequence() <= fromSequence) {
+        start = i;
+      }
+    }
+    long sent = 0;
+    for (int i = start; i < snapshot.size(); i++) {
+      Segment s = snapshot.get(i);
+      if (s.firstSequence() > bound) {
+        break;
+      }
+      SegmentReader r;
+      try {
+        r = new SegmentReader(s.file(), s.firstSequence());
+      } catch (UncheckedIOException e) {
+        if (e.getCause() instanceof NoSuchFileException && i == start) {
+          continue; // retention deleted the oldest segment since the snapshot
+        }
+        throw e;
+      }
+      try (r) {
+        while (r.nextSequence() <= bound && r.next()) {
+          if (r.sequence() >= fromSequence) {
+            sink.accept(new LoggedEvent(r.sequence(), r.event()));
+            sent++;
+          }
+        }
+        boolean continues = i + 1 < snapshot.size() && snapshot.get(i + 1).firstSequence() == r.nextSequence();
+        if (r.nextSequence() <= bound && (r.damage() != null || !continues)) {
+          throw new LogFormatException(s.file(), r.recordOffset(),
+              r.damage() != null ? r.damage() : "segment ends at sequence " + (r.nextSequence() - 1) + " before the durable end " + bound);
+        }
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Deletes whole closed segments, oldest first, never the active one: by age (last written more
+   * than {@code maxAgeMillis} before {@code now}: the file's modification time is when its newest
+   * event was appended; event timestamps are client-given and may be backfilled) and by size (while
+   * all segments together exceed {@code maxTotalBytes}). Only a prefix of the log is deleted, so the
+   * rest stays gap-free.
+   *
+   * @return the deleted files
+   */
+  public List<Path> applyRetention(Instant now) {
+    List<Path> deleted = new ArrayList<>();
+    try {
+      synchronized (segments) {
+        long[] sizes = new long[segments.size()];
+        long total = 0;
+        for (int i = 0; i < sizes.length; i++) {
+          sizes[i] = Files.size(segments.get(i).file());
+          total += sizes[i];
+        }
+        int drop = 0;
+        while (drop < segments.size() - 1) {
+          Path f = segments.get(drop).file();
+          boolean tooOld = config.maxAgeMillis() > 0
+              && Files.getLastModifiedTime(f).toMillis() < now.toEpochMilli() - config.maxAgeMillis();
+          boolean tooBig = config.maxTotalBytes() > 0 && total > config.maxTotalBytes();
+          if (!tooOld && !tooBig) {
+            break;
+          }
+          total -= sizes[drop];
+          drop++;
+        }
+        for (int i = 0; i < drop; i++) {
+          Path f = segments.get(0).file();
+          Files.deleteIfExists(f);
+          segments.remove(0);
+          deleted.add(f);
+        }
+      }
+      if (!deleted.isEmpty()) {
+        forceDirectory(dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("event log retention failed in " + dir, e);
+    }
+    return deleted;
+  }
+
+  /** Stops accepting appends, makes every queued batch durable, and closes the files. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (queueLock) {
+      closed = true;
+      queueLock.notify();
+    }
+    if (Thread.currentThread() == writer) {
+      return; // called from a completion callback: the writer finishes the queue and exits by itself
+    }
+    boolean interrupted = false;
+    while (writer.isAlive()) {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- writer thread ----
+
+  private void runWriter() {
+    try {
+      while (true) {
+        ArrayList<PendingAppend> group;
+        synchronized (queueLock) {
+          while (pending.isEmpty() && !closed) {
+            writerWaiting = true;
+            try {
+              queueLock.wait();
+            } catch (InterruptedException e) {
+              // Only close() ends the writer.
+            }
+          }
+          writerWaiting = false;
+          if (pending.isEmpty()) {
+            break; // closed and drained
+          }
+          group = pending;
+          pending = spare;
+          spare = group;
+        }
+        try {
+          commit(group);
+        } catch (Throwable t) {
+          failure = t;
+          for (PendingAppend p : group) {
+            p.future.completeExceptionally(t);
+          }
+          group.clear();
+          break;
+        }
+        for (PendingAppend p : group) {
+          p.future.complete(p.lastSequence);
+        }
+        group.clear();
+      }
+    } finally {
+      failRemaining();
+      try {
+        active.close();
+      } catch (IOException e) {
+        // Every acknowledged byte was already forced.
+      }
+    }
+  }
+
+  private void failRemaining() {
+    synchronized (queueLock) {
+      closed = true;
+      Throwable cause = failure != null ? failure : new IllegalStateException("event log closed");
+      for (PendingAppend p : pending) {
+        p.future.completeExceptionally(cause);
+      }
+      pending.clear();
+    }
+  }
+
+  /** Encodes, writes and forces one group; rolls segments on the way. */
+  private void commit(List<PendingAppend> group) throws IOException {
+    long seq = nextSequence;
+    int fill = 0;
+    long groupBytes = 0;
+    long groupEvents = 0;
+    for (PendingAppend p : group) {
+      for (Event e : p.events) {
+        int room = SegmentFormat.RECORD_OVERHEAD + EventCodec.maxEncodedSize(e);
+        if (buf.length - fill < room) {
+          byte[] bigger = new byte[Math.max(fill + room, buf.length * 2)];
+          System.arraycopy(buf, 0, bigger, 0, fill);
+          buf = bigger;
+        }
+        int start = fill;
+        int end = EventCodec.encode(seq, e, buf, start + SegmentFormat.RECORD_OVERHEAD);
+        int length = end - start - SegmentFormat.RECORD_OVERHEAD;
+        crc.reset();
+        crc.update(buf, start + SegmentFormat.RECORD_OVERHEAD, length);
+        SegmentFormat.putInt(buf, start, length);
+        SegmentFormat.putInt(buf, start + 4, (int) crc.getValue());
+        int recordBytes = end - start;
+        if (activeSize + end > config.segmentBytes() && activeSize + start > SegmentFormat.HEADER_BYTES) {
+          // The record does not fit: what is before it finishes the old segment, it starts a new one.
+          writeFully(active, buf, 0, start);
+          force();
+          roll(seq);
+          System.arraycopy(buf, start, buf, 0, recordBytes);
+          end = recordBytes;
+        }
+        fill = end;
+        groupBytes += recordBytes;
+        seq++;
+        if (fill >= WRITE_CHUNK) {
+          writeFully(active, buf, 0, fill);
+          activeSize += fill;
+          fill = 0;
+        }
+      }
+      groupEvents += p.events.size();
+      p.lastSequence = seq - 1;
+    }
+    writeFully(active, buf, 0, fill);
+    activeSize += fill;
+    force();
+    nextSequence = seq;
+    lastSequence = seq - 1;
+    groupCommits++;
+    appends += group.size();
+    events += groupEvents;
+    bytes += groupBytes;
+    if (buf.length > 8 * WRITE_CHUNK) {
+      buf = new byte[WRITE_CHUNK + (64 << 10)]; // one huge event grew it: do not keep the memory
+    }
+  }
+
+  private void force() throws IOException {
+    long t0 = System.nanoTime();
+    active.force(false); // fdatasync: data and the file size, not the modification time
+    long took = System.nanoTime() - t0;
+    fsyncNanos += took;
+    if (took > maxFsyncNanos) {
+      maxFsyncNanos = took;
+    }
+  }
+
+  private void roll(long firstSequence) throws IOException {
+    active.close();
+    Segment s = createSegment(dir, firstSequence, header);
+    active = FileChannel.open(s.file(), StandardOpenOption.WRITE);
+    active.position(SegmentFormat.HEADER_BYTES);
+    activeSize = SegmentFormat.HEADER_BYTES;
+    synchronized (segments) {
+      segments.add(s);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.funnel.store.log;
+
+import dev.funnel.store.Event;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Walks the records of one segment file in order, checking each one's framing, CRC32C and
+ * sequence. {@link #next()} returns false at the clean end or at the first damaged record; then
+ * {@link #damage()} says why (null at a clean end) and {@link #recordOffset()} where.
+ */
+final class SegmentReader implements Closeable {
+  private final Path file;
+  private final FileChannel channel;
+  private final long size;
+  private final CRC32C crc = new CRC32C();
+  private final EventCodec.Decoder decoder = new EventCodec.Decoder();
+  private byte[] buf = new byte[256 << 10];
+  private int pos;
+  private int limit;
+  private long bufStart; // file offset of buf[0]
+  private long nextSequence;
+  private long sequence;
+  private long recordOffset;
+  private int payloadOffset;
+  private int payloadLength;
+  private String damage;
+
+  /** Opens a segment whose header must be complete; checks it against the name's first sequence. */
+  SegmentReader(Path file, long firstSequence) {
+    this.file = file;
+    try {
+      this.channel = FileChannel.open(file, StandardOpenOption.READ);
+      this.size = channel.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open event log segment " + file, e);
+    }
+    try {
+      if (size < SegmentFormat.HEADER_BYTES) {
+        throw new LogFormatException(file, 0, "missing header: the file has " + size + " bytes, a header needs " + SegmentFormat.HEADER_BYTES);
+      }
+      fill(SegmentFormat.HEADER_BYTES);
+      SegmentFormat.checkHeader(buf, file, firstSequence);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    pos = SegmentFormat.HEADER_BYTES;
+    nextSequence = firstSequence;
+  }
+
+  /** Advances to the next intact record; false at the end of the file or at damage (see {@link #damage()}). */
+  boolean next() {
+    recordOffset = bufStart + pos;
+    long remaining = size - recordOffset;
+    if (remaining == 0 || damage != null) {
+      return false;
+    }
+    if (remaining < SegmentFormat.RECORD_OVERHEAD) {
+      return damaged("torn record header: " + remaining + " of " + SegmentFormat.RECORD_OVERHEAD + " bytes");
+    }
+    fill(SegmentFormat.RECORD_OVERHEAD);
+    int length = SegmentFormat.getInt(buf, pos);
+    int stored = SegmentFormat.getInt(buf, pos + 4);
+    if (length <= 0 || length > SegmentFormat.MAX_PAYLOAD) {
+      return damaged("bad payload length " + length);
+    }
+    if (length > remaining - SegmentFormat.RECORD_OVERHEAD) {
+      return damaged("torn record: payload length " + length + " but only " + (remaining - SegmentFormat.RECORD_OVERHEAD) + " bytes follow");
+    }
+    fill(SegmentFormat.RECORD_OVERHEAD + length);
+    int start = pos + SegmentFormat.RECORD_OVERHEAD;
+    crc.reset();
+    crc.update(buf, start, length);
+    int computed = (int) crc.getValue();
+    if (computed != stored) {
+      return damaged(String.format("CRC32C mismatch: stored 0x%08X, computed 0x%08X", stored, computed));
+    }
+    long s;
+    try {
+      s = decoder.reset(buf, start, length).sequence();
+    } catch (IllegalStateException e) {
+      return damaged("payload does not decode: " + e.getMessage());
+    }
+    if (s != nextSequence) {
+      return damaged("sequence " + s + " where " + nextSequence + " was expected");
+    }
+    sequence = s;
+    payloadOffset = start;
+    payloadLength = length;
+    pos = start + length;
+    nextSequence++;
+    return true;
+  }
+
+  private boolean damaged(String reason) {
+    damage = reason;
+    return false;
+  }
+
+  /** Decodes the current record's event; damage in an intact-CRC payload is a {@link LogFormatException}. */
+  Event event() {
+    try {
+      decoder.reset(buf, payloadOffset, payloadLength).sequence();
+      return decoder.event();
+    } catch (IllegalStateException e) {
+      throw new LogFormatException(file, recordOffset, "record " + sequence + " does not decode: " + e.getMessage());
+    }
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  /** The sequence the next record must carry. */
+  long nextSequence() {
+    return nextSequence;
+  }
+
+  /** File offset of the current record, or after a false {@link #next()}, of the end or the damage. */
+  long recordOffset() {
+    return recordOffset;
+  }
+
+  String damage() {
+    return damage;
+  }
+
+  long size() {
+    return size;
+  }
+
+  /** Makes at least {@code n} bytes available from {@code pos}; the caller checked the file holds them. */
+  private void fill(int n) {
+    if (limit - pos >= n) {
+      return;
+    }
+    if (buf.length < n) {
+      byte[] bigger = new byte[Math.max(n, buf.length * 2)];
+      System.arraycopy(buf, pos, bigger, 0, limit - pos);
+      buf = bigger;
+    } else {
+      System.arraycopy(buf, pos, buf, 0, limit - pos);
+    }
+    bufStart += pos;
+    limit -= pos;
+    pos = 0;
+    try {
+      while (limit < n) {
+        int read = channel.read(ByteBuffer.wrap(buf, limit, buf.length - limit), bufStart + limit);
+        if (read < 0) {
+          throw new LogFormatException(file, bufStart + limit, "file shrank while being read");
+        }
+        limit += read;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read event log segment " + file, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
