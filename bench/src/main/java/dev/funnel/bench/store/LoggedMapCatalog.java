@@ -28,7 +28,8 @@ import java.util.zip.CRC32C;
  * {@code [u32 length][u32 CRC32C][u8 op][u16 id length][id UTF-8][value]} and fsync'd with group
  * commit (writers that append while a force is running share the next one). Reopen replays the
  * whole log and truncates a torn tail; {@link #compact()} rewrites the live records to a new file and
- * renames it over the log.
+ * renames it over the log. Iteration is in String (UTF-16) order, not the contract's UTF-8 order:
+ * this class exists to be measured, not used.
  */
 final class LoggedMapCatalog implements Catalog {
   private static final byte PUT_ITEM = 1;
