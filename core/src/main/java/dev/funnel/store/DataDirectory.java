@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * not even open (or read) the lock file: it is refused through a JVM-wide map of held directories,
  * and nothing in a holding process may read {@code funnel.lock} (use {@link #holder()}). It gets the same
  * message as a lock held by another process ({@link OverlappingFileLockException}, which only other
- * code locking the file could still cause, is reported the same way). The accessors are immutable
+ * code locking the file directly could still cause, is reported the same way). The accessors are immutable
  * paths; {@link #close()} is idempotent.
  */
 public final class DataDirectory implements AutoCloseable {
@@ -123,9 +123,11 @@ public final class DataDirectory implements AutoCloseable {
     try {
       lock = channel.tryLock();
     } catch (OverlappingFileLockException e) {
-      // Other code in this JVM locked the file outside DataDirectory (the HELD set rules out our own
-      // opens); report it like any holder.
-      lock = null;
+      // Other code in this JVM locked the file outside DataDirectory (the HELD map rules out our own
+      // opens): report it like any holder, without reading the file (this process holds the lock).
+      closeQuietly(channel);
+      throw new DataDirectoryLockedException(dir, "pid=" + ProcessHandle.current().pid()
+          + " (this JVM holds a lock on " + LOCK_FILE + " outside DataDirectory)");
     } catch (IOException e) {
       closeQuietly(channel);
       throw new UncheckedIOException("cannot lock " + lockPath + ": " + e.getMessage(), e);

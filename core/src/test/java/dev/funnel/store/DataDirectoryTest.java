@@ -78,6 +78,22 @@ class DataDirectoryTest {
   }
 
   @Test
+  void aLockTakenOutsideDataDirectoryInThisJvmIsReportedTheSameWay() throws IOException {
+    Path root = tmp.resolve("data");
+    Files.createDirectories(root);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(root.resolve("funnel.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = ch.lock()) {
+      assertThat(held.isValid()).isTrue();
+      assertThatThrownBy(() -> DataDirectory.open(root))
+          .isInstanceOf(DataDirectoryLockedException.class)
+          .hasMessageContaining("data directory " + root.toRealPath() + " is in use by another Funnel server")
+          .hasMessageContaining("pid=" + ProcessHandle.current().pid());
+    }
+    DataDirectory.open(root).close();
+  }
+
+  @Test
   void closeIsIdempotentAndReopenWorks() {
     Path root = tmp.resolve("data");
     DataDirectory d = DataDirectory.open(root);
