@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,9 +30,12 @@ class RocksCatalogCrashTest {
     Map<String, Long> acknowledged = new LinkedHashMap<>();
     for (int round = 0; round < 3; round++) {
       int killAfter = 50 + rnd.nextInt(250);
+      Path stderr = tmp.resolve("probe-" + round + ".err");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          CatalogCrashProbe.class.getName(), dir.toString(), String.valueOf(round * 1_000_000L)).redirectErrorStream(true).start();
+          CatalogCrashProbe.class.getName(), dir.toString(), String.valueOf(round * 1_000_000L))
+          // stderr apart: JVMs print warnings there (JDK 24+ on RocksDB's native loading), stdout is the protocol.
+          .redirectError(stderr.toFile()).start();
       try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         int acks = 0;
         String line;
@@ -41,10 +45,11 @@ class RocksCatalogCrashTest {
             acknowledged.put(parts[1], Long.parseLong(parts[2]));
             acks++;
           } else if (!line.equals("ready")) {
-            throw new AssertionError("probe said: " + line + " (seed " + seed + ")");
+            throw new AssertionError("probe said: " + line + " (seed " + seed + "); stderr: " + Files.readString(stderr));
           }
         }
-        assertThat(acks).as("probe acknowledged writes before dying (seed %d)", seed).isEqualTo(killAfter);
+        assertThat(acks).as("probe acknowledged writes before dying (seed %d); stderr: %s", seed, Files.readString(stderr))
+            .isEqualTo(killAfter);
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no flush
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       } finally {
