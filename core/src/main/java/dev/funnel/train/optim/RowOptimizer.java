@@ -1,0 +1,23 @@
+package dev.funnel.train.optim;
+
+/**
+ * Sparse, row-wise (lazy) updates of an {@link EmbeddingTable}: only the row named by an update and
+ * its own optimizer state change, so a step costs O(dim) whatever the table size, and rows not in a
+ * batch keep their state untouched (no decay of moments or weights for absent rows).
+ *
+ * <p>Hogwild: {@link #update} may be called from several threads at once without locks. Weights and
+ * state are plain arrays; two threads updating the same row at the same time may interleave
+ * element-wise and lose writes, which is the Hogwild trade (Recht et al., NeurIPS 2011). Everything
+ * else (learning-rate changes) must happen between epochs, not during them.
+ */
+public interface RowOptimizer {
+  EmbeddingTable table();
+
+  /** Applies one step to {@code row} with the gradient {@code grad[gradOff .. gradOff+dim)}. */
+  void update(int row, float[] grad, int gradOff);
+
+  float learningRate();
+
+  /** Changes the step size for later updates (schedules); call between epochs. */
+  void setLearningRate(float learningRate);
+}

@@ -1,0 +1,51 @@
+package dev.funnel.train.optim;
+
+/** Plain SGD with coupled L2: w &larr; w - lr * (g + lambda * w). Stateless, so trivially lazy. */
+public final class SgdOptimizer implements RowOptimizer {
+  private final EmbeddingTable table;
+  private final float[] w;
+  private final int dim;
+  private final float weightDecay;
+  private float learningRate;
+
+  public SgdOptimizer(EmbeddingTable table, OptimizerConfig config) {
+    this.table = table;
+    this.w = table.data();
+    this.dim = table.dim();
+    this.weightDecay = (float) config.weightDecay();
+    this.learningRate = (float) config.learningRate();
+  }
+
+  @Override
+  public EmbeddingTable table() {
+    return table;
+  }
+
+  @Override
+  public void update(int row, float[] grad, int gradOff) {
+    int base = row * dim;
+    float lr = learningRate;
+    float lambda = weightDecay;
+    for (int k = 0; k < dim; k++) {
+      float wk = w[base + k];
+      w[base + k] = wk - lr * (grad[gradOff + k] + lambda * wk);
+    }
+  }
+
+  @Override
+  public float learningRate() {
+    return learningRate;
+  }
+
+  @Override
+  public void setLearningRate(float learningRate) {
+    this.learningRate = checkLearningRate(learningRate);
+  }
+
+  static float checkLearningRate(float learningRate) {
+    if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
+    }
+    return learningRate;
+  }
+}
