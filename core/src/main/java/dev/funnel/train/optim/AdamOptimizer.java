@@ -22,15 +22,15 @@ package dev.funnel.train.optim;
  *
  * <p>Hogwild: the per-row counter is a plain int; a race may lose an increment, which only shifts
  * that row's bias correction by one step. Corrections 1/(1 - beta^t) are tabulated for small t.
- * State: 2 * rows * dim floats plus rows ints.
+ * State: 2 * rows * dim floats (a row's m and v side by side) plus rows ints.
  */
 public final class AdamOptimizer implements RowOptimizer {
   private static final int TABLE = 1 << 14;
 
   private final EmbeddingTable table;
   private final float[] w;
-  private final float[] m;
-  private final float[] v;
+  /** Row r's first moments at [2*r*dim, 2*r*dim + dim), its second moments right after: one stream per update. */
+  private final float[] moments;
   private final int[] steps;
   private final int dim;
   private final float weightDecay;
@@ -47,8 +47,7 @@ public final class AdamOptimizer implements RowOptimizer {
     this.table = table;
     this.w = table.data();
     this.dim = table.dim();
-    this.m = new float[w.length];
-    this.v = new float[w.length];
+    this.moments = new float[2 * w.length];
     this.steps = new int[table.rows()];
     this.weightDecay = (float) config.weightDecay();
     this.beta1d = config.beta1();
@@ -90,15 +89,16 @@ public final class AdamOptimizer implements RowOptimizer {
     float b1 = beta1;
     float b2 = beta2;
     int base = row * dim;
+    int mBase = 2 * base;
+    int vBase = mBase + dim;
     for (int k = 0; k < dim; k++) {
-      int p = base + k;
-      float wk = w[p];
+      float wk = w[base + k];
       float g = grad[gradOff + k] + weightDecay * wk;
-      float mk = b1 * m[p] + (1 - b1) * g;
-      float vk = b2 * v[p] + (1 - b2) * g * g;
-      m[p] = mk;
-      v[p] = vk;
-      w[p] = wk - lr * (mk * c1) / ((float) Math.sqrt(vk * c2) + epsilon);
+      float mk = b1 * moments[mBase + k] + (1 - b1) * g;
+      float vk = b2 * moments[vBase + k] + (1 - b2) * g * g;
+      moments[mBase + k] = mk;
+      moments[vBase + k] = vk;
+      w[base + k] = wk - lr * (mk * c1) / ((float) Math.sqrt(vk * c2) + epsilon);
     }
   }
 
