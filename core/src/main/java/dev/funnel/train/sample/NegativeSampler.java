@@ -14,6 +14,11 @@ import java.util.Arrays;
  * users, which is the price of a bounded cost per draw. A user who has every item has no negative:
  * the draw returns {@link #NONE}. Immutable and thread-safe; randomness comes from the caller's
  * per-worker {@link WorkerRandom}.
+ *
+ * <p>For a logQ correction use {@code proposal().probability(item)} for the positive and the negatives
+ * alike. The draws actually follow q renormalised over the user's negatives (q / Z_u, Z_u = 1 - q of the
+ * user's positives), so the negatives' true log q is lower by log Z_u; for light users Z_u is close to 1
+ * and the difference is negligible, and it is ignored here.
  */
 public final class NegativeSampler {
   /** Returned when the user has interacted with every item. */
