@@ -138,7 +138,6 @@ public final class LiveService implements AutoCloseable {
       Map<String, SavedModel> models = ModelDirectory.load(modelsDir != null ? modelsDir : dir.modelsDir());
       EventLog log = EventLog.open(dir.logDir(), config.log());
       opened.add(0, log);
-      LOG.log(Level.INFO, log.recovery().summary());
       RocksCatalog catalog = RocksCatalog.open(dir);
       opened.add(0, catalog);
       Map<String, OnlineRecommender> recs = new LinkedHashMap<>();
