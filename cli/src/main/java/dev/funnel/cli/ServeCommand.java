@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Serve models over HTTP: /v1/recommend, /v1/similar, /health, /metrics.",
-        "With --data DIR it is the live service: events (POST /v1/events) are logged durably in DIR, change",
-        "recommendations at once, and are replayed at the next start; the catalog (/v1/items/{id}, /v1/users/{id})",
-        "is kept in DIR too. Models come from DIR/models unless --models says otherwise.",
+        "With --data DIR it is the live service: events (POST /v1/events) are logged",
+        "durably in DIR, change recommendations at once and are replayed at the next",
+        "start; the catalog (/v1/items/{id}, /v1/users/{id}) is kept in DIR too.",
+        "Models come from DIR/models unless --models names another folder.",
         "Without --data, --models DIR serves the model files read-only."},
     footer = {"", "Examples:",
         "  funnel serve --models funnel-data/models --port 8080",
