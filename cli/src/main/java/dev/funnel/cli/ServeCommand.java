@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
         "  curl -X PUT 'http://localhost:8080/v1/items/i3' --data '{\"categories\":[\"shoes\"],\"available\":true}'",
         "  curl 'http://localhost:8080/v1/recommend?user=u17&k=10'"})
 final class ServeCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--models", paramLabel = "DIR", description = "Folder of .fnl model files; each is served under its file name."
       + " Required without --data; with --data it defaults to DIR/models.")
   Path models;
@@ -66,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
       return serveLive();
     }
     if (models == null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --models DIR, or --data DIR for the live service");
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --models DIR, or --data DIR for the live service");
     }
     Map<String, SavedModel> loaded = ModelDirectory.load(models);
     ServerConfig defaults = ServerConfig.defaults();
