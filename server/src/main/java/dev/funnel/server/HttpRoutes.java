@@ -44,6 +44,8 @@ final class HttpRoutes {
   /** Live mode: recommendations by model name from the online state; null serves the models as trained. */
   private final Map<String, OnlineRecommender> online;
   private final long maxBodyBytes;
+  /** Live mode: the catalog items hidden now (unavailable, unpublished, expired); empty otherwise. */
+  private final Supplier<List<String>> hidden;
   /** Live mode: the write routes; null when serving a models folder only. */
   private final LiveRoutes live;
 
@@ -61,6 +63,7 @@ final class HttpRoutes {
       WorkerExecutor scoring, LiveService liveService, long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
     this.online = liveService == null ? null : liveService.recommenders();
+    this.hidden = liveService == null ? List::of : liveService::hiddenItems;
     this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes);
     this.models = models;
     this.defaultModel = defaultModel;
@@ -89,7 +92,7 @@ final class HttpRoutes {
       String item = required(ctx, "item");
       int k = k(ctx);
       return () -> {
-        ModelRecommender.Result similar = model.similar(item, k, List.of());
+        ModelRecommender.Result similar = model.similar(item, k, hidden.get());
         if (similar == null) {
           throw new RequestException(404, "unknown item '" + item + "' in model '" + model.name() + "'", "item", item);
         }

@@ -103,6 +103,8 @@ public final class LiveService implements AutoCloseable {
    * time): id -> record. Plain items are left out, so lookups (per candidate, per event) mostly miss.
    */
   private final Map<String, ItemRecord> described = new ConcurrentHashMap<>();
+  /** Ids of the items of {@link #described} that are unavailable or have a publish or expiry time. */
+  private final java.util.Set<String> restricted = ConcurrentHashMap.newKeySet();
   private final AtomicLong observed = new AtomicLong();
   private OpenReport report;
 
@@ -288,6 +290,7 @@ public final class LiveService implements AutoCloseable {
   public boolean deleteItem(String id) {
     boolean existed = catalog.deleteItem(id);
     described.remove(id);
+    restricted.remove(id);
     return existed;
   }
 
@@ -314,11 +317,34 @@ public final class LiveService implements AutoCloseable {
   }
 
   private void track(ItemRecord item) {
-    if (item.available() && item.publishedAt() == null && item.expiresAt() == null && item.categories().isEmpty()) {
+    boolean plain = item.available() && item.publishedAt() == null && item.expiresAt() == null;
+    if (plain && item.categories().isEmpty()) {
       described.remove(item.id());
     } else {
       described.put(item.id(), item);
     }
+    if (plain) {
+      restricted.remove(item.id());
+    } else {
+      restricted.add(item.id());
+    }
+  }
+
+  /**
+   * The catalog items not recommendable now (unavailable, unpublished, expired), for paths that take
+   * an exclusion list rather than the availability hook ({@code /v1/similar}). Costs O(items with
+   * such fields) per call.
+   */
+  public List<String> hiddenItems() {
+    long now = clock.getAsLong();
+    List<String> out = new ArrayList<>();
+    for (String id : restricted) {
+      ItemRecord r = described.get(id);
+      if (r != null && !r.recommendableAt(now)) {
+        out.add(id);
+      }
+    }
+    return out;
   }
 
   /** Closes the log (final fsync), the catalog (flush), then releases the directory. Idempotent. */

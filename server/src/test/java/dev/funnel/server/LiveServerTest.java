@@ -269,11 +269,13 @@ class LiveServerTest {
 
     post(click("cat", "a0"), 200);
     assertThat(items(recommend("cat"))).contains("a1");
+    assertThat(items(call("GET", "/v1/similar?item=a0&k=5", null, 200))).startsWith("a1");
     JsonNode patched = call("PATCH", "/v1/items/a1", "{\"available\":false}", 200);
     assertThat(patched.get("available").asBoolean()).isFalse();
     assertThat(patched.get("categories").get(0).asText()).as("a patch keeps the other fields").isEqualTo("x");
     assertThat(items(recommend("cat"))).as("an unavailable item disappears at once").doesNotContain("a1").contains("a2");
     assertThat(items(recommend("newcomer"))).as("from popularity lists too").doesNotContain("a1");
+    assertThat(items(call("GET", "/v1/similar?item=a0&k=5", null, 200))).as("and from similar items").contains("a2").doesNotContain("a1");
     call("PATCH", "/v1/items/a1", "{\"available\":true}", 200);
     assertThat(items(recommend("cat"))).contains("a1");
 
