@@ -180,7 +180,8 @@ public final class LiveService implements AutoCloseable {
       }
     });
     report = new OpenReport(log.recovery(), replayed - skipped[0], skipped[0], List.copyOf(recommenders.keySet()));
-    LOG.log(Level.INFO, report.summary());
+    // The caller prints the report (openReport()); a damaged log is worth a warning on its own.
+    LOG.log(report.recovery().clean() ? Level.DEBUG : Level.WARNING, report.summary());
   }
 
   private java.util.Collection<String> categoriesOf(String item) {
