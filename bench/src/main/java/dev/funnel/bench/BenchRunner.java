@@ -3,6 +3,7 @@ package dev.funnel.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.funnel.bench.live.IngestBench;
 import dev.funnel.bench.serve.LoadGenerator;
 import dev.funnel.data.Dataset;
 import dev.funnel.data.io.DatasetLoader;
@@ -41,7 +42,10 @@ import java.util.TreeMap;
  *   <li>{@code eval}: rows are the {@code funnel eval --json} results (model, params, metrics,
  *       fit_seconds, eval_seconds);
  *   <li>{@code load}: rows {@code {dataset, repeat, load_seconds, users, items, train, test}};
- *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}}.
+ *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
+ *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
+ *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
+ *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}}.
  * </ul>
  */
 public final class BenchRunner {
@@ -93,7 +97,8 @@ public final class BenchRunner {
       case "eval" -> runEval(spec, dataRoot, preset);
       case "load" -> runLoad(spec, dataRoot, preset);
       case "serve" -> runServe(spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve");
+      case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -235,6 +240,27 @@ public final class BenchRunner {
       System.out.println(row);
       return List.of(row);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runLive(String kind, Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
+    Dataset d = load(spec, dataRoot, preset);
+    String model = string(spec, "model", preset);
+    TrainContext context = new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE);
+    FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), context);
+    System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
+    SavedModel saved = SavedModel.of(fitted.model(), d.users(), d.items(), d.train());
+    if (kind.equals("freshness")) {
+      return List.of(IngestBench.freshness(d, model, saved, ((Number) spec.getOrDefault("rounds", 1000)).intValue()));
+    }
+    Duration warmup = Duration.ofSeconds(((Number) spec.getOrDefault("warmup_seconds", 5)).longValue());
+    Duration duration = Duration.ofSeconds(((Number) spec.getOrDefault("duration_seconds", 20)).longValue());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> run : (List<Map<String, Object>>) spec.get("runs")) {
+      rows.add(IngestBench.ingest(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("batch")).intValue(), warmup,
+          duration));
+    }
+    return rows;
   }
 
   private static double round3(double v) {

@@ -1,7 +1,9 @@
 package dev.funnel.cli;
 
 import dev.funnel.recall.SavedModel;
+import dev.funnel.online.EventTypes;
 import dev.funnel.server.FunnelServer;
+import dev.funnel.server.LiveService;
 import dev.funnel.server.ModelDirectory;
 import dev.funnel.server.ServerConfig;
 import java.nio.file.Path;
@@ -12,12 +14,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Serve the models of a folder over HTTP: /v1/recommend, /v1/similar, /health, /metrics.",
-    footer = {"", "Example:", "  funnel serve --models funnel-data/models --port 8080",
+    description = {"Serve models over HTTP: /v1/recommend, /v1/similar, /health, /metrics.",
+        "With --data DIR it is the live service: events (POST /v1/events) are logged",
+        "durably in DIR, change recommendations at once and are replayed at the next",
+        "start; the catalog (/v1/items/{id}, /v1/users/{id}) is kept in DIR too.",
+        "Models come from DIR/models unless --models names another folder.",
+        "Without --data, --models DIR serves the model files read-only."},
+    footer = {"", "Examples:",
+        "  funnel serve --models funnel-data/models --port 8080",
+        "  funnel serve --data funnel-live --port 8080            # models in funnel-live/models",
+        "  funnel serve --data funnel-live --models trained/ --port 8080",
+        "  curl -X POST 'http://localhost:8080/v1/events' --data-binary '{\"user\":\"u17\",\"item\":\"i3\",\"type\":\"click\"}'",
+        "  curl -X POST 'http://localhost:8080/v1/events?policy=all-or-nothing' --data-binary @events.jsonl",
+        "  curl -X PUT 'http://localhost:8080/v1/items/i3' --data '{\"categories\":[\"shoes\"],\"available\":true}'",
         "  curl 'http://localhost:8080/v1/recommend?user=u17&k=10'"})
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--models", required = true, paramLabel = "DIR", description = "Folder of .fnl model files; each is served under its file name.")
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--models", paramLabel = "DIR", description = "Folder of .fnl model files; each is served under its file name."
+      + " Required without --data; with --data it defaults to DIR/models.")
   Path models;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Data directory of the live service (created when absent; locked while served).")
+  Path data;
+
+  @Option(names = "--event-types", paramLabel = "SPEC", description = "Event types and weights, e.g. click=1,purchase=4,rating=value,dislike=negative."
+      + " Default: impression=0,view=0.5,click=1,like=2,cart=2,purchase=4,rating=value,interaction=1,dislike/hide/skip=negative.")
+  String eventTypes;
+
+  @Option(names = "--idempotency-window", paramLabel = "N", defaultValue = "1000000",
+      description = "How many recent event ids are remembered to accept a repeated id once. Default: ${DEFAULT-VALUE}.")
+  int idempotencyWindow;
+
+  @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "16777216",
+      description = "Largest write request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
+  long maxBodyBytes;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind. Default: ${DEFAULT-VALUE}.")
   String host;
@@ -33,10 +65,45 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (data != null) {
+      return serveLive();
+    }
+    if (models == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --models DIR, or --data DIR for the live service");
+    }
     Map<String, SavedModel> loaded = ModelDirectory.load(models);
     ServerConfig defaults = ServerConfig.defaults();
     ServerConfig config = new ServerConfig(host, port, maxK, defaultModel, defaults.eventLoops());
     serveUntilStopped(config, loaded);
+    return 0;
+  }
+
+  private Integer serveLive() throws InterruptedException {
+    LiveService.Config defaults = LiveService.Config.defaults();
+    LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), defaults.online(),
+        defaults.log(), idempotencyWindow);
+    LiveService live = LiveService.open(data, models, config);
+    FunnelServer server;
+    try {
+      ServerConfig serverConfig = new ServerConfig(host, port, maxK, defaultModel, ServerConfig.defaults().eventLoops());
+      server = FunnelServer.start(serverConfig, live, FunnelServer.Scoring.WORKERS, maxBodyBytes);
+    } catch (RuntimeException e) {
+      live.close();
+      throw e;
+    }
+    System.out.println(live.openReport().summary());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } finally {
+        live.close(); // final fsync, catalog flush, lock released
+        stopped.countDown();
+      }
+    }, "funnel-shutdown"));
+    System.out.printf("serving    %s live from %s on http://%s:%d (Ctrl-C to stop)%n", String.join(", ", live.recommenders().keySet()),
+        live.directory().root(), host, server.port());
+    stopped.await();
     return 0;
   }
 

@@ -157,4 +157,23 @@ class FunnelCliTest {
     }
     assertThat(run("dataset", "stats", "--help").out()).contains("Example");
   }
+
+  @Test
+  void serveNeedsModelsOrDataAndRefusesALockedDataDirectory() {
+    Run neither = run("serve", "--port", "0");
+    assertThat(neither.code()).isEqualTo(2);
+    assertThat(neither.err()).contains("--models DIR, or --data DIR");
+
+    Path data = dir.resolve("live");
+    try (dev.funnel.store.DataDirectory held = dev.funnel.store.DataDirectory.open(data)) {
+      Run second = run("serve", "--data", data.toString(), "--port", "0");
+      assertThat(second.code()).isEqualTo(1);
+      assertThat(second.err()).contains("in use by another Funnel server").contains("--data");
+    }
+    // Unlocked but without models: a clear error naming the folder, and the lock is released again.
+    Run noModels = run("serve", "--data", data.toString(), "--port", "0");
+    assertThat(noModels.code()).isEqualTo(2);
+    assertThat(noModels.err()).contains("no model files").contains("models");
+    assertThat(run("serve", "--help").out()).contains("--data").contains("/v1/events");
+  }
 }

@@ -77,6 +77,36 @@ public final class FunnelServer implements AutoCloseable {
    * @throws IllegalStateException if the server cannot listen (port in use, bad host)
    */
   public static FunnelServer start(ServerConfig config, Map<String, SavedModel> models, Scoring scoring) {
+    return start(config, models, scoring, null, 0);
+  }
+
+  /** Default largest write body of the live server: 16 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+
+  /**
+   * Starts the live server on an open {@link LiveService}: {@code /v1/recommend} comes from its online
+   * recommenders, {@code /v1/similar} from their models, and the write routes ({@code POST /v1/events},
+   * {@code /v1/items/{id}}, {@code /v1/users/{id}}) are added. The caller keeps owning {@code live}
+   * and closes it after this server.
+   *
+   * @param maxBodyBytes the largest write body; larger ones are refused with a JSON 413
+   */
+  public static FunnelServer start(ServerConfig config, LiveService live, Scoring scoring, long maxBodyBytes) {
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive; maxBodyBytes=" + maxBodyBytes);
+    }
+    Map<String, SavedModel> models = new TreeMap<>();
+    live.recommenders().forEach((name, r) -> models.put(name, r.saved()));
+    return start(config, models, scoring, live, maxBodyBytes);
+  }
+
+  /** {@link #start(ServerConfig, LiveService, Scoring, long)} on workers with a 16 MiB body limit. */
+  public static FunnelServer start(ServerConfig config, LiveService live) {
+    return start(config, live, Scoring.WORKERS, DEFAULT_MAX_BODY_BYTES);
+  }
+
+  private static FunnelServer start(ServerConfig config, Map<String, SavedModel> models, Scoring scoring, LiveService live,
+      long maxBodyBytes) {
     if (models == null || models.isEmpty()) {
       throw new IllegalArgumentException("no models to serve");
     }
@@ -92,7 +122,7 @@ public final class FunnelServer implements AutoCloseable {
         ? vertx.createSharedWorkerExecutor("funnel-scoring", Runtime.getRuntime().availableProcessors())
         : null;
     HttpRoutes routes = new HttpRoutes(Collections.unmodifiableMap(served), defaultModel, config.maxK(), new ServerMetrics(),
-        new ObjectMapper(), pool);
+        new ObjectMapper(), pool, live, maxBodyBytes);
     // Vert.x shares one port between instances only when they ask for the same non-zero port (each
     // port-0 instance would get its own), so port 0 is resolved to a free port first, retrying if
     // another process takes it in between.

@@ -1,5 +1,6 @@
 package dev.funnel.server;
 
+import dev.funnel.online.OnlineRecommender;
 import dev.funnel.recall.ModelRecommender;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,7 @@ final class HttpRoutes {
   static final int DEFAULT_K = 20;
 
   private static final System.Logger LOG = System.getLogger(FunnelServer.class.getName());
-  private static final String ROUTE_KEY = "funnel.route";
+  static final String ROUTE_KEY = "funnel.route";
   private static final byte[] INTERNAL_ERROR = "{\"error\":\"internal error\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private final Map<String, ModelRecommender> models;
@@ -40,8 +41,30 @@ final class HttpRoutes {
   /** Where scoring runs when it is taken off the event loop; null scores on the event loop. */
   private final WorkerExecutor scoring;
 
+  /** Live mode: recommendations by model name from the online state; null serves the models as trained. */
+  private final Map<String, OnlineRecommender> online;
+  private final long maxBodyBytes;
+  /** Live mode: the catalog items hidden now (unavailable, unpublished, expired); empty otherwise. */
+  private final Supplier<List<String>> hidden;
+  /** Live mode: the write routes; null when serving a models folder only. */
+  private final LiveRoutes live;
+
   HttpRoutes(Map<String, ModelRecommender> models, ModelRecommender defaultModel, int maxK, ServerMetrics metrics, ObjectMapper json,
       WorkerExecutor scoring) {
+    this(models, defaultModel, maxK, metrics, json, scoring, null, 0);
+  }
+
+  /**
+   * @param liveService null for the read-only server; otherwise recommendations come from its online
+   *     recommenders and the write routes are added
+   * @param maxBodyBytes the largest write body (larger ones get a JSON 413)
+   */
+  HttpRoutes(Map<String, ModelRecommender> models, ModelRecommender defaultModel, int maxK, ServerMetrics metrics, ObjectMapper json,
+      WorkerExecutor scoring, LiveService liveService, long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.online = liveService == null ? null : liveService.recommenders();
+    this.hidden = liveService == null ? List::of : liveService::hiddenItems;
+    this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes);
     this.models = models;
     this.defaultModel = defaultModel;
     this.maxK = maxK;
@@ -58,6 +81,10 @@ final class HttpRoutes {
       String user = required(ctx, "user");
       int k = k(ctx);
       List<String> exclude = list(ctx, "exclude");
+      OnlineRecommender live = online == null ? null : online.get(model.name());
+      if (live != null) {
+        return () -> Responses.recommend(user, model.name(), live.recommend(user, k, exclude));
+      }
       return () -> Responses.recommend(user, model.name(), model.recommend(user, k, exclude));
     }));
     router.get(SIMILAR).handler(ctx -> serve(ctx, SIMILAR, () -> {
@@ -65,7 +92,7 @@ final class HttpRoutes {
       String item = required(ctx, "item");
       int k = k(ctx);
       return () -> {
-        ModelRecommender.Result similar = model.similar(item, k, List.of());
+        ModelRecommender.Result similar = model.similar(item, k, hidden.get());
         if (similar == null) {
           throw new RequestException(404, "unknown item '" + item + "' in model '" + model.name() + "'", "item", item);
         }
@@ -84,10 +111,14 @@ final class HttpRoutes {
         fail(ctx, e);
       }
     });
+    if (live != null) {
+      live.register(router);
+    }
     // Anything else, any method: a JSON 404 rather than Vert.x's HTML page.
     router.route().handler(ctx -> write(ctx, 404,
         new Responses.ErrorBody("no route for " + ctx.request().method() + " " + ctx.request().path(), null, null)));
     router.errorHandler(500, ctx -> fail(ctx, ctx.failure()));
+    router.errorHandler(413, ctx -> write(ctx, 413, new Responses.ErrorBody("request body too large; limit " + maxBodyBytes + " bytes", null, null)));
     return router;
   }
 
@@ -192,7 +223,7 @@ final class HttpRoutes {
     return out;
   }
 
-  private void fail(RoutingContext ctx, Throwable error) {
+  void fail(RoutingContext ctx, Throwable error) {
     if (error instanceof RequestException re) {
       write(ctx, re.status(), re.body());
       return;
@@ -203,7 +234,7 @@ final class HttpRoutes {
     write(ctx, 500, new Responses.ErrorBody("internal error: " + message, null, null));
   }
 
-  private void write(RoutingContext ctx, int status, Object body) {
+  void write(RoutingContext ctx, int status, Object body) {
     HttpServerResponse response = ctx.response();
     if (response.ended()) {
       return;

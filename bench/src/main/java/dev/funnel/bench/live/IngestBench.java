@@ -1,0 +1,186 @@
+package dev.funnel.bench.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.data.Dataset;
+import dev.funnel.recall.ModelFile;
+import dev.funnel.recall.SavedModel;
+import dev.funnel.server.FunnelServer;
+import dev.funnel.server.LiveService;
+import dev.funnel.server.ServerConfig;
+import dev.funnel.store.DataDirectory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The live service over HTTP in one JVM with its load: a fresh data directory with one saved model,
+ * {@link LiveService} + {@link FunnelServer}, and closed-loop clients.
+ *
+ * <ul>
+ *   <li>{@link #ingest}: {@code clients} threads each post batches of {@code batch} click events (JSON
+ *       lines, real user and item ids of the dataset) back to back; a request is timed from send to
+ *       the acknowledgement, which comes after fsync. Row {@code clients, batch, events_per_s, p50_ms,
+ *       p99_ms}.
+ *   <li>{@link #freshness}: a brand-new user clicks a random item; the time from the acknowledgement to
+ *       the first {@code /v1/recommend} answer that is personal (no popularity fallback) for that
+ *       user. The service applies events before acknowledging, so this is one read's latency.
+ * </ul>
+ */
+public final class IngestBench {
+  private IngestBench() {}
+
+  /** A data directory holding {@code saved} as models/NAME.fnl, opened as a live service and served on a free port. */
+  private record Live(Path dir, LiveService live, FunnelServer server) implements AutoCloseable {
+    static Live start(Dataset d, String name, SavedModel saved) throws IOException {
+      Path dir = Files.createTempDirectory("funnel-live-bench");
+      Files.createDirectories(dir.resolve(DataDirectory.MODELS_DIR));
+      ModelFile.write(dir.resolve(DataDirectory.MODELS_DIR).resolve(name + ModelFile.SUFFIX), saved);
+      LiveService live = LiveService.open(dir, null, LiveService.Config.defaults());
+      ServerConfig defaults = ServerConfig.defaults();
+      FunnelServer server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, defaults.maxK(), null, defaults.eventLoops()), live);
+      return new Live(dir, live, server);
+    }
+
+    URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      live.close();
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  public static Map<String, Object> ingest(Dataset d, String name, SavedModel saved, int clients, int batch, Duration warmup,
+      Duration duration) throws Exception {
+    try (Live live = Live.start(d, name, saved)) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      Recorder recorder = new Recorder(3);
+      AtomicLong events = new AtomicLong();
+      AtomicLong errors = new AtomicLong();
+      long warmEnd = System.nanoTime() + warmup.toNanos();
+      long end = warmEnd + duration.toNanos();
+      List<Thread> threads = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        long seed = 42L + c;
+        Thread t = new Thread(() -> {
+          SplittableRandom rnd = new SplittableRandom(seed);
+          StringBuilder sb = new StringBuilder(batch * 64);
+          while (true) {
+            long now = System.nanoTime();
+            if (now >= end) {
+              return;
+            }
+            sb.setLength(0);
+            for (int e = 0; e < batch; e++) {
+              sb.append("{\"user\":\"").append(d.users().external(rnd.nextInt(d.users().size()))).append("\",\"item\":\"")
+                  .append(d.items().external(rnd.nextInt(d.items().size()))).append("\",\"type\":\"click\"}\n");
+            }
+            HttpRequest req = HttpRequest.newBuilder(live.uri("/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofString(sb.toString(), StandardCharsets.UTF_8)).build();
+            long start = System.nanoTime();
+            try {
+              HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+              long took = System.nanoTime() - start;
+              if (start >= warmEnd) {
+                if (r.statusCode() == 200) {
+                  recorder.recordValue(took);
+                  events.addAndGet(batch);
+                } else {
+                  errors.incrementAndGet();
+                }
+              }
+            } catch (IOException ex) {
+              errors.incrementAndGet();
+            } catch (InterruptedException ex) {
+              return;
+            }
+          }
+        }, "ingest-client-" + c);
+        threads.add(t);
+        t.start();
+      }
+      long measureStart = warmEnd;
+      for (Thread t : threads) {
+        t.join();
+      }
+      double seconds = (System.nanoTime() - measureStart) / 1e9;
+      Histogram h = recorder.getIntervalHistogram();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("clients", clients);
+      row.put("batch", batch);
+      row.put("events_per_s", Math.round(events.get() / seconds));
+      row.put("requests", h.getTotalCount());
+      row.put("errors", errors.get());
+      row.put("p50_ms", ms(h.getValueAtPercentile(50)));
+      row.put("p99_ms", ms(h.getValueAtPercentile(99)));
+      row.put("max_ms", ms(h.getMaxValue()));
+      row.put("group_commits", live.live().log().stats().groupCommits());
+      System.out.println(row);
+      return row;
+    }
+  }
+
+  public static Map<String, Object> freshness(Dataset d, String name, SavedModel saved, int rounds) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    try (Live live = Live.start(d, name, saved)) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      Histogram h = new Histogram(3);
+      SplittableRandom rnd = new SplittableRandom(42);
+      int polls = 0;
+      for (int r = 0; r < rounds; r++) {
+        String user = "fresh-" + r;
+        String item = saved.items().external(rnd.nextInt(saved.items().size()));
+        String body = "{\"user\":\"" + user + "\",\"item\":\"" + item + "\",\"type\":\"click\"}";
+        HttpResponse<String> ack = http.send(HttpRequest.newBuilder(live.uri("/v1/events")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (ack.statusCode() != 200) {
+          throw new IllegalStateException("event refused: " + ack.body());
+        }
+        long acked = System.nanoTime();
+        while (true) {
+          polls++;
+          HttpResponse<String> rec = http.send(HttpRequest.newBuilder(live.uri("/v1/recommend?user=" + user + "&k=20")).build(),
+              HttpResponse.BodyHandlers.ofString());
+          JsonNode n = json.readTree(rec.body());
+          boolean personal = n.get("fallback") == null || n.get("fallback").isNull();
+          if (personal || System.nanoTime() - acked > 1_000_000_000L) {
+            h.recordValue(System.nanoTime() - acked);
+            break;
+          }
+        }
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("rounds", rounds);
+      row.put("polls", polls);
+      row.put("p50_ms", ms(h.getValueAtPercentile(50)));
+      row.put("p99_ms", ms(h.getValueAtPercentile(99)));
+      row.put("max_ms", ms(h.getMaxValue()));
+      System.out.println(row);
+      return row;
+    }
+  }
+
+  private static double ms(long nanos) {
+    return Math.round(nanos / 1000.0) / 1000.0;
+  }
+}
