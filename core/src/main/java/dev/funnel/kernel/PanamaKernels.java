@@ -294,16 +294,33 @@ final class PanamaKernels implements VectorKernels {
       c30 = b0.fma(x, c30);
       c31 = b1.fma(x, c31);
     }
+    // Stores are written out here, not in helpers: a vector passed to a call that C2 does not
+    // inline must be boxed, and that can force boxing inside the hot loop too (seen on JDK 25).
+    int c1 = c0 + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
     if (cols == NR) {
-      addFull(c, c0, c00, c01);
-      addFull(c, c0 + ldc, c10, c11);
-      addFull(c, c0 + 2 * ldc, c20, c21);
-      addFull(c, c0 + 3 * ldc, c30, c31);
+      FloatVector.fromArray(SPECIES, c, c0).add(c00).intoArray(c, c0);
+      FloatVector.fromArray(SPECIES, c, c0 + LANES).add(c01).intoArray(c, c0 + LANES);
+      FloatVector.fromArray(SPECIES, c, c1).add(c10).intoArray(c, c1);
+      FloatVector.fromArray(SPECIES, c, c1 + LANES).add(c11).intoArray(c, c1 + LANES);
+      FloatVector.fromArray(SPECIES, c, c2).add(c20).intoArray(c, c2);
+      FloatVector.fromArray(SPECIES, c, c2 + LANES).add(c21).intoArray(c, c2 + LANES);
+      FloatVector.fromArray(SPECIES, c, c3).add(c30).intoArray(c, c3);
+      FloatVector.fromArray(SPECIES, c, c3 + LANES).add(c31).intoArray(c, c3 + LANES);
     } else {
-      addPartial(c, c0, c00, c01, cols, edge);
-      addPartial(c, c0 + ldc, c10, c11, cols, edge);
-      addPartial(c, c0 + 2 * ldc, c20, c21, cols, edge);
-      addPartial(c, c0 + 3 * ldc, c30, c31, cols, edge);
+      c00.intoArray(edge, 0);
+      c01.intoArray(edge, LANES);
+      addEdge(c, c0, edge, cols);
+      c10.intoArray(edge, 0);
+      c11.intoArray(edge, LANES);
+      addEdge(c, c1, edge, cols);
+      c20.intoArray(edge, 0);
+      c21.intoArray(edge, LANES);
+      addEdge(c, c2, edge, cols);
+      c30.intoArray(edge, 0);
+      c31.intoArray(edge, LANES);
+      addEdge(c, c3, edge, cols);
     }
   }
 
@@ -317,21 +334,17 @@ final class PanamaKernels implements VectorKernels {
       c01 = FloatVector.fromArray(SPECIES, panel, bp + LANES).fma(x, c01);
     }
     if (cols == NR) {
-      addFull(c, c0, c00, c01);
+      FloatVector.fromArray(SPECIES, c, c0).add(c00).intoArray(c, c0);
+      FloatVector.fromArray(SPECIES, c, c0 + LANES).add(c01).intoArray(c, c0 + LANES);
     } else {
-      addPartial(c, c0, c00, c01, cols, edge);
+      c00.intoArray(edge, 0);
+      c01.intoArray(edge, LANES);
+      addEdge(c, c0, edge, cols);
     }
   }
 
-  private static void addFull(float[] c, int at, FloatVector v0, FloatVector v1) {
-    FloatVector.fromArray(SPECIES, c, at).add(v0).intoArray(c, at);
-    FloatVector.fromArray(SPECIES, c, at + LANES).add(v1).intoArray(c, at + LANES);
-  }
-
-  /** Right edge of C: spill the tile row and add only the columns that exist. */
-  private static void addPartial(float[] c, int at, FloatVector v0, FloatVector v1, int cols, float[] edge) {
-    v0.intoArray(edge, 0);
-    v1.intoArray(edge, LANES);
+  /** Right edge of C: the tile row was spilled to {@code edge}; add only the columns that exist. */
+  private static void addEdge(float[] c, int at, float[] edge, int cols) {
     for (int j = 0; j < cols; j++) {
       c[at + j] += edge[j];
     }
