@@ -199,8 +199,15 @@ final class PanamaKernels implements VectorKernels {
         out[outOff + r + 3] = d3;
       }
     }
+    // At most 3 leftover rows: scalar, because vector code that runs once per call may never get
+    // compiled by C2, and interpreted or C1 Vector API code boxes every vector (slow and allocating).
     for (; r < rows; r++) {
-      out[outOff + r] = dotUnchecked(query, qOff, matrix, mOff + r * dim, dim);
+      int row = mOff + r * dim;
+      float d = 0f;
+      for (int p = 0; p < dim; p++) {
+        d += query[qOff + p] * matrix[row + p];
+      }
+      out[outOff + r] = d;
     }
   }
 
