@@ -1,0 +1,63 @@
+package dev.funnel.kernel;
+
+/**
+ * Dense float kernels that every learned model runs on: BLAS level 1 (dot, axpy, scale, norms,
+ * distances), a batched dot (GEMV against a row-major matrix) and a small register-tiled GEMM.
+ *
+ * <p>Obtain an instance from {@link Kernels#get()}: a SIMD implementation on
+ * {@code jdk.incubator.vector} when the JVM runs with {@code --add-modules jdk.incubator.vector}, its
+ * scalar twin otherwise (the habit of Lucene's {@code VectorUtil} and JVector's
+ * {@code VectorizationProvider}). Both give the same results up to float rounding: the SIMD one sums
+ * in a different order and uses fused multiply-add, so callers must not expect bit-identical sums
+ * across implementations (single-thread training is bit-for-bit reproducible for a fixed one).
+ *
+ * <p>Vectors are windows {@code x[off .. off+n)} of plain arrays so that embedding tables stored as
+ * one row-major {@code float[]} are used in place. Windows are bounds-checked up front and raise
+ * {@link IndexOutOfBoundsException}; nothing is written when a check fails. Implementations are
+ * stateless and thread-safe.
+ */
+public interface VectorKernels {
+
+  /** Short name for logs and benchmark rows, e.g. {@code "scalar"} or {@code "panama-512bit"}. */
+  String name();
+
+  /** Returns sum over i of {@code a[aOff+i] * b[bOff+i]} for i in [0, n). */
+  float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** {@code y[yOff+i] += alpha * x[xOff+i]} for i in [0, n) (BLAS saxpy). */
+  void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** {@code x[off+i] *= alpha} for i in [0, n) (BLAS sscal). */
+  void scale(float alpha, float[] x, int off, int n);
+
+  /** Returns sum over i of {@code x[off+i]^2}: the squared L2 norm. */
+  float sumOfSquares(float[] x, int off, int n);
+
+  /** Returns the L2 norm, {@code sqrt(sumOfSquares)}. No overflow guard: embeddings are small. */
+  default float norm(float[] x, int off, int n) {
+    return (float) Math.sqrt(sumOfSquares(x, off, n));
+  }
+
+  /** Returns sum over i of {@code (a[aOff+i] - b[bOff+i])^2}: the squared Euclidean distance. */
+  float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /**
+   * Batched dot (GEMV): {@code out[outOff+r] = dot(query[qOff..], matrix row r)} for r in [0, rows),
+   * where row r is {@code matrix[mOff + r*dim .. mOff + (r+1)*dim)}. This is the score of one user
+   * against every item of a row-major item table.
+   */
+  void dotRows(float[] query, int qOff, float[] matrix, int mOff, int rows, int dim, float[] out, int outOff);
+
+  /**
+   * Small GEMM on row-major arrays, accumulating: {@code C += A · Bᵀ}, i.e.
+   * {@code c[cOff + i*ldc + j] += sum_p a[aOff + i*k + p] * b[bOff + j*k + p]} for i in [0, m),
+   * j in [0, n).
+   *
+   * <p>Why {@code A·Bᵀ}: both operands are embedding tables as stored (one row per user or item,
+   * dimension contiguous), so full-sort scoring of a block of users is
+   * {@code gemm(U_block, m, V, n_items, dim, scores, n_items)} with no transposed copy kept by the
+   * caller. {@code ldc >= n} lets the block be written into a wider score matrix. Zero {@code C}
+   * first for a plain product.
+   */
+  void gemm(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc);
+}

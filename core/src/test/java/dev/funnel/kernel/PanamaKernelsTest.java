@@ -1,0 +1,281 @@
+package dev.funnel.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.TreeSet;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every SIMD kernel against its scalar twin and against a double-precision reference, on random
+ * windows of lengths around the vector width (tails, unrolled blocks) and at several offsets.
+ * Windows are surrounded by sentinels that must survive untouched.
+ */
+class PanamaKernelsTest {
+  private static final PanamaKernels SIMD = new PanamaKernels();
+  private static final ScalarKernels SCALAR = new ScalarKernels();
+  private static final VectorKernels[] BOTH = {SCALAR, SIMD};
+  private static final float SENTINEL = 12345.5f;
+  private static final int[][] OFFSETS = {{0, 0}, {1, 3}, {5, 2}};
+  private static long seed;
+  private static int[] lengths;
+
+  @BeforeAll
+  static void setUp() {
+    seed = Long.getLong("funnel.test.seed", System.nanoTime());
+    System.out.println("PanamaKernelsTest seed=" + seed + " (rerun with -Dfunnel.test.seed=" + seed + ") lanes="
+        + PanamaKernels.lanes());
+    int l = PanamaKernels.lanes();
+    TreeSet<Integer> set = new TreeSet<>();
+    for (int n : new int[] {0, 1, 2, 3, 7, 13, 31, 63, 64, 65, 127, 128, 1000, 1024, 4099,
+        l - 1, l, l + 1, 2 * l - 1, 2 * l + 1, 3 * l, 4 * l - 1, 4 * l, 4 * l + 1, 5 * l + 3, 8 * l + 7}) {
+      set.add(n);
+    }
+    lengths = set.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static float[] window(Random rnd, int off, int n) {
+    float[] x = new float[off + n + 3];
+    Arrays.fill(x, SENTINEL);
+    for (int i = 0; i < n; i++) {
+      x[off + i] = rnd.nextFloat() * 2f - 1f;
+    }
+    return x;
+  }
+
+  /** Float sums of n terms: the bound grows with the magnitude of the terms, not of the result. */
+  private static double tolerance(double sumOfAbsTerms) {
+    return 1e-5 * sumOfAbsTerms + 1e-6;
+  }
+
+  private static void assertSentinels(float[] x, int off, int n, String what) {
+    for (int i = 0; i < x.length; i++) {
+      if (i < off || i >= off + n) {
+        assertThat(x[i]).as("%s wrote outside its window at %d (seed %d)", what, i, seed).isEqualTo(SENTINEL);
+      }
+    }
+  }
+
+  @Test
+  void dotMatchesScalarAndDouble() {
+    Random rnd = new Random(seed);
+    for (int n : lengths) {
+      for (int[] o : OFFSETS) {
+        float[] a = window(rnd, o[0], n);
+        float[] b = window(rnd, o[1], n);
+        double exact = 0;
+        double abs = 0;
+        for (int i = 0; i < n; i++) {
+          exact += (double) a[o[0] + i] * b[o[1] + i];
+          abs += Math.abs((double) a[o[0] + i] * b[o[1] + i]);
+        }
+        float s = SCALAR.dot(a, o[0], b, o[1], n);
+        float v = SIMD.dot(a, o[0], b, o[1], n);
+        String at = "dot n=" + n + " offsets=" + Arrays.toString(o) + " seed=" + seed;
+        assertThat((double) v).as(at).isCloseTo(s, Offset.offset(tolerance(abs)));
+        assertThat((double) s).as(at).isCloseTo(exact, Offset.offset(tolerance(abs)));
+        assertThat((double) v).as(at).isCloseTo(exact, Offset.offset(tolerance(abs)));
+      }
+    }
+  }
+
+  @Test
+  void sumOfSquaresNormAndSquaredDistanceMatchScalarAndDouble() {
+    Random rnd = new Random(seed + 1);
+    for (int n : lengths) {
+      for (int[] o : OFFSETS) {
+        float[] a = window(rnd, o[0], n);
+        float[] b = window(rnd, o[1], n);
+        double ss = 0;
+        double dist = 0;
+        for (int i = 0; i < n; i++) {
+          ss += (double) a[o[0] + i] * a[o[0] + i];
+          double d = (double) a[o[0] + i] - b[o[1] + i];
+          dist += d * d;
+        }
+        String at = "n=" + n + " offsets=" + Arrays.toString(o) + " seed=" + seed;
+        for (VectorKernels k : BOTH) {
+          assertThat((double) k.sumOfSquares(a, o[0], n)).as(k.name() + " sumOfSquares " + at)
+              .isCloseTo(ss, Offset.offset(tolerance(ss)));
+          assertThat((double) k.norm(a, o[0], n)).as(k.name() + " norm " + at)
+              .isCloseTo(Math.sqrt(ss), Offset.offset(tolerance(Math.sqrt(ss))));
+          assertThat((double) k.squaredDistance(a, o[0], b, o[1], n)).as(k.name() + " squaredDistance " + at)
+              .isCloseTo(dist, Offset.offset(tolerance(dist)));
+        }
+        assertThat(SIMD.sumOfSquares(a, o[0], n)).as(at)
+            .isCloseTo(SCALAR.sumOfSquares(a, o[0], n), Offset.offset((float) tolerance(ss)));
+        assertThat(SIMD.squaredDistance(a, o[0], b, o[1], n)).as(at).isCloseTo(
+            SCALAR.squaredDistance(a, o[0], b, o[1], n), Offset.offset((float) tolerance(dist)));
+      }
+    }
+  }
+
+  @Test
+  void axpyMatchesScalarAndLeavesTheRestAlone() {
+    Random rnd = new Random(seed + 2);
+    for (int n : lengths) {
+      for (int[] o : OFFSETS) {
+        float alpha = rnd.nextFloat() * 4f - 2f;
+        float[] x = window(rnd, o[0], n);
+        float[] y = window(rnd, o[1], n);
+        float[] x0 = x.clone();
+        float[] ys = y.clone();
+        float[] yv = y.clone();
+        SCALAR.axpy(alpha, x, o[0], ys, o[1], n);
+        SIMD.axpy(alpha, x, o[0], yv, o[1], n);
+        String at = "axpy n=" + n + " offsets=" + Arrays.toString(o) + " seed=" + seed;
+        for (int i = 0; i < n; i++) {
+          double exact = y[o[1] + i] + (double) alpha * x[o[0] + i];
+          // One rounding (fma) against two (multiply, add): at most a couple of ulps apart.
+          assertThat((double) ys[o[1] + i]).as(at + " i=" + i).isCloseTo(exact, Offset.offset(1e-6));
+          assertThat((double) yv[o[1] + i]).as(at + " i=" + i).isCloseTo(exact, Offset.offset(1e-6));
+        }
+        assertSentinels(ys, o[1], n, "scalar " + at);
+        assertSentinels(yv, o[1], n, "simd " + at);
+        assertThat(x).as("axpy must not write x; " + at).containsExactly(x0);
+      }
+    }
+  }
+
+  @Test
+  void scaleIsExactlyTheScalarProduct() {
+    Random rnd = new Random(seed + 3);
+    for (int n : lengths) {
+      for (int[] o : OFFSETS) {
+        float alpha = rnd.nextFloat() * 4f - 2f;
+        float[] x = window(rnd, o[0], n);
+        float[] xs = x.clone();
+        float[] xv = x.clone();
+        SCALAR.scale(alpha, xs, o[0], n);
+        SIMD.scale(alpha, xv, o[0], n);
+        // A single IEEE multiply per element: both paths round identically.
+        assertThat(xv).as("scale n=" + n + " seed=" + seed).containsExactly(xs);
+        for (int i = 0; i < n; i++) {
+          assertThat(xs[o[0] + i]).isEqualTo(x[o[0] + i] * alpha);
+        }
+        assertSentinels(xv, o[0], n, "simd scale n=" + n);
+      }
+    }
+  }
+
+  @Test
+  void dotRowsMatchesDotPerRow() {
+    Random rnd = new Random(seed + 4);
+    int l = PanamaKernels.lanes();
+    int[] dims = {0, 1, 3, l - 1, l, l + 1, 4 * l + 5, 64, 65};
+    int[] rowCounts = {0, 1, 3, 4, 5, 9, 17};
+    for (int dim : dims) {
+      for (int rows : rowCounts) {
+        int qOff = rnd.nextInt(3);
+        int mOff = rnd.nextInt(3);
+        int outOff = rnd.nextInt(3);
+        float[] q = window(rnd, qOff, dim);
+        float[] matrix = window(rnd, mOff, rows * dim);
+        for (VectorKernels k : BOTH) {
+          float[] out = new float[outOff + rows + 2];
+          Arrays.fill(out, SENTINEL);
+          k.dotRows(q, qOff, matrix, mOff, rows, dim, out, outOff);
+          String at = k.name() + " dotRows dim=" + dim + " rows=" + rows + " seed=" + seed;
+          for (int r = 0; r < rows; r++) {
+            double exact = 0;
+            double abs = 0;
+            for (int p = 0; p < dim; p++) {
+              double t = (double) q[qOff + p] * matrix[mOff + r * dim + p];
+              exact += t;
+              abs += Math.abs(t);
+            }
+            assertThat((double) out[outOff + r]).as(at + " r=" + r)
+                .isCloseTo(exact, Offset.offset(tolerance(abs)));
+            assertThat(out[outOff + r]).as(at + " r=" + r).isCloseTo(SCALAR.dot(q, qOff, matrix, mOff + r * dim, dim),
+                Offset.offset((float) tolerance(abs)));
+          }
+          assertSentinels(out, outOff, rows, at);
+        }
+      }
+    }
+  }
+
+  @Test
+  void gemmMatchesNaiveTripleLoop() {
+    Random rnd = new Random(seed + 5);
+    int nr = 2 * PanamaKernels.lanes();
+    int[] ms = {0, 1, 3, 4, 5, 9};
+    // 300 columns at k=64 span two 256-column packed panels; k=300 makes panels of one micro-panel.
+    int[] ns = {0, 1, 5, nr - 1, nr, nr + 1, 2 * nr + 3, 300};
+    int[] ks = {0, 1, 7, PanamaKernels.lanes(), 64, 65, 300};
+    for (int m : ms) {
+      for (int n : ns) {
+        for (int k : ks) {
+          int aOff = rnd.nextInt(3);
+          int bOff = rnd.nextInt(3);
+          int cOff = rnd.nextInt(3);
+          int ldc = n + rnd.nextInt(3);
+          float[] a = window(rnd, aOff, m * k);
+          float[] b = window(rnd, bOff, n * k);
+          // C starts random inside the block (gemm accumulates) and sentinel between rows and around.
+          float[] c0 = new float[cOff + Math.max(0, m * ldc) + 3];
+          Arrays.fill(c0, SENTINEL);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              c0[cOff + i * ldc + j] = rnd.nextFloat();
+            }
+          }
+          String at = "m=" + m + " n=" + n + " k=" + k + " ldc=" + ldc + " seed=" + seed;
+          float[] cs = c0.clone();
+          SCALAR.gemm(a, aOff, m, b, bOff, n, k, cs, cOff, ldc);
+          float[] cv = c0.clone();
+          SIMD.gemm(a, aOff, m, b, bOff, n, k, cv, cOff, ldc);
+          boolean[] inBlock = new boolean[c0.length];
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              int at2 = cOff + i * ldc + j;
+              inBlock[at2] = true;
+              double exact = c0[at2];
+              double abs = Math.abs(c0[at2]);
+              for (int p = 0; p < k; p++) {
+                double t = (double) a[aOff + i * k + p] * b[bOff + j * k + p];
+                exact += t;
+                abs += Math.abs(t);
+              }
+              String cell = at + " i=" + i + " j=" + j;
+              assertThat((double) cs[at2]).as("scalar " + cell).isCloseTo(exact, Offset.offset(tolerance(abs)));
+              assertThat((double) cv[at2]).as("simd " + cell).isCloseTo(exact, Offset.offset(tolerance(abs)));
+              assertThat((double) cv[at2]).as("simd vs scalar " + cell)
+                  .isCloseTo(cs[at2], Offset.offset(tolerance(abs)));
+            }
+          }
+          for (int x = 0; x < c0.length; x++) {
+            if (!inBlock[x]) {
+              assertThat(cs[x]).as("scalar wrote outside C's block at %d; %s", x, at).isEqualTo(SENTINEL);
+              assertThat(cv[x]).as("simd wrote outside C's block at %d; %s", x, at).isEqualTo(SENTINEL);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void badWindowsFailBeforeWriting() {
+    for (VectorKernels k : BOTH) {
+      float[] x = new float[10];
+      float[] y = new float[10];
+      Arrays.fill(y, 1f);
+      assertThatThrownBy(() -> k.dot(x, 5, y, 0, 6)).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> k.dot(x, 0, y, 0, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> k.axpy(1f, x, 0, y, 2, 9)).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> k.scale(2f, y, -1, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> k.dotRows(x, 0, y, 0, 3, 4, new float[3], 0))
+          .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("matrix block [0, 12)");
+      assertThatThrownBy(() -> k.gemm(x, 0, 2, y, 0, 2, 5, new float[4], 0, 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("C row stride must be >= its columns; stride=1, cols=2");
+      assertThatThrownBy(() -> k.gemm(x, 0, 2, y, 0, 2, 5, new float[3], 0, 2))
+          .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("C block");
+      assertThat(y).containsOnly(1f);
+    }
+  }
+}
