@@ -2,6 +2,7 @@ package dev.funnel.cli;
 
 import dev.funnel.recall.SavedModel;
 import dev.funnel.online.EventTypes;
+import dev.funnel.server.ApiKeys;
 import dev.funnel.server.FunnelServer;
 import dev.funnel.server.LiveService;
 import dev.funnel.server.ModelDirectory;
@@ -63,6 +64,29 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-k", defaultValue = "1000", description = "Largest k a request may ask for. Default: ${DEFAULT-VALUE}.")
   int maxK;
 
+  @Option(names = "--api-key-file", paramLabel = "FILE", description = "API keys, one per line: KEY or write:KEY (writes and reads),"
+      + " read:KEY (reads only); # comments. The env var FUNNEL_API_KEY adds one write key. Without any key, writes are"
+      + " accepted only when bound to a loopback address.")
+  Path apiKeyFile;
+
+  @Option(names = "--reads-need-key", description = "Require a key (read or write) on /v1/recommend, /v1/similar and catalog GETs too.")
+  boolean readsNeedKey;
+
+  @Option(names = "--max-batch-events", paramLabel = "N", defaultValue = "10000",
+      description = "Most events in one POST /v1/events; more get 413. Default: ${DEFAULT-VALUE}.")
+  int maxBatchEvents;
+
+  @Option(names = "--rate-limit", paramLabel = "R", defaultValue = "0",
+      description = "Requests/s per client (per API key, else per remote address) on /v1/*; over it 429 with Retry-After. 0 = off (default).")
+  double rateLimit;
+
+  /** The server config of the flags, API keys from --api-key-file and FUNNEL_API_KEY. */
+  private ServerConfig serverConfig() {
+    ApiKeys keys = ApiKeys.load(apiKeyFile, System.getenv(ApiKeys.ENV_VAR));
+    return new ServerConfig(host, port, maxK, defaultModel, ServerConfig.defaults().eventLoops())
+        .withAccess(keys, readsNeedKey).withLimits(maxBatchEvents, rateLimit);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (data != null) {
@@ -72,9 +96,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --models DIR, or --data DIR for the live service");
     }
     Map<String, SavedModel> loaded = ModelDirectory.load(models);
-    ServerConfig defaults = ServerConfig.defaults();
-    ServerConfig config = new ServerConfig(host, port, maxK, defaultModel, defaults.eventLoops());
-    serveUntilStopped(config, loaded);
+    serveUntilStopped(serverConfig(), loaded);
     return 0;
   }
 
@@ -82,16 +104,21 @@ final class ServeCommand implements Callable<Integer> {
     LiveService.Config defaults = LiveService.Config.defaults();
     LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), defaults.online(),
         defaults.log(), idempotencyWindow);
+    ServerConfig serverConfig = serverConfig(); // bad key file: fail before taking the data directory
     LiveService live = LiveService.open(data, models, config);
     FunnelServer server;
     try {
-      ServerConfig serverConfig = new ServerConfig(host, port, maxK, defaultModel, ServerConfig.defaults().eventLoops());
       server = FunnelServer.start(serverConfig, live, FunnelServer.Scoring.WORKERS, maxBodyBytes);
     } catch (RuntimeException e) {
       live.close();
       throw e;
     }
     System.out.println(live.openReport().summary());
+    if (serverConfig.apiKeys().isEmpty()) {
+      System.out.println(FunnelServer.NO_KEY_NOTE + host);
+    } else {
+      System.out.printf("api keys   %d configured; reads %s%n", serverConfig.apiKeys().size(), readsNeedKey ? "need a key" : "open");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

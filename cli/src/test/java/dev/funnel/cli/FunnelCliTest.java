@@ -176,4 +176,18 @@ class FunnelCliTest {
     assertThat(noModels.err()).contains("no model files").contains("models");
     assertThat(run("serve", "--help").out()).contains("--data").contains("/v1/events");
   }
+
+  @Test
+  void serveRefusesABadApiKeyFileBeforeTakingTheDataDirectory() throws Exception {
+    Path keys = dir.resolve("keys.txt");
+    java.nio.file.Files.writeString(keys, "read:short\n");
+    Run bad = run("serve", "--data", dir.resolve("live2").toString(), "--api-key-file", keys.toString(), "--port", "0");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("keys.txt line 1").contains("at least 16").doesNotContain("short\n");
+    Run absent = run("serve", "--data", dir.resolve("live2").toString(), "--api-key-file", dir.resolve("nope.txt").toString());
+    assertThat(absent.code()).isNotZero();
+    assertThat(absent.err()).contains("nope.txt");
+    assertThat(run("serve", "--help").out()).contains("--api-key-file").contains("--reads-need-key").contains("--max-batch-events")
+        .contains("--rate-limit");
+  }
 }

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +29,9 @@ import java.util.concurrent.TimeoutException;
  * all reading the same immutable models.
  *
  * <p>Endpoints: {@code GET /v1/recommend?user=&k=&exclude=&model=}, {@code GET /v1/similar?item=&k=&model=},
- * {@code GET /health}, {@code GET /metrics} (Prometheus text).
+ * {@code GET /health} (alive), {@code GET /ready} (200 once listening on loaded models and a recovered
+ * log, 503 once closing), {@code GET /metrics} (Prometheus text), {@code GET /openapi.json}. Access and
+ * limits come from {@link ServerConfig}: see {@link Auth} and {@link RateLimiter}.
  *
  * <p>Where scoring runs: {@link Scoring#WORKERS} by default, a pool with one thread per core fed
  * from one queue; event loops only parse, route and write. Measured with {@code
@@ -58,11 +61,16 @@ public final class FunnelServer implements AutoCloseable {
   private final Vertx vertx;
   private final int port;
   private final WorkerExecutor scoring;
+  private final HttpRoutes routes;
 
-  private FunnelServer(Vertx vertx, int port, WorkerExecutor scoring) {
+  /** Printed (by the CLI) when a writable server runs without API keys. */
+  public static final String NO_KEY_NOTE = "no API key configured: writes accepted only on loopback ";
+
+  private FunnelServer(Vertx vertx, int port, WorkerExecutor scoring, HttpRoutes routes) {
     this.vertx = vertx;
     this.port = port;
     this.scoring = scoring;
+    this.routes = routes;
   }
 
   /** Starts with scoring on the worker pool; returns once the port is listening. */
@@ -117,11 +125,15 @@ public final class FunnelServer implements AutoCloseable {
     if (defaultModel == null) {
       throw new IllegalArgumentException("defaultModel '" + defaultName + "' is not loaded; models: " + String.join(", ", served.keySet()));
     }
+    if (live != null && config.apiKeys().isEmpty() && !isLoopback(config.host())) {
+      throw new IllegalStateException("no API key configured: refusing to accept writes on non-loopback host " + config.host()
+          + "; configure a key (--api-key-file FILE or " + ApiKeys.ENV_VAR + ") or bind 127.0.0.1");
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
     WorkerExecutor pool = scoring == Scoring.WORKERS
         ? vertx.createSharedWorkerExecutor("funnel-scoring", Runtime.getRuntime().availableProcessors())
         : null;
-    HttpRoutes routes = new HttpRoutes(Collections.unmodifiableMap(served), defaultModel, config.maxK(), new ServerMetrics(),
+    HttpRoutes routes = new HttpRoutes(Collections.unmodifiableMap(served), defaultModel, config, new ServerMetrics(),
         new ObjectMapper(), pool, live, maxBodyBytes);
     // Vert.x shares one port between instances only when they ask for the same non-zero port (each
     // port-0 instance would get its own), so port 0 is resolved to a free port first, retrying if
@@ -134,7 +146,8 @@ public final class FunnelServer implements AutoCloseable {
         port = bound;
         await(vertx.deployVerticle(() -> new HttpVerticle(routes, config.host(), bound),
             new DeploymentOptions().setInstances(config.eventLoops())));
-        return new FunnelServer(vertx, bound, pool);
+        routes.ready(true);
+        return new FunnelServer(vertx, bound, pool, routes);
       } catch (RuntimeException e) {
         if (attempt < attempts && isBindFailure(e)) {
           continue;
@@ -142,6 +155,20 @@ public final class FunnelServer implements AutoCloseable {
         vertx.close();
         throw new IllegalStateException("cannot start the server on " + config.host() + ":" + port + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /** Whether {@code host} names a loopback address only (an unresolvable host is not). */
+  public static boolean isLoopback(String host) {
+    try {
+      for (InetAddress a : InetAddress.getAllByName(host)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -162,6 +189,15 @@ public final class FunnelServer implements AutoCloseable {
     return false;
   }
 
+  /** The routes of the running router (all server instances route alike), for the OpenAPI check. */
+  List<io.vertx.ext.web.Route> routes() {
+    return routes.lastRouter().getRoutes();
+  }
+
+  HttpRoutes httpRoutes() {
+    return routes;
+  }
+
   /** The port it listens on (the chosen one when configured with 0). */
   public int port() {
     return port;
@@ -170,6 +206,7 @@ public final class FunnelServer implements AutoCloseable {
   /** Stops accepting, lets in-flight requests finish (up to 5 s), then stops Vert.x. */
   @Override
   public void close() {
+    routes.ready(false);
     try {
       await(vertx.close());
     } finally {

@@ -2,6 +2,7 @@ package dev.funnel.server;
 
 import dev.funnel.online.OnlineRecommender;
 import dev.funnel.recall.ModelRecommender;
+import dev.funnel.store.catalog.Catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ final class HttpRoutes {
   static final String SIMILAR = "/v1/similar";
   static final String HEALTH = "/health";
   static final String METRICS = "/metrics";
+  static final String READY = "/ready";
   static final String UNMATCHED = "unmatched";
   static final int DEFAULT_K = 20;
 
@@ -48,23 +50,30 @@ final class HttpRoutes {
   private final Supplier<List<String>> hidden;
   /** Live mode: the write routes; null when serving a models folder only. */
   private final LiveRoutes live;
-
-  HttpRoutes(Map<String, ModelRecommender> models, ModelRecommender defaultModel, int maxK, ServerMetrics metrics, ObjectMapper json,
-      WorkerExecutor scoring) {
-    this(models, defaultModel, maxK, metrics, json, scoring, null, 0);
-  }
+  private final Auth auth;
+  /** Per-client request rate on /v1/*; null when off. */
+  private final RateLimiter limiter;
+  /** Set once the server listens on a recovered log and loaded models; cleared when it starts closing. */
+  private volatile boolean ready;
+  /** The last router built (all instances are alike); the OpenAPI test reads its routes. */
+  private volatile Router lastRouter;
 
   /**
    * @param liveService null for the read-only server; otherwise recommendations come from its online
    *     recommenders and the write routes are added
    * @param maxBodyBytes the largest write body (larger ones get a JSON 413)
    */
-  HttpRoutes(Map<String, ModelRecommender> models, ModelRecommender defaultModel, int maxK, ServerMetrics metrics, ObjectMapper json,
+  HttpRoutes(Map<String, ModelRecommender> models, ModelRecommender defaultModel, ServerConfig config, ServerMetrics metrics, ObjectMapper json,
       WorkerExecutor scoring, LiveService liveService, long maxBodyBytes) {
+    int maxK = config.maxK();
+    this.auth = new Auth(config.apiKeys(), config.readsNeedKey());
+    this.limiter = config.requestsPerSecond() > 0
+        ? new RateLimiter(config.requestsPerSecond(), Math.max(1, config.requestsPerSecond()), System::nanoTime)
+        : null;
     this.maxBodyBytes = maxBodyBytes;
     this.online = liveService == null ? null : liveService.recommenders();
     this.hidden = liveService == null ? List::of : liveService::hiddenItems;
-    this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes);
+    this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes, config.maxBatchEvents());
     this.models = models;
     this.defaultModel = defaultModel;
     this.maxK = maxK;
@@ -76,6 +85,7 @@ final class HttpRoutes {
   Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().handler(this::timed);
+    router.route().handler(this::guard);
     router.get(RECOMMEND).handler(ctx -> serve(ctx, RECOMMEND, () -> {
       ModelRecommender model = model(ctx);
       String user = required(ctx, "user");
@@ -103,6 +113,14 @@ final class HttpRoutes {
       Responses.Health health = new Responses.Health("ok", new ArrayList<>(models.keySet()));
       return () -> health;
     }));
+    router.get(READY).handler(ctx -> {
+      ctx.put(ROUTE_KEY, READY);
+      if (ready) {
+        write(ctx, 200, new Responses.Health("ready", new ArrayList<>(models.keySet())));
+      } else {
+        write(ctx, 503, new Responses.ErrorBody("not ready: starting up or shutting down", null, null));
+      }
+    });
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
@@ -117,9 +135,44 @@ final class HttpRoutes {
     // Anything else, any method: a JSON 404 rather than Vert.x's HTML page.
     router.route().handler(ctx -> write(ctx, 404,
         new Responses.ErrorBody("no route for " + ctx.request().method() + " " + ctx.request().path(), null, null)));
+    lastRouter = router;
     router.errorHandler(500, ctx -> fail(ctx, ctx.failure()));
     router.errorHandler(413, ctx -> write(ctx, 413, new Responses.ErrorBody("request body too large; limit " + maxBodyBytes + " bytes", null, null)));
     return router;
+  }
+
+  void ready(boolean isReady) {
+    ready = isReady;
+  }
+
+  Router lastRouter() {
+    return lastRouter;
+  }
+
+  /** API key check, then the per-client rate limit; refusals are JSON 401, 403 or 429. */
+  private void guard(RoutingContext ctx) {
+    String path = ctx.request().path();
+    String client;
+    try {
+      client = auth.check(ctx.request().method(), path, ctx.request().getHeader("Authorization"), ctx.request().getHeader("X-Api-Key"));
+    } catch (RequestException e) {
+      if (e.status() == 401) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      }
+      write(ctx, e.status(), e.body());
+      return;
+    }
+    if (limiter != null && path.startsWith(Auth.GUARDED_PREFIX)) {
+      String id = client != null ? client : "addr:" + (ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress());
+      long retryAfter = limiter.acquire(id);
+      if (retryAfter > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+        write(ctx, 429, new Responses.ErrorBody("rate limit exceeded: at most " + limiter.ratePerSecond() + " requests/s per client; retry after "
+            + retryAfter + " s", null, null));
+        return;
+      }
+    }
+    ctx.next();
   }
 
   /** Stamps the start time and records route, status and latency once the response is written. */
@@ -194,6 +247,15 @@ final class HttpRoutes {
     if (value == null || value.isEmpty()) {
       throw RequestException.badParameter(name, value, "missing required parameter '" + name + "'");
     }
+    return checkId(name, value);
+  }
+
+  /** Ids are bounded like the catalog's and the event log's: {@link Catalog#MAX_ID_LENGTH} characters. */
+  static String checkId(String name, String value) {
+    if (value.length() > Catalog.MAX_ID_LENGTH) {
+      throw RequestException.badParameter(name, value.substring(0, 64) + "...",
+          name + " must be at most " + Catalog.MAX_ID_LENGTH + " characters; length=" + value.length());
+    }
     return value;
   }
 
@@ -216,7 +278,7 @@ final class HttpRoutes {
       for (String part : raw.split(",")) {
         String s = part.trim();
         if (!s.isEmpty()) {
-          out.add(s);
+          out.add(checkId(name, s));
         }
       }
     }

@@ -49,7 +49,10 @@ final class LiveRoutes {
   private final ObjectMapper json;
   private final long maxBodyBytes;
 
-  LiveRoutes(LiveService live, HttpRoutes http, ObjectMapper json, long maxBodyBytes) {
+  private final int maxBatchEvents;
+
+  LiveRoutes(LiveService live, HttpRoutes http, ObjectMapper json, long maxBodyBytes, int maxBatchEvents) {
+    this.maxBatchEvents = maxBatchEvents;
     this.live = live;
     this.http = http;
     this.json = json;
@@ -69,47 +72,51 @@ final class LiveRoutes {
     router.route("/v1/users/*").handler(ctx -> route(ctx, "/v1/users"));
     router.post(EVENTS).handler(body).handler(this::events);
     router.put(ITEMS).handler(body).handler(ctx -> blocking(ctx, () -> {
-      ItemRecord item = ItemRecord.fromMap(ctx.pathParam("id"), object(ctx));
+      ItemRecord item = ItemRecord.fromMap(id(ctx), object(ctx));
       live.putItem(item);
       return item.toMap();
     }));
     router.patch(ITEMS).handler(body).handler(ctx -> blocking(ctx, () -> {
-      String id = ctx.pathParam("id");
+      String id = id(ctx);
       ItemPatch patch = ItemPatch.fromMap(object(ctx));
       return live.patchItem(id, patch).orElseThrow(() -> notFound("item", id)).toMap();
     }));
     router.get(ITEMS).handler(ctx -> blocking(ctx, () -> {
-      String id = ctx.pathParam("id");
+      String id = id(ctx);
       return live.getItem(id).orElseThrow(() -> notFound("item", id)).toMap();
     }));
     router.delete(ITEMS).handler(ctx -> blocking(ctx, () -> {
-      String id = ctx.pathParam("id");
+      String id = id(ctx);
       if (!live.deleteItem(id)) {
         throw notFound("item", id);
       }
       return Map.of("deleted", id);
     }));
     router.put(USERS).handler(body).handler(ctx -> blocking(ctx, () -> {
-      UserRecord user = UserRecord.fromMap(ctx.pathParam("id"), object(ctx));
+      UserRecord user = UserRecord.fromMap(id(ctx), object(ctx));
       live.putUser(user);
       return user.toMap();
     }));
     router.patch(USERS).handler(body).handler(ctx -> blocking(ctx, () -> {
-      String id = ctx.pathParam("id");
+      String id = id(ctx);
       UserPatch patch = UserPatch.fromMap(object(ctx));
       return live.catalog().patchUser(id, patch).orElseThrow(() -> notFound("user", id)).toMap();
     }));
     router.get(USERS).handler(ctx -> blocking(ctx, () -> {
-      String id = ctx.pathParam("id");
+      String id = id(ctx);
       return live.getUser(id).orElseThrow(() -> notFound("user", id)).toMap();
     }));
     router.delete(USERS).handler(ctx -> blocking(ctx, () -> {
-      String id = ctx.pathParam("id");
+      String id = id(ctx);
       if (!live.deleteUser(id)) {
         throw notFound("user", id);
       }
       return Map.of("deleted", id);
     }));
+  }
+
+  private static String id(RoutingContext ctx) {
+    return HttpRoutes.checkId("id", ctx.pathParam("id"));
   }
 
   private static void route(RoutingContext ctx, String name) {
@@ -169,6 +176,12 @@ final class LiveRoutes {
       return;
     }
     List<EventLines.Rejected> rejected = parsed.rejected();
+    int lines = parsed.events().size() + rejected.size();
+    if (lines > maxBatchEvents) {
+      http.write(ctx, 413, new Ingested(0, 0, List.of(), "too many events in one request: " + lines + " > maxBatchEvents " + maxBatchEvents
+          + "; split the batch"));
+      return;
+    }
     if (!rejected.isEmpty() && (policy.equals(ALL_OR_NOTHING) || parsed.events().isEmpty())) {
       String why = policy.equals(ALL_OR_NOTHING) ? "policy all-or-nothing: no event stored because " + rejected.size() + " line(s) were rejected"
           : "no valid event in the body";

@@ -1,15 +1,25 @@
 package dev.funnel.server;
 
 /**
- * How the HTTP server binds and bounds requests.
+ * How the HTTP server binds, who may call it and how requests are bounded.
  *
  * @param host the address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
  * @param port the TCP port; 0 picks a free one ({@link FunnelServer#port()} tells which)
  * @param maxK the largest {@code k} a request may ask for (a bound on per-request work and response size)
  * @param defaultModel the model used when a request names none; null means the first model by name
  * @param eventLoops Vert.x event loops, one HTTP server instance each
+ * @param apiKeys the keys write routes require (and read routes when {@code readsNeedKey}); with none,
+ *     a live server only starts on a loopback address
+ * @param readsNeedKey whether {@code /v1/recommend}, {@code /v1/similar} and catalog GETs need a key too
+ * @param maxBatchEvents the most events one {@code POST /v1/events} may carry (more get a JSON 413)
+ * @param requestsPerSecond per-client rate limit on {@code /v1/*} (per API key, else per remote address);
+ *     0 turns it off
  */
-public record ServerConfig(String host, int port, int maxK, String defaultModel, int eventLoops) {
+public record ServerConfig(String host, int port, int maxK, String defaultModel, int eventLoops, ApiKeys apiKeys, boolean readsNeedKey,
+    int maxBatchEvents, double requestsPerSecond) {
+  /** Default {@link #maxBatchEvents}. */
+  public static final int DEFAULT_MAX_BATCH_EVENTS = 10_000;
+
   public ServerConfig {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("host must not be blank; host=" + (host == null ? "null" : "'" + host + "'"));
@@ -26,6 +36,23 @@ public record ServerConfig(String host, int port, int maxK, String defaultModel,
     if (eventLoops < 1) {
       throw new IllegalArgumentException("eventLoops must be >= 1; eventLoops=" + eventLoops);
     }
+    if (apiKeys == null) {
+      throw new IllegalArgumentException("apiKeys must not be null; use ApiKeys.none()");
+    }
+    if (readsNeedKey && apiKeys.isEmpty()) {
+      throw new IllegalArgumentException("readsNeedKey needs at least one API key; apiKeys=0");
+    }
+    if (maxBatchEvents < 1) {
+      throw new IllegalArgumentException("maxBatchEvents must be >= 1; maxBatchEvents=" + maxBatchEvents);
+    }
+    if (!(requestsPerSecond >= 0) || Double.isInfinite(requestsPerSecond)) {
+      throw new IllegalArgumentException("requestsPerSecond must be >= 0 and finite (0 = off); requestsPerSecond=" + requestsPerSecond);
+    }
+  }
+
+  /** No API keys, open reads, {@value #DEFAULT_MAX_BATCH_EVENTS} events per batch, no rate limit. */
+  public ServerConfig(String host, int port, int maxK, String defaultModel, int eventLoops) {
+    this(host, port, maxK, defaultModel, eventLoops, ApiKeys.none(), false, DEFAULT_MAX_BATCH_EVENTS, 0);
   }
 
   /** 127.0.0.1:8080, maxK 1000, the first model by name, one event loop per core. */
@@ -34,6 +61,16 @@ public record ServerConfig(String host, int port, int maxK, String defaultModel,
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, maxK, defaultModel, eventLoops);
+    return new ServerConfig(host, newPort, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, maxBatchEvents, requestsPerSecond);
+  }
+
+  /** The same with these access rules. */
+  public ServerConfig withAccess(ApiKeys keys, boolean keyedReads) {
+    return new ServerConfig(host, port, maxK, defaultModel, eventLoops, keys, keyedReads, maxBatchEvents, requestsPerSecond);
+  }
+
+  /** The same with these limits. */
+  public ServerConfig withLimits(int batchEvents, double perClientRequestsPerSecond) {
+    return new ServerConfig(host, port, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, batchEvents, perClientRequestsPerSecond);
   }
 }
