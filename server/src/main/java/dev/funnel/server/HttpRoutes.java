@@ -145,6 +145,10 @@ final class HttpRoutes {
     ready = isReady;
   }
 
+  boolean isReady() {
+    return ready;
+  }
+
   Router lastRouter() {
     return lastRouter;
   }
