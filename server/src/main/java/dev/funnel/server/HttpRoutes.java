@@ -121,6 +121,11 @@ final class HttpRoutes {
         write(ctx, 503, new Responses.ErrorBody("not ready: starting up or shutting down", null, null));
       }
     });
+    byte[] openApi = openApiBytes();
+    router.get(OpenApiDocument.PATH).handler(ctx -> {
+      ctx.put(ROUTE_KEY, OpenApiDocument.PATH);
+      ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(openApi));
+    });
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
@@ -139,6 +144,14 @@ final class HttpRoutes {
     router.errorHandler(500, ctx -> fail(ctx, ctx.failure()));
     router.errorHandler(413, ctx -> write(ctx, 413, new Responses.ErrorBody("request body too large; limit " + maxBodyBytes + " bytes", null, null)));
     return router;
+  }
+
+  private byte[] openApiBytes() {
+    try {
+      return json.writeValueAsBytes(OpenApiDocument.build(json, live != null, maxK));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the OpenAPI document: " + e.getMessage(), e);
+    }
   }
 
   void ready(boolean isReady) {
