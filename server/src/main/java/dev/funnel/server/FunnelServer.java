@@ -98,6 +98,8 @@ public final class FunnelServer implements AutoCloseable {
    * and closes it after this server.
    *
    * @param maxBodyBytes the largest write body; larger ones are refused with a JSON 413
+   * @throws IllegalStateException if no API key is configured and {@code config.host()} is not a loopback
+   *     address (writes without a key are only taken from the local machine)
    */
   public static FunnelServer start(ServerConfig config, LiveService live, Scoring scoring, long maxBodyBytes) {
     if (maxBodyBytes < 1) {
