@@ -13,6 +13,7 @@ class MfBprContractTest extends RecallModelContractTest {
    * never saw its held-out item (it is drawn as a negative) instead of generalising from the block. */
   @Override
   protected Map<String, String> fixtureParams() {
-    return Map.of("dim", "2", "epochs", "200", "learningRate", "0.05", "l2", "0.01", "negatives", "2");
+    return Map.of("dim", "2", "epochs", "200", "learningRate", "0.05", "optimizer", "ADAM", "l2", "0.01",
+        "negatives", "2", "initStd", "0.1");
   }
 }
