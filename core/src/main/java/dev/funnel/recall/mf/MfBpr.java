@@ -1,0 +1,150 @@
+package dev.funnel.recall.mf;
+
+import dev.funnel.data.Interactions;
+import dev.funnel.io.BinaryIO;
+import dev.funnel.kernel.Kernels;
+import dev.funnel.kernel.VectorKernels;
+import dev.funnel.recall.RecallAlgorithm;
+import dev.funnel.recall.RecallModel;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.loss.BprLoss;
+import dev.funnel.train.optim.EmbeddingTable;
+import dev.funnel.train.optim.RowOptimizer;
+import dev.funnel.train.runtime.Hogwild;
+import dev.funnel.train.runtime.TrainingSchedule;
+import dev.funnel.train.sample.NegativeSampler;
+import dev.funnel.train.sample.UniformItemSampler;
+import java.io.DataInput;
+import java.io.IOException;
+
+/**
+ * Matrix factorisation trained with Bayesian personalised ranking (Rendle, Freudenthaler, Gantner
+ * &amp; Schmidt-Thieme, UAI 2009): {@code s(u, i) = p_u · q_i (+ b_i)}, and per example
+ *
+ * <pre>
+ *   loss = sum over sampled negatives j of softplus(-(s(u, i) - s(u, j)))
+ *        + l2 · (|p_u|² + |q_i|² + sum_j |q_j|²) / 2
+ * </pre>
+ *
+ * Each epoch draws (user, positive) pairs uniformly over the training interactions (as many as there
+ * are), negatives uniformly among the user's non-positive items, and updates only the rows involved
+ * (row-wise optimizer, L2 as lazy weight decay on those rows), Hogwild-parallel over threads.
+ */
+public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
+  public static final String NAME = "mfbpr";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "matrix factorisation with BPR loss (Rendle et al. 2009), Hogwild SGD/Adagrad/Adam";
+  }
+
+  @Override
+  public MfBprConfig defaultConfig() {
+    return MfBprConfig.defaults();
+  }
+
+  @Override
+  public RecallModel train(Interactions train, MfBprConfig config, TrainContext context) {
+    int numUsers = train.numUsers();
+    int numItems = train.numItems();
+    int dim = config.dim();
+    WorkerRandom init = new WorkerRandom(context.seed());
+    EmbeddingTable users = new EmbeddingTable(numUsers, dim);
+    EmbeddingTable items = new EmbeddingTable(numItems, dim);
+    users.initNormal(config.initStd(), init);
+    items.initNormal(config.initStd(), init);
+    EmbeddingTable bias = new EmbeddingTable(numItems, 1);
+    RowOptimizer userOpt = config.embeddingOptimizer().create(users);
+    RowOptimizer itemOpt = config.embeddingOptimizer().create(items);
+    RowOptimizer biasOpt = config.itemBias() ? config.optimizerConfig().create(bias) : null;
+
+    int nnz = train.nnz();
+    int[] userPtr = train.userPtr();
+    int[] userItems = train.userItems();
+    int[] rowUser = new int[nnz];
+    for (int u = 0; u < numUsers; u++) {
+      for (int p = userPtr[u]; p < userPtr[u + 1]; p++) {
+        rowUser[p] = u;
+      }
+    }
+    NegativeSampler sampler = new NegativeSampler(new UniformItemSampler(numItems), train, 32);
+    int negatives = config.negatives();
+    float[] p = users.data();
+    float[] q = items.data();
+    float[] b = bias.data();
+    VectorKernels k = Kernels.get();
+    int threads = config.threads() == 0 ? context.threads() : config.threads();
+    TrainingSchedule schedule = TrainingSchedule.of(config.epochs(), nnz == 0 ? 0 : nnz, config.batchSize(), threads,
+        context.seed());
+    Hogwild.train(schedule, (workerId, random) -> {
+      int[] neg = new int[negatives];
+      float[] scores = new float[negatives + 1];
+      float[] grad = new float[negatives + 1];
+      float[] userCopy = new float[dim];
+      float[] userGrad = new float[dim];
+      float[] itemGrad = new float[dim];
+      float[] biasGrad = new float[1];
+      return (epoch, batch, from, to) -> {
+        double loss = 0;
+        for (long e = from; e < to; e++) {
+          int pos = random.nextInt(nnz);
+          int u = rowUser[pos];
+          int i = userItems[pos];
+          sampler.sample(u, random, neg, 0, negatives);
+          if (neg[0] == NegativeSampler.NONE) {
+            continue; // the user has every item: no ranking to learn
+          }
+          int uOff = u * dim;
+          scores[0] = k.dot(p, uOff, q, i * dim, dim) + b[i];
+          for (int j = 0; j < negatives; j++) {
+            scores[j + 1] = k.dot(p, uOff, q, neg[j] * dim, dim) + b[neg[j]];
+          }
+          loss += BprLoss.loss(scores, 0, negatives, grad, 0);
+          // dL/dp_u = sum_k g_k q_k ; dL/dq_k = g_k p_u (from the weights before this example's updates)
+          System.arraycopy(p, uOff, userCopy, 0, dim);
+          java.util.Arrays.fill(userGrad, 0f);
+          k.axpy(grad[0], q, i * dim, userGrad, 0, dim);
+          for (int j = 0; j < negatives; j++) {
+            k.axpy(grad[j + 1], q, neg[j] * dim, userGrad, 0, dim);
+          }
+          userOpt.update(u, userGrad, 0);
+          for (int j = 0; j <= negatives; j++) {
+            int item = j == 0 ? i : neg[j - 1];
+            float g = grad[j];
+            for (int d = 0; d < dim; d++) {
+              itemGrad[d] = g * userCopy[d];
+            }
+            itemOpt.update(item, itemGrad, 0);
+            if (biasOpt != null) {
+              biasGrad[0] = g;
+              biasOpt.update(item, biasGrad, 0);
+            }
+          }
+        }
+        return loss;
+      };
+    }, null, context.progress(), p, q, b);
+    return new MfBprModel(config, train, dim, p, q, config.itemBias() ? b : null);
+  }
+
+  @Override
+  public RecallModel read(DataInput in, MfBprConfig config, Interactions train) throws IOException {
+    int dim = in.readInt();
+    float[] userVectors = BinaryIO.readFloats(in);
+    float[] itemVectors = BinaryIO.readFloats(in);
+    float[] bias = in.readBoolean() ? BinaryIO.readFloats(in) : null;
+    if (dim != config.dim() || userVectors.length != (long) train.numUsers() * dim
+        || itemVectors.length != (long) train.numItems() * dim || (bias != null && bias.length != train.numItems())) {
+      throw new IOException("mfbpr payload does not match the model: dim=" + dim + " (config " + config.dim()
+          + "), user floats=" + userVectors.length + ", item floats=" + itemVectors.length + " for "
+          + train.numUsers() + " users and " + train.numItems() + " items");
+    }
+    return new MfBprModel(config, train, dim, userVectors, itemVectors, bias);
+  }
+}
