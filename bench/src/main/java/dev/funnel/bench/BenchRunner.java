@@ -167,7 +167,7 @@ public final class BenchRunner {
       json.put("dataset", d.name());
       rows.add(json);
       names.add(model);
-      results.add(new EvalResult(row.protocol(), row.metrics(), row.usersEvaluated(), row.usersSkipped(), row.evalSeconds()));
+      results.add(row.evalResult());
     }
     System.out.print(EvalTable.format(results.get(0).protocol(), names, results));
     return rows;

@@ -63,16 +63,12 @@ final class EvalCommand implements Callable<Integer> {
       rows.add(Experiment.evaluate(fitted, dataset, protocol, context));
     }
     System.out.println();
-    System.out.print(EvalTable.format(rows.get(0).protocol(), models, rows.stream().map(EvalCommand::toEvalResult).toList()));
+    System.out.print(EvalTable.format(rows.get(0).protocol(), models, rows.stream().map(ResultRow::evalResult).toList()));
     if (json != null) {
       Json.write(json, report(dataset.name(), rows));
       System.out.println("wrote " + json);
     }
     return 0;
-  }
-
-  static dev.funnel.eval.EvalResult toEvalResult(ResultRow r) {
-    return new dev.funnel.eval.EvalResult(r.protocol(), r.metrics(), r.usersEvaluated(), r.usersSkipped(), r.evalSeconds());
   }
 
   static Map<String, Object> report(String dataset, List<ResultRow> rows) {

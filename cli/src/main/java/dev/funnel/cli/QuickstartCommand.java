@@ -111,7 +111,7 @@ final class QuickstartCommand implements Callable<Integer> {
       saved.put(model, s);
     }
     System.out.println();
-    System.out.print(EvalTable.format(rows.get(0).protocol(), models, rows.stream().map(EvalCommand::toEvalResult).toList()));
+    System.out.print(EvalTable.format(rows.get(0).protocol(), models, rows.stream().map(ResultRow::evalResult).toList()));
     Json.write(workdir.resolve("quickstart-eval.json"), EvalCommand.report(d.name(), rows));
     System.out.printf("%nsaved      %d models in %s, evaluation in %s (%.1f s so far)%n", saved.size(), modelDir,
         workdir.resolve("quickstart-eval.json"), (System.nanoTime() - start) / 1e9);

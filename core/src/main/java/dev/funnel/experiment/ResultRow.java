@@ -10,6 +10,11 @@ import java.util.Map;
 public record ResultRow(String model, Map<String, Object> params, String protocol, Map<String, Double> metrics,
     double fitSeconds, double evalSeconds, int usersEvaluated, int usersSkipped) {
 
+  /** The evaluation part of this row, for {@link dev.funnel.eval.EvalTable}. */
+  public dev.funnel.eval.EvalResult evalResult() {
+    return new dev.funnel.eval.EvalResult(protocol, metrics, usersEvaluated, usersSkipped, evalSeconds);
+  }
+
   /** The JSON object of this row, keys in contract order. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();

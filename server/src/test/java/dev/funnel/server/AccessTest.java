@@ -32,18 +32,12 @@ class AccessTest {
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (live != null) {
-      live.close();
-    }
+    LiveFixture.close(server, live);
   }
 
   private void start(ServerConfig config) throws Exception {
-    LiveFixture.writeModel(data);
-    live = LiveService.open(data, null, LiveService.Config.defaults().withIdempotencyWindow(100));
-    server = FunnelServer.start(config, live, FunnelServer.Scoring.WORKERS, FunnelServer.DEFAULT_MAX_BODY_BYTES);
+    live = LiveFixture.openLive(data);
+    server = LiveFixture.serve(config, live);
   }
 
   private static ServerConfig keyed(boolean readsNeedKey) {

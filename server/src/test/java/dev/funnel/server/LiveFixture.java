@@ -33,4 +33,25 @@ final class LiveFixture {
     Files.createDirectories(models);
     ModelFile.write(models.resolve("itemcf" + ModelFile.SUFFIX), saved);
   }
+
+  /** Writes the model into {@code data} and opens the live service on it (small idempotency window). */
+  static LiveService openLive(Path data) throws IOException {
+    writeModel(data);
+    return LiveService.open(data, null, LiveService.Config.defaults().withIdempotencyWindow(100));
+  }
+
+  /** The real server on {@code live}, scoring on workers, with the default body limit. */
+  static FunnelServer serve(ServerConfig config, LiveService live) {
+    return FunnelServer.start(config, live, FunnelServer.Scoring.WORKERS, FunnelServer.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /** Closes in the order production does: the server first, then the service (final fsync). */
+  static void close(FunnelServer server, LiveService live) {
+    if (server != null) {
+      server.close();
+    }
+    if (live != null) {
+      live.close();
+    }
+  }
 }
