@@ -164,6 +164,29 @@ public final class Interactions {
     return itemPtr[item + 1] - itemPtr[item];
   }
 
+  /**
+   * Every item ordered by degree (number of users) descending, ties by smaller id: the popularity
+   * order of fallbacks and tie-breakers. A counting sort, O(numItems + maxDegree).
+   */
+  public int[] itemsByDegree() {
+    int max = 0;
+    for (int i = 0; i < numItems; i++) {
+      max = Math.max(max, itemPtr[i + 1] - itemPtr[i]);
+    }
+    int[] start = new int[max + 2];
+    for (int i = 0; i < numItems; i++) {
+      start[max - (itemPtr[i + 1] - itemPtr[i]) + 1]++;
+    }
+    for (int d = 0; d <= max; d++) {
+      start[d + 1] += start[d];
+    }
+    int[] order = new int[numItems];
+    for (int i = 0; i < numItems; i++) {
+      order[start[max - (itemPtr[i + 1] - itemPtr[i])]++] = i;
+    }
+    return order;
+  }
+
   /** Whether the cell (user, item) is stored; binary search in the user's row. */
   public boolean contains(int user, int item) {
     return Arrays.binarySearch(userItems, userPtr[user], userPtr[user + 1], item) >= 0;

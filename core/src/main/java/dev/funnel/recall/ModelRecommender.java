@@ -74,23 +74,14 @@ public final class ModelRecommender {
     return new Result(external(saved.model().similarItems(item, k, notIn(exclude))), Fallback.NONE);
   }
 
-  /** Sorting (degree desc, id asc) as one long key each: no boxing, O(n log n) once at load. */
+  /** Items with at least one training interaction, most popular first (ties: smaller id). */
   static int[] popularityOrder(Interactions train) {
-    int n = train.numItems();
-    long[] keys = new long[n];
-    int m = 0;
-    for (int i = 0; i < n; i++) {
-      int degree = train.itemDegree(i);
-      if (degree > 0) {
-        keys[m++] = ((long) (Integer.MAX_VALUE - degree) << 32) | i;
-      }
+    int[] order = train.itemsByDegree();
+    int withUsers = 0;
+    while (withUsers < order.length && train.itemDegree(order[withUsers]) > 0) {
+      withUsers++;
     }
-    Arrays.sort(keys, 0, m);
-    int[] order = new int[m];
-    for (int r = 0; r < m; r++) {
-      order[r] = (int) keys[r];
-    }
-    return order;
+    return Arrays.copyOf(order, withUsers);
   }
 
   private List<Scored> popular(int k, ItemFilter filter) {

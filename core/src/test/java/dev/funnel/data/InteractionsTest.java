@@ -56,6 +56,15 @@ class InteractionsTest {
   }
 
   @Test
+  void itemsByDegreeIsDescendingWithTiesBySmallerId() {
+    // items a=0 (u0), b=1 (u0, u1), c=2 (u1): degrees 1, 2, 1; d=3 has none.
+    EventTable t = table();
+    t.items().getOrAdd("d");
+    Interactions m = t.toInteractions(DuplicatePolicy.KEEP_LAST);
+    assertThat(m.itemsByDegree()).containsExactly(1, 0, 2, 3);
+  }
+
+  @Test
   void rejectsInconsistentArrays() {
     assertThatThrownBy(() -> new Interactions(1, 2, new int[] {0, 2}, new int[] {1, 0}, new float[2], new long[2]))
         .hasMessageContaining("not strictly ascending");

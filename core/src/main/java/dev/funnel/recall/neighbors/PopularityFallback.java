@@ -27,18 +27,7 @@ public final class PopularityFallback {
     for (int i = 0; i < n; i++) {
       score[i] = (float) ((ptr[i + 1] - ptr[i]) / (max + 1.0) - 1.0);
     }
-    // Counting sort by degree, descending, ids ascending within a degree.
-    int[] count = new int[max + 2];
-    for (int i = 0; i < n; i++) {
-      count[max - (ptr[i + 1] - ptr[i]) + 1]++;
-    }
-    for (int d = 0; d <= max; d++) {
-      count[d + 1] += count[d];
-    }
-    order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[count[max - (ptr[i + 1] - ptr[i])]++] = i;
-    }
+    order = train.itemsByDegree();
   }
 
   /** The fallback score of an item without evidence, in [-1, 0). */
