@@ -4,8 +4,8 @@ import dev.funnel.data.Interactions;
 import dev.funnel.io.BinaryIO;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.recall.EmbeddingModel;
 import dev.funnel.recall.ItemFilter;
-import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.ScoredItems;
 import dev.funnel.util.TopK;
 import java.io.DataOutput;
@@ -15,7 +15,7 @@ import java.io.IOException;
  * A trained MF-BPR model: user and item embeddings (row-major, {@code dim} floats per row) and an
  * optional item bias. Immutable; the arrays are never written after construction.
  */
-public final class MfBprModel implements RecallModel {
+public final class MfBprModel implements EmbeddingModel {
   private final MfBprConfig config;
   private final Interactions train;
   private final int dim;
@@ -60,21 +60,25 @@ public final class MfBprModel implements RecallModel {
     return train.numItems();
   }
 
+  @Override
   public int dim() {
     return dim;
   }
 
   /** A copy of the user table, row-major: user u is {@code [u*dim, (u+1)*dim)}. */
+  @Override
   public float[] userVectors() {
     return userVectors.clone();
   }
 
   /** A copy of the item table, row-major: item i is {@code [i*dim, (i+1)*dim)}. */
+  @Override
   public float[] itemVectors() {
     return itemVectors.clone();
   }
 
   /** A copy of the item bias, or null when trained without one. */
+  @Override
   public float[] itemBias() {
     return bias == null ? null : bias.clone();
   }
