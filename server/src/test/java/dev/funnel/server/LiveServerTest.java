@@ -2,9 +2,16 @@ package dev.funnel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.client.FunnelClient;
+import dev.funnel.client.FunnelEvent;
+import dev.funnel.client.FunnelException;
+import dev.funnel.client.IngestResult;
+import dev.funnel.client.Policy;
+import dev.funnel.client.Recommendations;
 import dev.funnel.data.IdMap;
 import dev.funnel.data.Interactions;
 import dev.funnel.experiment.Experiment;
@@ -32,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The live service end to end: a real data directory under a temp folder, a small ItemCF model trained
- * here and saved into its models folder, the real server on a free port, HTTP from a real client.
+ * here and saved into its models folder, the real server on a free port, called through {@link FunnelClient}
+ * (raw HTTP only for bodies the client never sends).
  *
  * <p>Training data: two clusters of items, a0..a2 and b0..b2, each clicked together by four users (ua*
  * and ub*), so ItemCF's neighbours of a0 are a1 and a2 and never a b item.
@@ -46,6 +54,7 @@ class LiveServerTest {
 
   private LiveService live;
   private FunnelServer server;
+  private FunnelClient client;
 
   @BeforeEach
   void trainModel() throws IOException {
@@ -99,6 +108,7 @@ class LiveServerTest {
         o.triggerHalfLifeMillis(), o.coldStart(), o.seedFromTraining(), o.maxItems());
     live = LiveService.open(data, null, d.withOnline(current).withIdempotencyWindow(1000));
     server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, 100, null, 2), live, FunnelServer.Scoring.WORKERS, maxBodyBytes);
+    client = FunnelClient.of(URI.create("http://127.0.0.1:" + server.port()));
   }
 
   private void start() {
@@ -111,6 +121,7 @@ class LiveServerTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Raw HTTP, for bodies the client never sends (malformed, hand-written lines). */
   private JsonNode call(String method, String path, String body, int expectedStatus) throws IOException, InterruptedException {
     HttpResponse<String> r = send(method, path, body);
     assertThat(r.statusCode()).as(method + " " + path + " -> " + r.body()).isEqualTo(expectedStatus);
@@ -122,47 +133,44 @@ class LiveServerTest {
     return call("POST", "/v1/events", body, expectedStatus);
   }
 
-  private JsonNode recommend(String user) throws IOException, InterruptedException {
-    return call("GET", "/v1/recommend?user=" + user + "&k=10", null, 200);
+  private List<String> items(String user) {
+    return client.recommend(user, 10).itemIds();
   }
 
-  private static List<String> items(JsonNode body) {
-    List<String> out = new ArrayList<>();
-    body.get("items").forEach(n -> out.add(n.get("item").asText()));
-    return out;
+  private static FunnelEvent click(String user, String item) {
+    return FunnelEvent.of(user, item, "click");
   }
 
-  private static String click(String user, String item) {
+  private static String clickJson(String user, String item) {
     return "{\"user\":\"" + user + "\",\"item\":\"" + item + "\",\"type\":\"click\"}";
   }
 
   @Test
   void anAcknowledgedEventChangesTheNextRecommendation() throws Exception {
     start();
-    JsonNode cold = recommend("newbie");
-    assertThat(cold.get("fallback").asText()).isEqualTo("popularity");
+    assertThat(client.recommend("newbie", 10).fallback()).isEqualTo("popularity");
 
-    JsonNode ack = post(click("newbie", "a0"), 200);
-    assertThat(ack.get("accepted").asInt()).isEqualTo(1);
-    assertThat(ack.get("rejected")).isEmpty();
+    IngestResult ack = client.sendEvents(List.of(click("newbie", "a0")));
+    assertThat(ack.accepted()).isEqualTo(1);
+    assertThat(ack.rejected()).isEmpty();
 
-    JsonNode personal = recommend("newbie");
-    assertThat(personal.get("fallback").isNull()).as(personal.toString()).isTrue();
-    assertThat(items(personal)).as("one click on a0 gives its neighbours, never a0 itself").startsWith("a1", "a2").doesNotContain("a0");
+    Recommendations personal = client.recommend("newbie", 10);
+    assertThat(personal.isFallback()).as(personal.toString()).isFalse();
+    assertThat(personal.itemIds()).as("one click on a0 gives its neighbours, never a0 itself").startsWith("a1", "a2").doesNotContain("a0");
 
     post("{\"user\":\"newbie\",\"item\":\"a1\",\"type\":\"dislike\",\"ts\":\"2026-01-31T12:00:00Z\"}", 200);
-    assertThat(items(recommend("newbie"))).as("negative feedback hides the item at once").contains("a2").doesNotContain("a0", "a1");
+    assertThat(items("newbie")).as("negative feedback hides the item at once").contains("a2").doesNotContain("a0", "a1");
 
     // A known user: a seen item leaves the list at once.
-    assertThat(items(recommend("ua3"))).startsWith("a2");
-    post(click("ua3", "a2"), 200);
-    assertThat(items(recommend("ua3"))).doesNotContain("a2");
+    assertThat(items("ua3")).startsWith("a2");
+    client.sendEvents(List.of(click("ua3", "a2")));
+    assertThat(items("ua3")).doesNotContain("a2");
   }
 
   @Test
   void perLineErrorsNameTheLineFieldAndReason() throws Exception {
     start();
-    String body = click("u1", "a0") + "\n"
+    String body = clickJson("u1", "a0") + "\n"
         + "{\"user\":\"u1\",\"item\":\"a1\",\"type\":\"clack\"}\n"
         + "\n"
         + "{\"item\":\"a1\",\"type\":\"click\"}\n"
@@ -193,130 +201,151 @@ class LiveServerTest {
     assertThat(live.log().lastSequence()).isEqualTo(2);
 
     // A JSON array: the line is the position in the array.
-    JsonNode array = post("[" + click("u2", "a0") + ", {\"user\":\"u2\",\"item\":\"a1\",\"type\":\"boom\"}]", 200);
+    JsonNode array = post("[" + clickJson("u2", "a0") + ", {\"user\":\"u2\",\"item\":\"a1\",\"type\":\"boom\"}]", 200);
     assertThat(array.get("accepted").asInt()).isEqualTo(1);
     assertThat(array.get("rejected").get(0).get("line").asInt()).isEqualTo(2);
 
-    // Only bad lines: 400, nothing stored.
-    JsonNode bad = post("{\"user\":\"u3\",\"item\":\"a1\",\"type\":\"boom\"}", 400);
-    assertThat(bad.get("accepted").asInt()).isZero();
-    assertThat(bad.get("rejected").get(0).get("reason").asText()).contains("valid types");
+    // Only bad lines: 400, nothing stored; the client's typed error carries the lines.
+    assertThatThrownBy(() -> client.sendEvents(List.of(FunnelEvent.of("u3", "a1", "boom"))))
+        .isInstanceOfSatisfying(FunnelException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.rejected()).hasSize(1);
+          assertThat(e.rejected().get(0).field()).isEqualTo("type");
+          assertThat(e.rejected().get(0).reason()).contains("valid types");
+        });
     // A broken array: 400 naming it.
-    assertThat(post("[" + click("u2", "a0") + ",", 400).get("error").asText()).contains("malformed JSON");
-    assertThat(call("POST", "/v1/events?policy=sometimes", click("u2", "a0"), 400).get("parameter").asText()).isEqualTo("policy");
+    assertThat(post("[" + clickJson("u2", "a0") + ",", 400).get("error").asText()).contains("malformed JSON");
+    assertThat(call("POST", "/v1/events?policy=sometimes", clickJson("u2", "a0"), 400).get("parameter").asText()).isEqualTo("policy");
     assertThat(live.log().lastSequence()).isEqualTo(3);
   }
 
   @Test
   void allOrNothingStoresNothingWhenOneLineIsBad() throws Exception {
     start();
-    String body = click("aon", "a0") + "\n{\"user\":\"aon\",\"item\":\"a1\",\"type\":\"clack\"}\n";
-    JsonNode r = call("POST", "/v1/events?policy=all-or-nothing", body, 400);
-    assertThat(r.get("accepted").asInt()).isZero();
-    assertThat(r.get("rejected").get(0).get("line").asInt()).isEqualTo(2);
-    assertThat(r.get("error").asText()).contains("all-or-nothing");
+    List<FunnelEvent> batch = List.of(click("aon", "a0"), FunnelEvent.of("aon", "a1", "clack"));
+    FunnelException refused = catchThrowableOfType(FunnelException.class, () -> client.sendEvents(batch, Policy.ALL_OR_NOTHING));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.rejected().get(0).line()).isEqualTo(2);
+    assertThat(refused.getMessage()).contains("all-or-nothing");
     assertThat(live.log().lastSequence()).isZero();
-    assertThat(recommend("aon").get("fallback").asText()).as("the good line was not applied either").isEqualTo("popularity");
+    assertThat(client.recommend("aon", 10).fallback()).as("the good line was not applied either").isEqualTo("popularity");
 
-    JsonNode ok = call("POST", "/v1/events?policy=all-or-nothing", click("aon", "a0"), 200);
-    assertThat(ok.get("accepted").asInt()).isEqualTo(1);
+    assertThat(client.sendEvents(List.of(click("aon", "a0")), Policy.ALL_OR_NOTHING).accepted()).isEqualTo(1);
   }
 
   @Test
   void aRepeatedIdIsAcceptedOnce() throws Exception {
     start();
-    String event = "{\"id\":\"e-1\",\"user\":\"rep\",\"item\":\"a0\",\"type\":\"click\"}";
-    JsonNode first = post(event, 200);
-    assertThat(first.get("accepted").asInt()).isEqualTo(1);
-    JsonNode retry = post(event + "\n" + event.replace("e-1", "e-2"), 200);
-    assertThat(retry.get("accepted").asInt()).isEqualTo(1);
-    assertThat(retry.get("duplicates").asInt()).isEqualTo(1);
-    JsonNode inBatch = post(event.replace("e-1", "e-3") + "\n" + event.replace("e-1", "e-3"), 200);
-    assertThat(inBatch.get("accepted").asInt()).isEqualTo(1);
-    assertThat(inBatch.get("duplicates").asInt()).isEqualTo(1);
+    FunnelEvent event = click("rep", "a0").withId("e-1");
+    IngestResult first = client.sendEvents(List.of(event));
+    assertThat(first.accepted()).isEqualTo(1);
+    IngestResult retry = client.sendEvents(List.of(event, event.withId("e-2")));
+    assertThat(retry.accepted()).isEqualTo(1);
+    assertThat(retry.duplicates()).isEqualTo(1);
+    IngestResult inBatch = client.sendEvents(List.of(event.withId("e-3"), event.withId("e-3")));
+    assertThat(inBatch.accepted()).isEqualTo(1);
+    assertThat(inBatch.duplicates()).isEqualTo(1);
     assertThat(live.log().lastSequence()).isEqualTo(3);
 
     // The window survives a restart: the ids are read back from the log.
     stop();
     start();
-    assertThat(post(event, 200).get("duplicates").asInt()).isEqualTo(1);
+    assertThat(client.sendEvents(List.of(event)).duplicates()).isEqualTo(1);
     assertThat(live.log().lastSequence()).isEqualTo(3);
   }
 
   @Test
   void aTooLargeBodyIs413Json() throws Exception {
     start(2048);
-    StringBuilder body = new StringBuilder();
-    while (body.length() <= 4096) {
-      body.append(click("big", "a0")).append('\n');
+    List<FunnelEvent> big = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      big.add(click("big", "a0"));
     }
-    JsonNode r = post(body.toString(), 413);
-    assertThat(r.get("error").asText()).contains("too large").contains("2048");
+    FunnelException e = catchThrowableOfType(FunnelException.class, () -> client.sendEvents(big));
+    assertThat(e.status()).isEqualTo(413);
+    assertThat(e.getMessage()).contains("too large").contains("2048");
     assertThat(live.log().lastSequence()).isZero();
-    assertThat(post(click("big", "a0"), 200).get("accepted").asInt()).isEqualTo(1);
+    assertThat(client.sendEvents(List.of(click("big", "a0"))).accepted()).isEqualTo(1);
   }
 
   @Test
   void catalogItemsAndUsers() throws Exception {
     start();
-    JsonNode put = call("PUT", "/v1/items/a1", "{\"categories\":[\"x\"],\"tags\":[\"t\"],\"attributes\":{\"price\":9.5}}", 200);
-    assertThat(put.get("available").asBoolean()).isTrue();
-    JsonNode got = call("GET", "/v1/items/a1", null, 200);
-    assertThat(got.get("categories").get(0).asText()).isEqualTo("x");
-    assertThat(got.get("attributes").get("price").asDouble()).isEqualTo(9.5);
-    assertThat(call("PUT", "/v1/items/a1", "{\"colour\":\"red\"}", 400).get("error").asText()).contains("colour");
+    Map<String, Object> put = client.putItem("a1", Map.of("categories", List.of("x"), "tags", List.of("t"), "attributes", Map.of("price", 9.5)));
+    assertThat(put.get("available")).isEqualTo(true);
+    Map<String, Object> got = client.getItem("a1").orElseThrow();
+    assertThat(got.get("categories")).isEqualTo(List.of("x"));
+    assertThat(got.get("attributes")).isEqualTo(Map.of("price", 9.5));
+    FunnelException colour = catchThrowableOfType(FunnelException.class, () -> client.putItem("a1", Map.of("colour", "red")));
+    assertThat(colour.status()).isEqualTo(400);
+    assertThat(colour.getMessage()).contains("colour");
     assertThat(call("PUT", "/v1/items/a1", "not json", 400).get("error").asText()).contains("JSON object");
 
-    post(click("cat", "a0"), 200);
-    assertThat(items(recommend("cat"))).contains("a1");
-    assertThat(items(call("GET", "/v1/similar?item=a0&k=5", null, 200))).startsWith("a1");
-    JsonNode patched = call("PATCH", "/v1/items/a1", "{\"available\":false}", 200);
-    assertThat(patched.get("available").asBoolean()).isFalse();
-    assertThat(patched.get("categories").get(0).asText()).as("a patch keeps the other fields").isEqualTo("x");
-    assertThat(items(recommend("cat"))).as("an unavailable item disappears at once").doesNotContain("a1").contains("a2");
-    assertThat(items(recommend("newcomer"))).as("from popularity lists too").doesNotContain("a1");
-    assertThat(items(call("GET", "/v1/similar?item=a0&k=5", null, 200))).as("and from similar items").contains("a2").doesNotContain("a1");
-    call("PATCH", "/v1/items/a1", "{\"available\":true}", 200);
-    assertThat(items(recommend("cat"))).contains("a1");
+    client.sendEvents(List.of(click("cat", "a0")));
+    assertThat(items("cat")).contains("a1");
+    assertThat(client.similar("a0", 5).itemIds()).startsWith("a1");
+    Map<String, Object> patched = client.patchItem("a1", Map.of("available", false)).orElseThrow();
+    assertThat(patched.get("available")).isEqualTo(false);
+    assertThat(patched.get("categories")).as("a patch keeps the other fields").isEqualTo(List.of("x"));
+    assertThat(items("cat")).as("an unavailable item disappears at once").doesNotContain("a1").contains("a2");
+    assertThat(items("newcomer")).as("from popularity lists too").doesNotContain("a1");
+    assertThat(client.similar("a0", 5).itemIds()).as("and from similar items").contains("a2").doesNotContain("a1");
+    client.patchItem("a1", Map.of("available", true));
+    assertThat(items("cat")).contains("a1");
 
-    call("PUT", "/v1/items/a2", "{\"expires_at\":1000}", 200);
-    assertThat(items(recommend("cat"))).as("an expired item disappears").doesNotContain("a2");
+    client.putItem("a2", Map.of("expires_at", 1000));
+    assertThat(items("cat")).as("an expired item disappears").doesNotContain("a2");
 
     // A new item is known at once (popularity path).
-    call("PUT", "/v1/items/c9", "{}", 200);
-    post(click("fan1", "c9") + "\n" + click("fan2", "c9") + "\n" + click("fan3", "c9"), 200);
-    assertThat(items(recommend("newcomer"))).contains("c9");
+    client.putItem("c9", Map.of());
+    client.sendEvents(List.of(click("fan1", "c9"), click("fan2", "c9"), click("fan3", "c9")));
+    assertThat(items("newcomer")).contains("c9");
 
-    call("PATCH", "/v1/items/nope", "{\"available\":false}", 404);
-    call("GET", "/v1/items/nope", null, 404);
-    call("DELETE", "/v1/items/c9", null, 200);
-    call("GET", "/v1/items/c9", null, 404);
+    assertThat(client.patchItem("nope", Map.of("available", false))).isEmpty();
+    assertThat(client.getItem("nope")).isEmpty();
+    assertThat(client.deleteItem("c9")).isTrue();
+    assertThat(client.getItem("c9")).isEmpty();
 
-    call("PUT", "/v1/users/cat", "{\"attributes\":{\"age\":30,\"country\":\"NZ\"}}", 200);
-    assertThat(call("GET", "/v1/users/cat", null, 200).get("attributes").get("country").asText()).isEqualTo("NZ");
-    assertThat(items(recommend("cat"))).doesNotContain("a0");
-    call("DELETE", "/v1/users/cat", null, 200);
-    call("GET", "/v1/users/cat", null, 404);
-    assertThat(recommend("cat").get("fallback").asText()).as("the user's online state is forgotten").isEqualTo("popularity");
-    call("DELETE", "/v1/users/cat", null, 404);
+    client.putUser("cat", Map.of("attributes", Map.of("age", 30, "country", "NZ")));
+    assertThat(client.getUser("cat").orElseThrow().get("attributes")).isEqualTo(Map.of("age", 30, "country", "NZ"));
+    assertThat(items("cat")).doesNotContain("a0");
+    assertThat(client.deleteUser("cat")).isTrue();
+    assertThat(client.getUser("cat")).isEmpty();
+    assertThat(client.recommend("cat", 10).fallback()).as("the user's online state is forgotten").isEqualTo("popularity");
+    assertThat(client.deleteUser("cat")).isFalse();
   }
 
   @Test
   void aRestartReplaysTheLog() throws Exception {
     start();
-    post(click("again", "a0"), 200);
-    post("{\"user\":\"again\",\"item\":\"a1\",\"type\":\"hide\"}", 200);
-    call("PATCH", "/v1/items/b0", "{}", 404);
-    call("PUT", "/v1/items/a2", "{\"available\":false}", 200);
+    client.sendEvents(List.of(click("again", "a0"), FunnelEvent.of("again", "a1", "hide")));
+    assertThat(client.patchItem("b0", Map.of())).isEmpty();
+    client.putItem("a2", Map.of("available", false));
     stop();
 
     start();
     assertThat(live.openReport().replayed()).isEqualTo(2);
-    JsonNode r = recommend("again");
-    assertThat(r.get("fallback").isNull()).isTrue();
-    assertThat(items(r)).doesNotContain("a0", "a1", "a2");
-    call("PATCH", "/v1/items/a2", "{\"available\":true}", 200);
-    assertThat(items(recommend("again"))).startsWith("a2");
+    Recommendations r = client.recommend("again", 10);
+    assertThat(r.isFallback()).isFalse();
+    assertThat(r.itemIds()).doesNotContain("a0", "a1", "a2");
+    client.patchItem("a2", Map.of("available", true));
+    assertThat(items("again")).startsWith("a2");
+  }
+
+  @Test
+  void clientErrorsCarryTheParameterAndValue() {
+    start();
+    FunnelException k = catchThrowableOfType(FunnelException.class, () -> client.recommend("u1", 1_000_000_000));
+    assertThat(k.status()).isEqualTo(400);
+    assertThat(k.parameter()).isEqualTo("k");
+    assertThat(k.value()).isEqualTo("1000000000");
+    assertThat(k.isClientError()).isTrue();
+    FunnelException model = catchThrowableOfType(FunnelException.class, () -> client.recommend("u1", 5, List.of(), "nope"));
+    assertThat(model.parameter()).isEqualTo("model");
+    assertThat(model.getMessage()).contains("itemcf");
+    assertThat(client.health()).containsExactly("itemcf");
+    assertThat(client.ready()).isTrue();
+    assertThat(client.recommend("ua0", 5, List.of("a2"), "itemcf").itemIds()).doesNotContain("a2");
   }
 
   @Test
