@@ -50,6 +50,8 @@ final class HttpRoutes {
   private final Supplier<List<String>> hidden;
   /** Live mode: the write routes; null when serving a models folder only. */
   private final LiveRoutes live;
+  /** Live mode: the service, for its metrics; null otherwise. */
+  private final LiveService liveService;
   private final Auth auth;
   /** Per-client request rate on /v1/*; null when off. */
   private final RateLimiter limiter;
@@ -73,11 +75,12 @@ final class HttpRoutes {
     this.maxBodyBytes = maxBodyBytes;
     this.online = liveService == null ? null : liveService.recommenders();
     this.hidden = liveService == null ? List::of : liveService::hiddenItems;
+    this.liveService = liveService;
+    this.metrics = metrics;
     this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes, config.maxBatchEvents());
     this.models = models;
     this.defaultModel = defaultModel;
     this.maxK = maxK;
-    this.metrics = metrics;
     this.json = json;
     this.scoring = scoring;
   }
@@ -129,7 +132,7 @@ final class HttpRoutes {
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(models));
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(models, liveService));
       } catch (RuntimeException e) {
         fail(ctx, e);
       }
@@ -152,6 +155,10 @@ final class HttpRoutes {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the OpenAPI document: " + e.getMessage(), e);
     }
+  }
+
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   void ready(boolean isReady) {

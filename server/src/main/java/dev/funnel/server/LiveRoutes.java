@@ -68,8 +68,8 @@ final class LiveRoutes {
     // Route names first, on routes of their own: a body handler must come first on its route, and a
     // body refused with 413 should still be counted under its route.
     router.route(EVENTS).handler(ctx -> route(ctx, EVENTS));
-    router.route("/v1/items/*").handler(ctx -> route(ctx, "/v1/items"));
-    router.route("/v1/users/*").handler(ctx -> route(ctx, "/v1/users"));
+    router.route("/v1/items/*").handler(ctx -> route(ctx, "/v1/items/{id}"));
+    router.route("/v1/users/*").handler(ctx -> route(ctx, "/v1/users/{id}"));
     router.post(EVENTS).handler(body).handler(this::events);
     router.put(ITEMS).handler(body).handler(ctx -> blocking(ctx, () -> {
       ItemRecord item = ItemRecord.fromMap(id(ctx), object(ctx));
@@ -162,6 +162,7 @@ final class LiveRoutes {
   }
 
   private void events(RoutingContext ctx) {
+    long received = System.nanoTime();
     String policy;
     EventLines.Parsed parsed;
     try {
@@ -185,6 +186,7 @@ final class LiveRoutes {
     if (!rejected.isEmpty() && (policy.equals(ALL_OR_NOTHING) || parsed.events().isEmpty())) {
       String why = policy.equals(ALL_OR_NOTHING) ? "policy all-or-nothing: no event stored because " + rejected.size() + " line(s) were rejected"
           : "no valid event in the body";
+      http.metrics().rejected(rejected);
       http.write(ctx, 400, new Ingested(0, 0, rejected, why));
       return;
     }
@@ -227,6 +229,7 @@ final class LiveRoutes {
       }
       try {
         live.observe(fresh);
+        http.metrics().ingested(fresh, duplicates, rejected, received);
         http.write(ctx, 200, new Ingested(fresh.size(), duplicates, rejected, null));
       } catch (RuntimeException e) {
         http.fail(ctx, e);

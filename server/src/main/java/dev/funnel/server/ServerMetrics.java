@@ -2,13 +2,18 @@ package dev.funnel.server;
 
 import dev.funnel.recall.ModelRecommender;
 
+import dev.funnel.store.Event;
+import dev.funnel.store.log.EventLog;
+import dev.funnel.store.log.LogStats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,6 +21,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Recording is a few {@link LongAdder} increments: no locks, no allocation once a (route, status)
  * pair has been seen. Routes are the fixed route names, never raw paths, so label cardinality stays
  * bounded whatever clients send.
+ *
+ * <p>Live server series: events accepted by type, rejected by field, duplicates; the freshness lag
+ * ({@code funnel_event_apply_lag_seconds}: body received -> durable and applied, so a following
+ * recommend sees it); the event log's fsync latency histogram (recorded allocation-free by the log's
+ * writer thread, {@link EventLog#fsyncHistogram}), group commits, events and bytes. Every label set
+ * is bounded: route templates x status codes, configured event types, known event fields.
  */
 final class ServerMetrics {
   /** Histogram upper bounds in seconds: 100 µs to 10 s, roughly ×2.5 apart. */
@@ -28,10 +39,24 @@ final class ServerMetrics {
     }
   }
 
-  private final ConcurrentMap<String, LongAdder> requests = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Latency> latencies = new ConcurrentHashMap<>();
+  /** Route name -> its counters; route names are the fixed route templates, so this stays small. */
+  private final ConcurrentMap<String, RouteStats> routes = new ConcurrentHashMap<>();
   private final LongAdder exceptions = new LongAdder();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+  // Ingest (live server only). Types are the configured event types (an unknown type is rejected
+  // before it is counted), rejection fields the known event fields plus "line" and "other": bounded.
+  private final ConcurrentMap<String, LongAdder> acceptedByType = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, LongAdder> rejectedByField = new ConcurrentHashMap<>();
+  private final LongAdder duplicates = new LongAdder();
+  /** Receipt of a {@code POST /v1/events} body -> its events applied to the online state (after fsync). */
+  private final Latency applyLag = new Latency();
+
+  /** Per route: requests by exact status (100-599) and latency by status class (1xx-5xx), created on first use. */
+  private static final class RouteStats {
+    final AtomicReferenceArray<LongAdder> byStatus = new AtomicReferenceArray<>(500);
+    final AtomicReferenceArray<Latency> byClass = new AtomicReferenceArray<>(5);
+  }
 
   /** Per-route latency: a count per bucket (non-cumulative; summed when rendered), total and sum. */
   private static final class Latency {
@@ -57,9 +82,54 @@ final class ServerMetrics {
     }
   }
 
+  /** Counts and times one response; allocation-free once the (route, status) pair has been seen. */
   void record(String route, int status, long nanos) {
-    requests.computeIfAbsent(route + '\u0000' + status, key -> new LongAdder()).increment();
-    latencies.computeIfAbsent(route, key -> new Latency()).record(nanos);
+    RouteStats r = routes.get(route);
+    if (r == null) {
+      r = routes.computeIfAbsent(route, key -> new RouteStats());
+    }
+    int s = status < 100 || status > 599 ? 599 : status;
+    LongAdder count = r.byStatus.get(s - 100);
+    if (count == null) {
+      r.byStatus.compareAndSet(s - 100, null, new LongAdder());
+      count = r.byStatus.get(s - 100);
+    }
+    count.increment();
+    int cls = s / 100 - 1;
+    Latency l = r.byClass.get(cls);
+    if (l == null) {
+      r.byClass.compareAndSet(cls, null, new Latency());
+      l = r.byClass.get(cls);
+    }
+    l.record(nanos);
+  }
+
+  /**
+   * One {@code POST /v1/events} answered 200: the accepted events by type, the duplicates, the rejected
+   * lines by field, and the time from receipt to the events being applied to the online state.
+   */
+  void ingested(List<Event> accepted, int duplicateCount, List<EventLines.Rejected> rejected, long receivedNanos) {
+    for (int i = 0; i < accepted.size(); i++) {
+      counter(acceptedByType, accepted.get(i).type()).increment();
+    }
+    duplicates.add(duplicateCount);
+    rejected(rejected);
+    if (!accepted.isEmpty()) {
+      applyLag.record(System.nanoTime() - receivedNanos);
+    }
+  }
+
+  /** Rejected lines of a request that stored nothing (400) or that was refused whole. */
+  void rejected(List<EventLines.Rejected> rejected) {
+    for (int i = 0; i < rejected.size(); i++) {
+      String field = rejected.get(i).field();
+      counter(rejectedByField, field == null ? "line" : EventLines.FIELDS.contains(field) ? field : "other").increment();
+    }
+  }
+
+  private static LongAdder counter(ConcurrentMap<String, LongAdder> map, String key) {
+    LongAdder a = map.get(key);
+    return a != null ? a : map.computeIfAbsent(key, k -> new LongAdder());
   }
 
   /** An unexpected exception while serving (the request is also counted with status 500). */
@@ -68,35 +138,39 @@ final class ServerMetrics {
   }
 
   long requests(String route, int status) {
-    LongAdder a = requests.get(route + '\u0000' + status);
+    RouteStats r = routes.get(route);
+    LongAdder a = r == null || status < 100 || status > 599 ? null : r.byStatus.get(status - 100);
     return a == null ? 0 : a.sum();
   }
 
   String render(Map<String, ModelRecommender> models) {
-    StringBuilder sb = new StringBuilder(4096);
-    sb.append("# HELP funnel_http_requests_total HTTP requests served, by route and status.\n");
+    return render(models, null);
+  }
+
+  /** The exposition text; {@code live} adds the ingest, log and online-state series (null: models-only server). */
+  String render(Map<String, ModelRecommender> models, LiveService live) {
+    StringBuilder sb = new StringBuilder(8192);
+    TreeMap<String, RouteStats> sorted = new TreeMap<>(routes);
+    sb.append("# HELP funnel_http_requests_total HTTP requests served, by route template and status.\n");
     sb.append("# TYPE funnel_http_requests_total counter\n");
-    for (Map.Entry<String, LongAdder> e : new TreeMap<>(requests).entrySet()) {
-      int sep = e.getKey().indexOf('\u0000');
-      sb.append("funnel_http_requests_total{route=\"").append(e.getKey(), 0, sep).append("\",status=\"")
-          .append(e.getKey(), sep + 1, e.getKey().length()).append("\"} ").append(e.getValue().sum()).append('\n');
-    }
-    sb.append("# HELP funnel_http_request_duration_seconds Time from request routing to response written, by route.\n");
-    sb.append("# TYPE funnel_http_request_duration_seconds histogram\n");
-    for (Map.Entry<String, Latency> e : new TreeMap<>(latencies).entrySet()) {
-      String route = e.getKey();
-      Latency l = e.getValue();
-      long count = l.count.sum();
-      long cumulative = 0;
-      for (int b = 0; b < BUCKETS.length; b++) {
-        cumulative += l.buckets[b].sum();
-        sb.append("funnel_http_request_duration_seconds_bucket{route=\"").append(route).append("\",le=\"")
-            .append(format(BUCKETS[b])).append("\"} ").append(Math.min(cumulative, count)).append('\n');
+    for (Map.Entry<String, RouteStats> e : sorted.entrySet()) {
+      for (int s = 0; s < 500; s++) {
+        LongAdder a = e.getValue().byStatus.get(s);
+        if (a != null) {
+          sb.append("funnel_http_requests_total{route=\"").append(escape(e.getKey())).append("\",status=\"").append(s + 100).append("\"} ")
+              .append(a.sum()).append('\n');
+        }
       }
-      sb.append("funnel_http_request_duration_seconds_bucket{route=\"").append(route).append("\",le=\"+Inf\"} ").append(count).append('\n');
-      sb.append("funnel_http_request_duration_seconds_sum{route=\"").append(route).append("\"} ")
-          .append(format(l.sumNanos.sum() / 1e9)).append('\n');
-      sb.append("funnel_http_request_duration_seconds_count{route=\"").append(route).append("\"} ").append(count).append('\n');
+    }
+    sb.append("# HELP funnel_http_request_duration_seconds Time from request routing to response written, by route template and status class.\n");
+    sb.append("# TYPE funnel_http_request_duration_seconds histogram\n");
+    for (Map.Entry<String, RouteStats> e : sorted.entrySet()) {
+      for (int c = 0; c < 5; c++) {
+        Latency l = e.getValue().byClass.get(c);
+        if (l != null) {
+          histogram(sb, "funnel_http_request_duration_seconds", "route=\"" + escape(e.getKey()) + "\",status_class=\"" + (c + 1) + "xx\",", l);
+        }
+      }
     }
     sb.append("# HELP funnel_http_exceptions_total Unexpected exceptions while serving (answered with 500).\n");
     sb.append("# TYPE funnel_http_exceptions_total counter\n");
@@ -117,7 +191,76 @@ final class ServerMetrics {
     sb.append("# HELP funnel_jvm_heap_used_bytes JVM heap in use.\n");
     sb.append("# TYPE funnel_jvm_heap_used_bytes gauge\n");
     sb.append("funnel_jvm_heap_used_bytes ").append(memory.getHeapMemoryUsage().getUsed()).append('\n');
+    if (live != null) {
+      renderLive(sb, live);
+    }
     return sb.toString();
+  }
+
+  private void renderLive(StringBuilder sb, LiveService live) {
+    sb.append("# HELP funnel_events_accepted_total Events stored durably by POST /v1/events, by type.\n");
+    sb.append("# TYPE funnel_events_accepted_total counter\n");
+    for (Map.Entry<String, LongAdder> e : new TreeMap<>(acceptedByType).entrySet()) {
+      sb.append("funnel_events_accepted_total{type=\"").append(escape(e.getKey())).append("\"} ").append(e.getValue().sum()).append('\n');
+    }
+    sb.append("# HELP funnel_events_rejected_total Event lines refused, by the field at fault (line: malformed JSON; other: an unknown field).\n");
+    sb.append("# TYPE funnel_events_rejected_total counter\n");
+    for (Map.Entry<String, LongAdder> e : new TreeMap<>(rejectedByField).entrySet()) {
+      sb.append("funnel_events_rejected_total{field=\"").append(escape(e.getKey())).append("\"} ").append(e.getValue().sum()).append('\n');
+    }
+    sb.append("# HELP funnel_events_duplicate_total Events whose id was already stored within the idempotency window (not stored again).\n");
+    sb.append("# TYPE funnel_events_duplicate_total counter\n");
+    sb.append("funnel_events_duplicate_total ").append(duplicates.sum()).append('\n');
+    sb.append("# HELP funnel_event_apply_lag_seconds Freshness lag: request body received -> its events durable and applied to the online state.\n");
+    sb.append("# TYPE funnel_event_apply_lag_seconds histogram\n");
+    histogram(sb, "funnel_event_apply_lag_seconds", "", applyLag);
+    sb.append("# HELP funnel_online_events_observed Events applied to the online state since start (log replay included).\n");
+    sb.append("# TYPE funnel_online_events_observed gauge\n");
+    sb.append("funnel_online_events_observed ").append(live.observedEvents()).append('\n');
+
+    EventLog log = live.log();
+    LogStats stats = log.stats();
+    long[] fsyncs = new long[EventLog.FSYNC_BUCKET_NANOS.length + 1];
+    log.fsyncHistogram(fsyncs);
+    sb.append("# HELP funnel_log_fsync_seconds Event log fsync (fdatasync) latency, one per group commit or segment roll.\n");
+    sb.append("# TYPE funnel_log_fsync_seconds histogram\n");
+    long cumulative = 0;
+    for (int b = 0; b < EventLog.FSYNC_BUCKET_NANOS.length; b++) {
+      cumulative += fsyncs[b];
+      sb.append("funnel_log_fsync_seconds_bucket{le=\"").append(format(EventLog.FSYNC_BUCKET_NANOS[b] / 1e9)).append("\"} ").append(cumulative)
+          .append('\n');
+    }
+    cumulative += fsyncs[fsyncs.length - 1];
+    sb.append("funnel_log_fsync_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
+    sb.append("funnel_log_fsync_seconds_sum ").append(format(stats.fsyncNanos() / 1e9)).append('\n');
+    sb.append("funnel_log_fsync_seconds_count ").append(cumulative).append('\n');
+    sb.append("# HELP funnel_log_group_commits_total Event log write+fsync rounds (appends share them).\n");
+    sb.append("# TYPE funnel_log_group_commits_total counter\n");
+    sb.append("funnel_log_group_commits_total ").append(stats.groupCommits()).append('\n');
+    sb.append("# HELP funnel_log_events_total Events made durable in the event log since start.\n");
+    sb.append("# TYPE funnel_log_events_total counter\n");
+    sb.append("funnel_log_events_total ").append(stats.events()).append('\n');
+    sb.append("# HELP funnel_log_bytes_total Record bytes written to the event log since start.\n");
+    sb.append("# TYPE funnel_log_bytes_total counter\n");
+    sb.append("funnel_log_bytes_total ").append(stats.bytes()).append('\n');
+    sb.append("# HELP funnel_log_last_sequence Sequence number of the newest durable event.\n");
+    sb.append("# TYPE funnel_log_last_sequence gauge\n");
+    sb.append("funnel_log_last_sequence ").append(log.lastSequence()).append('\n');
+  }
+
+  /** One histogram series: cumulative buckets, +Inf, sum and count; {@code labels} ends with a comma or is empty. */
+  private static void histogram(StringBuilder sb, String name, String labels, Latency l) {
+    long count = l.count.sum();
+    long cumulative = 0;
+    for (int b = 0; b < BUCKETS.length; b++) {
+      cumulative += l.buckets[b].sum();
+      sb.append(name).append("_bucket{").append(labels).append("le=\"").append(format(BUCKETS[b])).append("\"} ").append(Math.min(cumulative, count))
+          .append('\n');
+    }
+    String plain = labels.isEmpty() ? "" : "{" + labels.substring(0, labels.length() - 1) + "}";
+    sb.append(name).append("_bucket{").append(labels).append("le=\"+Inf\"} ").append(count).append('\n');
+    sb.append(name).append("_sum").append(plain).append(' ').append(format(l.sumNanos.sum() / 1e9)).append('\n');
+    sb.append(name).append("_count").append(plain).append(' ').append(count).append('\n');
   }
 
   private static String format(double v) {

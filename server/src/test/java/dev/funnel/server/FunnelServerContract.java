@@ -224,9 +224,10 @@ abstract class FunnelServerContract {
         .containsPattern("funnel_http_requests_total\\{route=\"/v1/recommend\",status=\"400\"} [1-9]")
         .containsPattern("funnel_http_requests_total\\{route=\"unmatched\",status=\"404\"} [1-9]")
         .contains("# TYPE funnel_http_request_duration_seconds histogram")
-        .containsPattern("funnel_http_request_duration_seconds_bucket\\{route=\"/v1/recommend\",le=\"0.0001\"} \\d+")
-        .containsPattern("funnel_http_request_duration_seconds_bucket\\{route=\"/v1/recommend\",le=\"\\+Inf\"} [1-9]")
-        .containsPattern("funnel_http_request_duration_seconds_count\\{route=\"/v1/recommend\"} [1-9]")
+        .containsPattern("funnel_http_request_duration_seconds_bucket\\{route=\"/v1/recommend\",status_class=\"2xx\",le=\"0.0001\"} \\d+")
+        .containsPattern("funnel_http_request_duration_seconds_bucket\\{route=\"/v1/recommend\",status_class=\"2xx\",le=\"\\+Inf\"} [1-9]")
+        .containsPattern("funnel_http_request_duration_seconds_count\\{route=\"/v1/recommend\",status_class=\"2xx\"} [1-9]")
+        .containsPattern("funnel_http_request_duration_seconds_count\\{route=\"/v1/recommend\",status_class=\"4xx\"} [1-9]")
         .contains("funnel_models_loaded 3")
         .contains("funnel_model_items{model=\"alpha\"} 10")
         .contains("funnel_model_users{model=\"zeta\"} 5")
@@ -236,14 +237,14 @@ abstract class FunnelServerContract {
     long count = -2;
     long previous = 0;
     for (String line : text.split("\n")) {
-      if (line.startsWith("funnel_http_request_duration_seconds_bucket{route=\"/v1/recommend\"")) {
+      if (line.startsWith("funnel_http_request_duration_seconds_bucket{route=\"/v1/recommend\",status_class=\"2xx\"")) {
         long v = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
         assertThat(v).as(line).isGreaterThanOrEqualTo(previous);
         previous = v;
         if (line.contains("+Inf")) {
           inf = v;
         }
-      } else if (line.startsWith("funnel_http_request_duration_seconds_count{route=\"/v1/recommend\"")) {
+      } else if (line.startsWith("funnel_http_request_duration_seconds_count{route=\"/v1/recommend\",status_class=\"2xx\"")) {
         count = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
       }
     }

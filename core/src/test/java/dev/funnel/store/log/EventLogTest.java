@@ -137,6 +137,10 @@ class EventLogTest {
       assertThat(segmentFiles(dir).size()).as("4 KiB segments roll").isGreaterThan(3);
       LogStats stats = log.stats();
       assertThat(stats.appends()).isEqualTo(threads * batches);
+      long[] fsyncs = new long[EventLog.FSYNC_BUCKET_NANOS.length + 1];
+      log.fsyncHistogram(fsyncs);
+      // Every group commit forces once; a segment roll forces the old segment once more.
+      assertThat(java.util.Arrays.stream(fsyncs).sum()).as("fsyncs counted in the histogram").isGreaterThanOrEqualTo(stats.groupCommits());
       System.out.println("group commits " + stats.groupCommits() + " for " + stats.appends() + " appends");
     }
     try (EventLog log = EventLog.open(dir, LogConfig.defaults().withSegmentBytes(4096))) {
