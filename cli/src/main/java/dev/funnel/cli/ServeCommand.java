@@ -7,10 +7,12 @@ import dev.funnel.server.FunnelServer;
 import dev.funnel.server.LiveService;
 import dev.funnel.server.ModelDirectory;
 import dev.funnel.server.ServerConfig;
+import dev.funnel.server.ShutdownSignal;
+import dev.funnel.server.TlsConfig;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +30,12 @@ import picocli.CommandLine.Option;
         "  curl -X POST 'http://localhost:8080/v1/events' --data-binary '{\"user\":\"u17\",\"item\":\"i3\",\"type\":\"click\"}'",
         "  curl -X POST 'http://localhost:8080/v1/events?policy=all-or-nothing' --data-binary @events.jsonl",
         "  curl -X PUT 'http://localhost:8080/v1/items/i3' --data '{\"categories\":[\"shoes\"],\"available\":true}'",
-        "  curl 'http://localhost:8080/v1/recommend?user=u17&k=10'"})
+        "  curl 'http://localhost:8080/v1/recommend?user=u17&k=10'",
+        "  funnel serve --data funnel-live --tls-cert server.crt --tls-key server.key --port 8443",
+        "  FUNNEL_TLS_KEYSTORE_PASSWORD=... funnel serve --data funnel-live --tls-keystore server.p12 --port 8443",
+        "",
+        "Stopping: SIGTERM or Ctrl-C stops accepting connections, drains in-flight requests (up to 5 s),",
+        "fsyncs the event log, releases the data directory and exits 0."})
 final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -80,11 +87,53 @@ final class ServeCommand implements Callable<Integer> {
       description = "Requests/s per client (per API key, else per remote address) on /v1/*; over it 429 with Retry-After. 0 = off (default).")
   double rateLimit;
 
-  /** The server config of the flags, API keys from --api-key-file and FUNNEL_API_KEY. */
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this PEM certificate (chain, server certificate first);"
+      + " needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "PEM private key of --tls-cert (PKCS#8 or PKCS#1 RSA, unencrypted).")
+  Path tlsKey;
+
+  @Option(names = "--tls-keystore", paramLabel = "P12", description = "Serve HTTPS with this PKCS#12 key store instead of PEM files;"
+      + " password from --tls-keystore-password-file or the env var FUNNEL_TLS_KEYSTORE_PASSWORD.")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-keystore-password-file", paramLabel = "FILE", description = "File whose first line is the key store password.")
+  Path tlsKeystorePasswordFile;
+
+  @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "On SIGTERM/SIGINT: stop accepting, drain in-flight requests (up to 5 s), final fsync, release the data directory, exit 0;"
+          + " if that takes longer than this, exit 1. Default: ${DEFAULT-VALUE}.")
+  int shutdownTimeout;
+
+  /** The server config of the flags, API keys from --api-key-file and FUNNEL_API_KEY, TLS files. */
   private ServerConfig serverConfig() {
     ApiKeys keys = ApiKeys.load(apiKeyFile, System.getenv(ApiKeys.ENV_VAR));
     return new ServerConfig(host, port, maxK, defaultModel, ServerConfig.defaults().eventLoops())
-        .withAccess(keys, readsNeedKey).withLimits(maxBatchEvents, rateLimit);
+        .withAccess(keys, readsNeedKey).withLimits(maxBatchEvents, rateLimit).withTls(tls());
+  }
+
+  private TlsConfig tls() {
+    if (tlsCert == null && tlsKey == null && tlsKeystore == null) {
+      if (tlsKeystorePasswordFile != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-keystore-password-file needs --tls-keystore");
+      }
+      return null;
+    }
+    try {
+      return tlsKeystore != null && tlsCert == null && tlsKey == null
+          ? TlsConfig.pkcs12(tlsKeystore, TlsConfig.password(tlsKeystorePasswordFile, System.getenv(TlsConfig.PASSWORD_ENV_VAR)))
+          : new TlsConfig(tlsCert, tlsKey, tlsKeystore, null);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "TLS: " + e.getMessage());
+    }
+  }
+
+  private Duration shutdownBound() {
+    if (shutdownTimeout < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--shutdown-timeout must be >= 1; --shutdown-timeout=" + shutdownTimeout);
+    }
+    return Duration.ofSeconds(shutdownTimeout);
   }
 
   @Override
@@ -95,8 +144,9 @@ final class ServeCommand implements Callable<Integer> {
     if (models == null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --models DIR, or --data DIR for the live service");
     }
+    ServerConfig config = serverConfig();
     Map<String, SavedModel> loaded = ModelDirectory.load(models);
-    serveUntilStopped(serverConfig(), loaded);
+    serveUntilStopped(config, loaded, shutdownBound());
     return 0;
   }
 
@@ -104,7 +154,8 @@ final class ServeCommand implements Callable<Integer> {
     LiveService.Config defaults = LiveService.Config.defaults();
     LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), defaults.online(),
         defaults.log(), idempotencyWindow);
-    ServerConfig serverConfig = serverConfig(); // bad key file: fail before taking the data directory
+    ServerConfig serverConfig = serverConfig(); // bad key or TLS file: fail before taking the data directory
+    Duration bound = shutdownBound();
     LiveService live = LiveService.open(data, models, config);
     FunnelServer server;
     try {
@@ -113,36 +164,35 @@ final class ServeCommand implements Callable<Integer> {
       live.close();
       throw e;
     }
+    // Signals are taken over only once serving (a failed start leaves the JVM's own handling alone).
+    ShutdownSignal stop = ShutdownSignal.install(bound);
+    stop.closeOnStop(live);
+    stop.closeOnStop(server);
     System.out.println(live.openReport().summary());
     if (serverConfig.apiKeys().isEmpty()) {
       System.out.println(FunnelServer.NO_KEY_NOTE + host);
     } else {
       System.out.printf("api keys   %d configured; reads %s%n", serverConfig.apiKeys().size(), readsNeedKey ? "need a key" : "open");
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } finally {
-        live.close(); // final fsync, catalog flush, lock released
-        stopped.countDown();
-      }
-    }, "funnel-shutdown"));
-    System.out.printf("serving    %s live from %s on http://%s:%d (Ctrl-C to stop)%n", String.join(", ", live.recommenders().keySet()),
-        live.directory().root(), host, server.port());
-    stopped.await();
+    System.out.printf("serving    %s live from %s on %s://%s:%d (Ctrl-C or SIGTERM to stop)%n", String.join(", ", live.recommenders().keySet()),
+        live.directory().root(), serverConfig.scheme(), host, server.port());
+    String signal = stop.await(); // closes the server (drain), then the service (final fsync, catalog flush, lock released)
+    System.out.println("stopped    on SIG" + signal + ": drained, log synced at event " + live.log().lastSequence() + ", data directory released");
     return 0;
   }
 
-  /** Starts the server, prints where it listens, and blocks until the process is stopped. */
+  /** {@link #serveUntilStopped(ServerConfig, Map, Duration)} with a 30 s shutdown bound. */
   static void serveUntilStopped(ServerConfig config, Map<String, SavedModel> models) throws InterruptedException {
+    serveUntilStopped(config, models, Duration.ofSeconds(30));
+  }
+
+  /** Starts the server, prints where it listens, and blocks until SIGTERM/SIGINT, then drains and closes it. */
+  static void serveUntilStopped(ServerConfig config, Map<String, SavedModel> models, Duration shutdownBound) throws InterruptedException {
     FunnelServer server = FunnelServer.start(config, models);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "funnel-shutdown"));
-    System.out.printf("serving    %s on http://%s:%d (Ctrl-C to stop)%n", String.join(", ", models.keySet()), config.host(), server.port());
-    stopped.await();
+    ShutdownSignal stop = ShutdownSignal.install(shutdownBound);
+    stop.closeOnStop(server);
+    System.out.printf("serving    %s on %s://%s:%d (Ctrl-C or SIGTERM to stop)%n", String.join(", ", models.keySet()), config.scheme(), config.host(),
+        server.port());
+    stop.await();
   }
 }

@@ -190,4 +190,17 @@ class FunnelCliTest {
     assertThat(run("serve", "--help").out()).contains("--api-key-file").contains("--reads-need-key").contains("--max-batch-events")
         .contains("--rate-limit");
   }
+
+  @Test
+  void serveRefusesMissingTlsFilesBeforeTakingTheDataDirectory() {
+    Run noKey = run("serve", "--data", dir.resolve("live3").toString(), "--tls-cert", dir.resolve("server.crt").toString(), "--port", "0");
+    assertThat(noKey.code()).isNotZero();
+    assertThat(noKey.err()).contains("TLS").contains("both");
+    Run missing = run("serve", "--data", dir.resolve("live3").toString(), "--tls-keystore", dir.resolve("absent.p12").toString(), "--port", "0");
+    assertThat(missing.code()).isNotZero();
+    assertThat(missing.err()).contains("absent.p12");
+    assertThat(java.nio.file.Files.exists(dir.resolve("live3"))).as("the data directory was not created").isFalse();
+    assertThat(run("serve", "--help").out()).contains("--tls-cert").contains("--tls-key").contains("--tls-keystore")
+        .contains("--tls-keystore-password-file").contains("SIGTERM").contains("--shutdown-timeout");
+  }
 }

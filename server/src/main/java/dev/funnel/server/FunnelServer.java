@@ -11,6 +11,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -146,7 +148,7 @@ public final class FunnelServer implements AutoCloseable {
       try {
         int bound = port == 0 ? freePort(config.host()) : port;
         port = bound;
-        await(vertx.deployVerticle(() -> new HttpVerticle(routes, config.host(), bound),
+        await(vertx.deployVerticle(() -> new HttpVerticle(routes, config.host(), bound, config.tls()),
             new DeploymentOptions().setInstances(config.eventLoops())));
         routes.ready(true);
         return new FunnelServer(vertx, bound, pool, routes);
@@ -238,17 +240,25 @@ public final class FunnelServer implements AutoCloseable {
     private final HttpRoutes routes;
     private final String host;
     private final int port;
+    private final TlsConfig tls;
     private volatile HttpServer server;
 
-    HttpVerticle(HttpRoutes routes, String host, int port) {
+    HttpVerticle(HttpRoutes routes, String host, int port, TlsConfig tls) {
       this.routes = routes;
       this.host = host;
       this.port = port;
+      this.tls = tls;
     }
 
     @Override
     public Future<?> start() {
       HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+      if (tls != null) {
+        // HTTP/1.1 only (no ALPN): the same protocol as the plain server, whose clients keep working.
+        options.setSsl(true).setKeyCertOptions(tls.isPem()
+            ? new PemKeyCertOptions().setCertPath(tls.certPem().toString()).setKeyPath(tls.keyPem().toString())
+            : new PfxOptions().setPath(tls.keyStore().toString()).setPassword(tls.keyStorePassword()));
+      }
       return vertx.createHttpServer(options).requestHandler(routes.router(vertx)).listen().onSuccess(s -> server = s);
     }
 

@@ -14,9 +14,10 @@ package dev.funnel.server;
  * @param maxBatchEvents the most events one {@code POST /v1/events} may carry (more get a JSON 413)
  * @param requestsPerSecond per-client rate limit on {@code /v1/*} (per API key, else per remote address);
  *     0 turns it off
+ * @param tls serve HTTPS with this key and certificate; null serves plain HTTP
  */
 public record ServerConfig(String host, int port, int maxK, String defaultModel, int eventLoops, ApiKeys apiKeys, boolean readsNeedKey,
-    int maxBatchEvents, double requestsPerSecond) {
+    int maxBatchEvents, double requestsPerSecond, TlsConfig tls) {
   /** Default {@link #maxBatchEvents}. */
   public static final int DEFAULT_MAX_BATCH_EVENTS = 10_000;
 
@@ -50,6 +51,12 @@ public record ServerConfig(String host, int port, int maxK, String defaultModel,
     }
   }
 
+  /** Plain HTTP (no TLS). */
+  public ServerConfig(String host, int port, int maxK, String defaultModel, int eventLoops, ApiKeys apiKeys, boolean readsNeedKey,
+      int maxBatchEvents, double requestsPerSecond) {
+    this(host, port, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, maxBatchEvents, requestsPerSecond, null);
+  }
+
   /** No API keys, open reads, {@value #DEFAULT_MAX_BATCH_EVENTS} events per batch, no rate limit. */
   public ServerConfig(String host, int port, int maxK, String defaultModel, int eventLoops) {
     this(host, port, maxK, defaultModel, eventLoops, ApiKeys.none(), false, DEFAULT_MAX_BATCH_EVENTS, 0);
@@ -61,16 +68,26 @@ public record ServerConfig(String host, int port, int maxK, String defaultModel,
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, maxBatchEvents, requestsPerSecond);
+    return new ServerConfig(host, newPort, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, maxBatchEvents, requestsPerSecond, tls);
   }
 
   /** The same with these access rules. */
   public ServerConfig withAccess(ApiKeys keys, boolean keyedReads) {
-    return new ServerConfig(host, port, maxK, defaultModel, eventLoops, keys, keyedReads, maxBatchEvents, requestsPerSecond);
+    return new ServerConfig(host, port, maxK, defaultModel, eventLoops, keys, keyedReads, maxBatchEvents, requestsPerSecond, tls);
   }
 
   /** The same with these limits. */
   public ServerConfig withLimits(int batchEvents, double perClientRequestsPerSecond) {
-    return new ServerConfig(host, port, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, batchEvents, perClientRequestsPerSecond);
+    return new ServerConfig(host, port, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, batchEvents, perClientRequestsPerSecond, tls);
+  }
+
+  /** The same served over TLS with {@code newTls} (null: plain HTTP). */
+  public ServerConfig withTls(TlsConfig newTls) {
+    return new ServerConfig(host, port, maxK, defaultModel, eventLoops, apiKeys, readsNeedKey, maxBatchEvents, requestsPerSecond, newTls);
+  }
+
+  /** {@code https} with TLS, else {@code http}. */
+  public String scheme() {
+    return tls == null ? "http" : "https";
   }
 }
