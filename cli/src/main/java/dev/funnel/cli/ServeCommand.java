@@ -2,6 +2,8 @@ package dev.funnel.cli;
 
 import dev.funnel.recall.SavedModel;
 import dev.funnel.online.EventTypes;
+import dev.funnel.online.OnlineRecommender;
+import dev.funnel.online.UserActivity;
 import dev.funnel.server.ApiKeys;
 import dev.funnel.server.FunnelServer;
 import dev.funnel.server.LiveService;
@@ -54,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--idempotency-window", paramLabel = "N", defaultValue = "1000000",
       description = "How many recent event ids are remembered to accept a repeated id once. Default: ${DEFAULT-VALUE}.")
   int idempotencyWindow;
+
+  @Option(names = "--max-online-users", paramLabel = "N", defaultValue = "1000000",
+      description = "Users whose recent activity is kept in memory (least recently active evicted beyond; they fall back to their"
+          + " trained profile). Default: ${DEFAULT-VALUE}.")
+  int maxOnlineUsers;
 
   @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "16777216",
       description = "Largest write request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
@@ -152,7 +159,11 @@ final class ServeCommand implements Callable<Integer> {
 
   private Integer serveLive() throws InterruptedException {
     LiveService.Config defaults = LiveService.Config.defaults();
-    LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), defaults.online(),
+    OnlineRecommender.Config online = defaults.online();
+    UserActivity.Config users = online.users();
+    online = new OnlineRecommender.Config(new UserActivity.Config(maxOnlineUsers, users.historyLength(), users.maxSeen(), users.segments()),
+        online.popularity(), online.triggerHalfLifeMillis(), online.coldStart(), online.seedFromTraining(), online.maxItems());
+    LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), online,
         defaults.log(), idempotencyWindow);
     ServerConfig serverConfig = serverConfig(); // bad key or TLS file: fail before taking the data directory
     Duration bound = shutdownBound();

@@ -132,7 +132,7 @@ final class HttpRoutes {
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(models, liveService));
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(models, liveService, limiter == null ? -1 : limiter.clients()));
       } catch (RuntimeException e) {
         fail(ctx, e);
       }

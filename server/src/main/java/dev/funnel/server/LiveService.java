@@ -219,6 +219,11 @@ public final class LiveService implements AutoCloseable {
     return recommenders;
   }
 
+  /** Event ids held by the idempotency window now (at most {@code config().idempotencyWindow()}). */
+  public int idempotencyIds() {
+    return ids.size();
+  }
+
   /** Events observed since open (replayed ones included). */
   public long observedEvents() {
     return observed.get();
@@ -387,6 +392,10 @@ public final class LiveService implements AutoCloseable {
           return size() > IdempotencyWindow.this.capacity;
         }
       };
+    }
+
+    synchronized int size() {
+      return ids.size();
     }
 
     synchronized void remember(String id) {

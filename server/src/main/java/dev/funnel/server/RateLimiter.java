@@ -35,6 +35,11 @@ final class RateLimiter {
     this.nanoClock = nanoClock;
   }
 
+  /** Clients with a bucket now (kept near {@value #MAX_CLIENTS}: idle ones are dropped beyond it). */
+  int clients() {
+    return buckets.size();
+  }
+
   double ratePerSecond() {
     return ratePerSecond;
   }

@@ -1,5 +1,6 @@
 package dev.funnel.server;
 
+import dev.funnel.online.OnlineRecommender;
 import dev.funnel.recall.ModelRecommender;
 
 import dev.funnel.store.Event;
@@ -144,11 +145,14 @@ final class ServerMetrics {
   }
 
   String render(Map<String, ModelRecommender> models) {
-    return render(models, null);
+    return render(models, null, -1);
   }
 
-  /** The exposition text; {@code live} adds the ingest, log and online-state series (null: models-only server). */
-  String render(Map<String, ModelRecommender> models, LiveService live) {
+  /**
+   * The exposition text; {@code live} adds the ingest, log and online-state series (null: models-only
+   * server); {@code rateLimitedClients} the rate limiter's table size (-1: no limiter).
+   */
+  String render(Map<String, ModelRecommender> models, LiveService live, int rateLimitedClients) {
     StringBuilder sb = new StringBuilder(8192);
     TreeMap<String, RouteStats> sorted = new TreeMap<>(routes);
     sb.append("# HELP funnel_http_requests_total HTTP requests served, by route template and status.\n");
@@ -191,6 +195,11 @@ final class ServerMetrics {
     sb.append("# HELP funnel_jvm_heap_used_bytes JVM heap in use.\n");
     sb.append("# TYPE funnel_jvm_heap_used_bytes gauge\n");
     sb.append("funnel_jvm_heap_used_bytes ").append(memory.getHeapMemoryUsage().getUsed()).append('\n');
+    if (rateLimitedClients >= 0) {
+      sb.append("# HELP funnel_rate_limiter_clients Clients holding a rate-limit bucket (bounded: idle ones are dropped past 10,000).\n");
+      sb.append("# TYPE funnel_rate_limiter_clients gauge\n");
+      sb.append("funnel_rate_limiter_clients ").append(rateLimitedClients).append('\n');
+    }
     if (live != null) {
       renderLive(sb, live);
     }
@@ -217,6 +226,33 @@ final class ServerMetrics {
     sb.append("# HELP funnel_online_events_observed Events applied to the online state since start (log replay included).\n");
     sb.append("# TYPE funnel_online_events_observed gauge\n");
     sb.append("funnel_online_events_observed ").append(live.observedEvents()).append('\n');
+
+    // The bounded in-memory state, so a soak can see each cache level off at its cap.
+    sb.append("# HELP funnel_idempotency_ids Event ids remembered for de-duplication (cap: funnel_idempotency_ids_max).\n");
+    sb.append("# TYPE funnel_idempotency_ids gauge\n");
+    sb.append("funnel_idempotency_ids ").append(live.idempotencyIds()).append('\n');
+    sb.append("# TYPE funnel_idempotency_ids_max gauge\n");
+    sb.append("funnel_idempotency_ids_max ").append(live.config().idempotencyWindow()).append('\n');
+    sb.append("# HELP funnel_online_users Users with online state (recent history, seen items), per model; LRU-evicted past funnel_online_users_max.\n");
+    sb.append("# TYPE funnel_online_users gauge\n");
+    for (Map.Entry<String, OnlineRecommender> e : live.recommenders().entrySet()) {
+      sb.append("funnel_online_users{model=\"").append(escape(e.getKey())).append("\"} ").append(e.getValue().users().size()).append('\n');
+    }
+    sb.append("# TYPE funnel_online_users_max gauge\n");
+    for (Map.Entry<String, OnlineRecommender> e : live.recommenders().entrySet()) {
+      sb.append("funnel_online_users_max{model=\"").append(escape(e.getKey())).append("\"} ").append(e.getValue().users().config().maxUsers())
+          .append('\n');
+    }
+    sb.append("# HELP funnel_online_items Items known to the online state (trained plus new), per model; capped by the maxItems setting.\n");
+    sb.append("# TYPE funnel_online_items gauge\n");
+    for (Map.Entry<String, OnlineRecommender> e : live.recommenders().entrySet()) {
+      sb.append("funnel_online_items{model=\"").append(escape(e.getKey())).append("\"} ").append(e.getValue().items().size()).append('\n');
+    }
+    sb.append("# HELP funnel_online_memory_bytes Estimated heap held by the online state, per model.\n");
+    sb.append("# TYPE funnel_online_memory_bytes gauge\n");
+    for (Map.Entry<String, OnlineRecommender> e : live.recommenders().entrySet()) {
+      sb.append("funnel_online_memory_bytes{model=\"").append(escape(e.getKey())).append("\"} ").append(e.getValue().memoryBytes()).append('\n');
+    }
 
     EventLog log = live.log();
     LogStats stats = log.stats();

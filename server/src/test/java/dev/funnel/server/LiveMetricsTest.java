@@ -73,6 +73,12 @@ class LiveMetricsTest {
       assertThat(sample(text, "funnel_http_requests_total{route=\"/v1/items/{id}\",status=\"200\"}")).as("route template, not the raw path")
           .isEqualTo(1);
       assertThat(text).doesNotContain("route=\"/v1/items/a1\"").doesNotContain("type=\"clack\"");
+      assertThat(sample(text, "funnel_idempotency_ids")).as("x1 once").isEqualTo(1);
+      assertThat(sample(text, "funnel_idempotency_ids_max")).isEqualTo(100);
+      assertThat(sample(text, "funnel_online_users{model=\"itemcf\"}")).as("not seeded from training (the log is replayed): u9 and u8").isEqualTo(2);
+      assertThat(sample(text, "funnel_online_users_max{model=\"itemcf\"}")).isPositive();
+      assertThat(sample(text, "funnel_online_items{model=\"itemcf\"}")).isGreaterThanOrEqualTo(3);
+      assertThat(sample(text, "funnel_online_memory_bytes{model=\"itemcf\"}")).isPositive();
       assertThat(text).contains("# TYPE funnel_log_fsync_seconds histogram").contains("# TYPE funnel_event_apply_lag_seconds histogram")
           .contains("# TYPE funnel_events_accepted_total counter");
     } finally {
