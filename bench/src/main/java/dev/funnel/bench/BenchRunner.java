@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.funnel.bench.live.IngestBench;
 import dev.funnel.bench.serve.LoadGenerator;
+import dev.funnel.bench.soak.SoakBench;
 import dev.funnel.data.Dataset;
 import dev.funnel.data.io.DatasetLoader;
 import dev.funnel.data.io.LoadOptions;
@@ -46,6 +47,8 @@ import java.util.TreeMap;
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
  *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}}.
+ *   <li>{@code soak}: {@code funnel serve} as a child process under mixed reads and writes; rows
+ *       {@code {time_s, rss_mb, ...}} every sample and a summary row with {@code growth_pct} ({@link SoakBench}).
  * </ul>
  */
 public final class BenchRunner {
@@ -98,7 +101,8 @@ public final class BenchRunner {
       case "load" -> runLoad(spec, dataRoot, preset);
       case "serve" -> runServe(spec, dataRoot, preset);
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness");
+      case "soak" -> runSoak(spec, dataRoot, preset);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness, soak");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -261,6 +265,23 @@ public final class BenchRunner {
           duration));
     }
     return rows;
+  }
+
+  private static List<Map<String, Object>> runSoak(Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
+    SoakBench.Settings settings = new SoakBench.Settings(Duration.ofSeconds(number(spec, "duration_seconds", 600).longValue()),
+        Duration.ofSeconds(number(spec, "warmup_seconds", 120).longValue()), Duration.ofSeconds(number(spec, "sample_seconds", 10).longValue()),
+        number(spec, "recommend_rate", 1000).doubleValue(), number(spec, "ingest_rate", 1000).doubleValue(),
+        spec.getOrDefault("server_heap", "1g").toString(), number(spec, "idempotency_window", 100_000).intValue(),
+        number(spec, "max_online_users", 20_000).intValue(), number(spec, "connections", 16).intValue());
+    Dataset d = load(spec, dataRoot, preset);
+    String model = string(spec, "model", preset);
+    FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE));
+    System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
+    return SoakBench.run(d, model, SavedModel.of(fitted.model(), d.users(), d.items(), d.train()), settings);
+  }
+
+  private static Number number(Map<String, Object> spec, String key, Number fallback) {
+    return (Number) spec.getOrDefault(key, fallback);
   }
 
   private static double round3(double v) {
