@@ -2,8 +2,12 @@ package dev.funnel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.funnel.client.FunnelClient;
+import dev.funnel.client.FunnelEvent;
+import dev.funnel.client.FunnelException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -145,5 +149,20 @@ class AccessTest {
     assertThatThrownBy(() -> ApiKeys.parse(List.of("has space 0123456789"), "k")).hasMessageContaining("whitespace");
     assertThatThrownBy(() -> ApiKeys.load(data.resolve("absent.txt"), null)).hasMessageContaining("absent.txt");
     assertThatThrownBy(() -> new ServerConfig("h", 1, 1, null, 1).withAccess(ApiKeys.none(), true)).hasMessageContaining("readsNeedKey");
+  }
+
+  @Test
+  void theJavaClientSendsItsKey() throws Exception {
+    start(keyed(true));
+    URI base = URI.create("http://127.0.0.1:" + server.port());
+    FunnelClient writer = FunnelClient.builder(base).apiKey(WRITE_KEY).build();
+    assertThat(writer.sendEvents(List.of(FunnelEvent.of("u9", "a0", "click"))).accepted()).isEqualTo(1);
+    FunnelClient reader = FunnelClient.builder(base).apiKey(READ_KEY).build();
+    assertThat(reader.recommend("u9", 5).itemIds()).doesNotContain("a0");
+    FunnelException readOnly = catchThrowableOfType(FunnelException.class, () -> reader.putItem("a0", java.util.Map.of()));
+    assertThat(readOnly.status()).isEqualTo(403);
+    FunnelException none = catchThrowableOfType(FunnelException.class, () -> FunnelClient.of(base).recommend("u9", 5));
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.getMessage()).contains("API key");
   }
 }
