@@ -272,7 +272,8 @@ public final class BenchRunner {
         Duration.ofSeconds(number(spec, "warmup_seconds", 120).longValue()), Duration.ofSeconds(number(spec, "sample_seconds", 10).longValue()),
         number(spec, "recommend_rate", 1000).doubleValue(), number(spec, "ingest_rate", 1000).doubleValue(),
         spec.getOrDefault("server_heap", "1g").toString(), number(spec, "idempotency_window", 100_000).intValue(),
-        number(spec, "max_online_users", 20_000).intValue(), number(spec, "connections", 16).intValue());
+        number(spec, "max_online_users", 20_000).intValue(), number(spec, "connections", 16).intValue(),
+        List.of(spec.getOrDefault("server_jvm_options", "").toString().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList());
     Dataset d = load(spec, dataRoot, preset);
     String model = string(spec, "model", preset);
     FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE));

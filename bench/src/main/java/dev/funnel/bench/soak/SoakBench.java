@@ -55,15 +55,20 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Rows: one per sample {@code time_s, rss_mb, heap_mb, load_1m, events, idempotency_ids,
  * online_users}, then a summary row with {@code growth_pct}: mean RSS of the last three samples over
- * the mean of the first three after the warm-up.
+ * the mean of the first three after the warm-up; and the live heap (used right after a full GC forced
+ * with {@code jcmd PID GC.run}) at the warm-up's end and at the end, which tells a leak from garbage
+ * that has not been collected yet. With {@code -XX:+AlwaysPreTouch} in {@code server_jvm_options} the
+ * whole heap is resident from the start, so RSS growth is off-heap only (RocksDB, direct buffers,
+ * metaspace, code cache, threads).
  */
 public final class SoakBench {
   private static final Pattern PORT = Pattern.compile("://[^ ]+:(\\d+)");
 
   /** Settings of a soak run. */
   public record Settings(Duration duration, Duration warmup, Duration sampleEvery, double recommendRate, double ingestRate, String heap,
-      int idempotencyWindow, int maxOnlineUsers, int connections) {
+      int idempotencyWindow, int maxOnlineUsers, int connections, List<String> serverJvmOptions) {
     public Settings {
+      serverJvmOptions = List.copyOf(serverJvmOptions);
       if (warmup.compareTo(duration) >= 0) {
         throw new IllegalArgumentException("warmup must be shorter than duration; warmup=" + warmup + ", duration=" + duration);
       }
@@ -83,10 +88,13 @@ public final class SoakBench {
     Path out = dir.resolve("server.out");
     Path err = dir.resolve("server.err");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of(java, "-Xms" + s.heap(), "-Xmx" + s.heap(), "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector",
-        "-cp", System.getProperty("java.class.path"), "dev.funnel.cli.FunnelCli", "serve", "--data", data.toString(), "--port", "0",
-        "--idempotency-window", Integer.toString(s.idempotencyWindow()), "--max-online-users", Integer.toString(s.maxOnlineUsers()));
-    System.out.println("server: " + String.join(" ", cmd.subList(0, 6)) + " ... " + String.join(" ", cmd.subList(9, cmd.size())));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + s.heap(), "-Xmx" + s.heap(), "-XX:+UseParallelGC"));
+    cmd.addAll(s.serverJvmOptions());
+    int shown = cmd.size();
+    cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "dev.funnel.cli.FunnelCli",
+        "serve", "--data", data.toString(), "--port", "0", "--idempotency-window", Integer.toString(s.idempotencyWindow()),
+        "--max-online-users", Integer.toString(s.maxOnlineUsers())));
+    System.out.println("server: " + String.join(" ", cmd.subList(0, shown)) + " ... " + String.join(" ", cmd.subList(shown + 5, cmd.size())));
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try {
       int port = awaitPort(p, out, err);
@@ -129,8 +137,21 @@ public final class SoakBench {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<Map<String, Object>> rows = new ArrayList<>();
     long step = s.sampleEvery().toNanos();
+    double liveAfterWarmup = -1;
+    double liveEnd = -1;
     for (long next = t0 + step; next <= end + step / 2; next += step) {
       LockSupport.parkNanos(next - System.nanoTime());
+      boolean firstAfterWarmup = liveAfterWarmup < 0 && System.nanoTime() - t0 >= s.warmup().toNanos();
+      boolean last = next + step > end + step / 2;
+      if (firstAfterWarmup || last) {
+        // The live set: heap in use right after a full collection (jcmd GC.run), at warm-up end and at the end.
+        double live = liveHeapMb(p.pid(), http, base);
+        if (firstAfterWarmup) {
+          liveAfterWarmup = live;
+        } else {
+          liveEnd = live;
+        }
+      }
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("time_s", Math.round((System.nanoTime() - t0) / 1e9));
       row.put("rss_mb", round1(rssKb(p.pid()) / 1024.0));
@@ -172,6 +193,8 @@ public final class SoakBench {
     summary.put("rss_after_warmup_mb", round1(startRss));
     summary.put("rss_end_mb", round1(endRss));
     summary.put("rss_max_mb", round1(maxRss));
+    summary.put("live_heap_after_warmup_mb", round1(liveAfterWarmup));
+    summary.put("live_heap_end_mb", round1(liveEnd));
     summary.put("growth_pct", round1(100 * (endRss - startRss) / startRss));
     summary.put("reads_per_s", round1(r.qps()));
     summary.put("reads", r.requests());
@@ -276,6 +299,17 @@ public final class SoakBench {
       Thread.sleep(200);
     }
     throw new IllegalStateException("server did not start within 5 minutes: " + Files.readString(out) + Files.readString(err));
+  }
+
+  /** Heap used (MB) just after a full GC requested with the JDK's jcmd; -1 when jcmd fails. */
+  private static double liveHeapMb(long pid, HttpClient http, URI base) throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process gc = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+    gc.getInputStream().readAllBytes();
+    if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+      return -1;
+    }
+    return sample(get(http, base.resolve("/metrics")), "funnel_jvm_heap_used_bytes") / (1 << 20);
   }
 
   /** Resident set size in kB from /proc (Linux). */
