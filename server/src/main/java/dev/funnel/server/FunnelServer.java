@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Endpoints: {@code GET /v1/recommend?user=&k=&exclude=&model=}, {@code GET /v1/similar?item=&k=&model=},
  * {@code GET /health} (alive), {@code GET /ready} (200 once listening on loaded models and a recovered
  * log, 503 once closing), {@code GET /metrics} (Prometheus text), {@code GET /openapi.json}. Access and
- * limits come from {@link ServerConfig}: see {@link Auth} and {@link RateLimiter}.
+ * limits come from {@link ServerConfig}: see {@link Auth} and {@link RateLimiter}; HTTPS when it has a
+ * {@link TlsConfig}. {@link #close} is the graceful stop ({@link ShutdownSignal} calls it on SIGTERM).
  *
  * <p>Where scoring runs: {@link Scoring#WORKERS} by default, a pool with one thread per core fed
  * from one queue; event loops only parse, route and write. Measured with {@code
@@ -207,7 +208,11 @@ public final class FunnelServer implements AutoCloseable {
     return port;
   }
 
-  /** Stops accepting, lets in-flight requests finish (up to 5 s), then stops Vert.x. */
+  /**
+   * Graceful stop: {@code /ready} turns 503, the servers stop accepting connections and let in-flight
+   * requests finish (up to 5 s; an event request in flight is answered after its fsync), then Vert.x
+   * and the scoring pool stop. The caller closes the {@link LiveService} after this (final fsync).
+   */
   @Override
   public void close() {
     routes.ready(false);
