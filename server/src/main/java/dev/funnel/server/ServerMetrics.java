@@ -33,6 +33,7 @@ final class ServerMetrics {
   /** Histogram upper bounds in seconds: 100 µs to 10 s, roughly ×2.5 apart. */
   static final double[] BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   private static final long[] BUCKET_NANOS = new long[BUCKETS.length];
+  private static final long[] FSYNC_BOUNDS = EventLog.fsyncBucketBoundsNanos();
 
   static {
     for (int b = 0; b < BUCKETS.length; b++) {
@@ -256,14 +257,14 @@ final class ServerMetrics {
 
     EventLog log = live.log();
     LogStats stats = log.stats();
-    long[] fsyncs = new long[EventLog.FSYNC_BUCKET_NANOS.length + 1];
+    long[] fsyncs = new long[FSYNC_BOUNDS.length + 1];
     log.fsyncHistogram(fsyncs);
     sb.append("# HELP funnel_log_fsync_seconds Event log fsync (fdatasync) latency, one per group commit or segment roll.\n");
     sb.append("# TYPE funnel_log_fsync_seconds histogram\n");
     long cumulative = 0;
-    for (int b = 0; b < EventLog.FSYNC_BUCKET_NANOS.length; b++) {
+    for (int b = 0; b < FSYNC_BOUNDS.length; b++) {
       cumulative += fsyncs[b];
-      sb.append("funnel_log_fsync_seconds_bucket{le=\"").append(format(EventLog.FSYNC_BUCKET_NANOS[b] / 1e9)).append("\"} ").append(cumulative)
+      sb.append("funnel_log_fsync_seconds_bucket{le=\"").append(format(FSYNC_BOUNDS[b] / 1e9)).append("\"} ").append(cumulative)
           .append('\n');
     }
     cumulative += fsyncs[fsyncs.length - 1];

@@ -82,11 +82,8 @@ public final class EventLog implements AutoCloseable {
   private volatile long fsyncNanos;
   private volatile long maxFsyncNanos;
 
-  /**
-   * Upper bounds, in nanoseconds, of the fsync latency histogram ({@link #fsyncHistogram}): 50 µs to
-   * 1 s, about x2-2.5 apart (one fsync measured 0.13-0.19 ms on the build machine's disk).
-   */
-  public static final long[] FSYNC_BUCKET_NANOS = {50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L, 10_000_000L,
+  /** Upper bounds (ns) of the fsync histogram's buckets; see {@link #fsyncBucketBoundsNanos}. */
+  private static final long[] FSYNC_BUCKET_NANOS = {50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L, 10_000_000L,
       25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L, 1_000_000_000L};
   /** Fsyncs per bucket of {@link #FSYNC_BUCKET_NANOS} (non-cumulative), the last slot over the top bound; writer thread increments. */
   private final AtomicLongArray fsyncCounts = new AtomicLongArray(FSYNC_BUCKET_NANOS.length + 1);
@@ -346,13 +343,21 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
-   * Copies the fsync latency histogram into {@code counts} (length {@code FSYNC_BUCKET_NANOS.length + 1}):
+   * Upper bounds, in nanoseconds, of the fsync latency histogram's buckets ({@link #fsyncHistogram}):
+   * 50 µs to 1 s, about x2-2.5 apart (one fsync measured 0.13-0.19 ms on the build machine's disk).
+   */
+  public static long[] fsyncBucketBoundsNanos() {
+    return FSYNC_BUCKET_NANOS.clone();
+  }
+
+  /**
+   * Copies the fsync latency histogram into {@code counts} (length {@code fsyncBucketBoundsNanos().length + 1}):
    * fsyncs per bucket, non-cumulative, the last slot those slower than the top bound. The total time is
    * {@link LogStats#fsyncNanos()}.
    */
   public void fsyncHistogram(long[] counts) {
     if (counts.length != fsyncCounts.length()) {
-      throw new IllegalArgumentException("counts must have FSYNC_BUCKET_NANOS.length + 1 slots; counts.length=" + counts.length);
+      throw new IllegalArgumentException("counts must have fsyncBucketBoundsNanos().length + 1 = " + fsyncCounts.length() + " slots; counts.length=" + counts.length);
     }
     for (int b = 0; b < counts.length; b++) {
       counts[b] = fsyncCounts.get(b);

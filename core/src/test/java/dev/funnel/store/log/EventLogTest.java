@@ -137,7 +137,7 @@ class EventLogTest {
       assertThat(segmentFiles(dir).size()).as("4 KiB segments roll").isGreaterThan(3);
       LogStats stats = log.stats();
       assertThat(stats.appends()).isEqualTo(threads * batches);
-      long[] fsyncs = new long[EventLog.FSYNC_BUCKET_NANOS.length + 1];
+      long[] fsyncs = new long[EventLog.fsyncBucketBoundsNanos().length + 1];
       log.fsyncHistogram(fsyncs);
       // Every group commit forces once; a segment roll forces the old segment once more.
       assertThat(java.util.Arrays.stream(fsyncs).sum()).as("fsyncs counted in the histogram").isGreaterThanOrEqualTo(stats.groupCommits());
