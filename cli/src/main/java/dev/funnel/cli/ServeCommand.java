@@ -48,6 +48,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "How many recent event ids are remembered to accept a repeated id once. Default: ${DEFAULT-VALUE}.")
   int idempotencyWindow;
 
+  @Option(names = "--log-max-age-hours", paramLabel = "H", defaultValue = "0",
+      description = "Log retention by age: closed segments last written more than H hours ago are deleted (checked every minute);"
+          + " 0 keeps them. Default: ${DEFAULT-VALUE}.")
+  double logMaxAgeHours;
+
+  @Option(names = "--log-max-bytes", paramLabel = "BYTES", defaultValue = "0",
+      description = "Log retention by size: the oldest closed segments are deleted while the log exceeds BYTES; 0 = no limit."
+          + " Default: ${DEFAULT-VALUE}.")
+  long logMaxBytes;
+
   @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "16777216",
       description = "Largest write request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
   long maxBodyBytes;
@@ -103,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
   private Integer serveLive() throws InterruptedException {
     LiveService.Config defaults = LiveService.Config.defaults();
     LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), defaults.online(),
-        defaults.log(), idempotencyWindow);
+        defaults.log().withMaxAgeMillis(Math.round(logMaxAgeHours * 3_600_000)).withMaxTotalBytes(logMaxBytes), idempotencyWindow);
     ServerConfig serverConfig = serverConfig(); // bad key file: fail before taking the data directory
     LiveService live = LiveService.open(data, models, config);
     FunnelServer server;

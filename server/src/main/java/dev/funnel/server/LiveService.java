@@ -217,16 +217,27 @@ public final class LiveService implements AutoCloseable {
       });
     }
     if (config.log().maxAgeMillis() > 0 || config.log().maxTotalBytes() > 0) {
-      maintenance.scheduleWithFixedDelay(this::applyRetention, 0, RETENTION_PERIOD_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      maintenance.scheduleWithFixedDelay(this::scheduledRetention, 0, RETENTION_PERIOD_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 
-  private void applyRetention() {
+  /**
+   * Applies the log's retention now (it also runs at open and every minute when the log config sets
+   * an age or size limit): deletes closed segments older than {@code maxAgeMillis} by the service
+   * clock, and the oldest while the log exceeds {@code maxTotalBytes}. The online state keeps what
+   * it learnt from them. Returns the deleted files.
+   */
+  public List<Path> applyRetention() {
+    List<Path> deleted = log.applyRetention(java.time.Instant.ofEpochMilli(clock.getAsLong()));
+    if (!deleted.isEmpty()) {
+      LOG.log(Level.INFO, "log retention deleted " + deleted.size() + " segment(s): " + deleted);
+    }
+    return deleted;
+  }
+
+  private void scheduledRetention() {
     try {
-      List<Path> deleted = log.applyRetention(java.time.Instant.ofEpochMilli(clock.getAsLong()));
-      if (!deleted.isEmpty()) {
-        LOG.log(Level.INFO, "log retention deleted " + deleted.size() + " segment(s): " + deleted);
-      }
+      applyRetention();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "log retention failed: " + e, e);
     }

@@ -155,4 +155,31 @@ class ErasureServerTest {
     assertThat(onDisk(data.resolve(DataDirectory.LOG_DIR), "zz-gone-item")).isFalse();
     assertThat(onDisk(data.resolve(DataDirectory.LOG_DIR), "gone")).isFalse();
   }
+
+  /** Retention by size through the service: the oldest closed segments go, the replay starts later, ingestion goes on. */
+  @Test
+  void retentionBySizeRunsThroughTheService() throws Exception {
+    LiveFixture.writeModel(data);
+    LiveService.Config d = LiveService.Config.defaults();
+    LiveService.Config small = new LiveService.Config(d.types(), d.online(), LogConfig.defaults().withSegmentBytes(1024).withMaxTotalBytes(4096), 100);
+    try (LiveService s = LiveService.open(data, null, small)) {
+      for (int i = 0; i < 200; i++) {
+        long seq = s.append(java.util.List.of(dev.funnel.store.Event.of("u" + i, "i" + i, "click", i))).get();
+        s.observe(java.util.List.of(dev.funnel.store.Event.of("u" + i, "i" + i, "click", i)), seq);
+      }
+      java.util.List<Path> deleted = s.applyRetention();
+      assertThat(deleted).isNotEmpty();
+      long total = 0;
+      try (Stream<Path> files = Files.list(data.resolve(DataDirectory.LOG_DIR))) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+          total += Files.size(f);
+        }
+      }
+      assertThat(total).isLessThanOrEqualTo(4096);
+    }
+    try (LiveService s = LiveService.open(data, null, small)) {
+      assertThat(s.openReport().replayed()).isPositive().isLessThan(200);
+      assertThat(s.log().lastSequence()).isEqualTo(200);
+    }
+  }
 }
