@@ -257,6 +257,11 @@ public final class BenchRunner {
     Duration duration = Duration.ofSeconds(((Number) spec.getOrDefault("duration_seconds", 20)).longValue());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> run : (List<Map<String, Object>>) spec.get("runs")) {
+      if (run.get("rate") != null) { // open loop at a fixed rate (single events)
+        rows.add(IngestBench.ingestOpenLoop(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("rate")).doubleValue(),
+            warmup, duration));
+        continue;
+      }
       rows.add(IngestBench.ingest(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("batch")).intValue(), warmup,
           duration));
     }
