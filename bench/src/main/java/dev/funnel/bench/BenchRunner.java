@@ -45,7 +45,11 @@ import java.util.TreeMap;
  *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
- *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}}.
+ *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}};
+ *   <li>{@code crash}: {@code kill -9} of the real server process while clients stream events, row {@code {rounds, acknowledged, lost,
+ *       duplicated}} ({@link dev.funnel.bench.live.CrashBench});
+ *   <li>{@code recovery}: restart after {@code kill -9} with a big log until {@code /ready}, row {@code {events, ready_seconds}}
+ *       ({@link dev.funnel.bench.live.RecoveryBench}).
  * </ul>
  */
 public final class BenchRunner {
@@ -98,7 +102,9 @@ public final class BenchRunner {
       case "load" -> runLoad(spec, dataRoot, preset);
       case "serve" -> runServe(spec, dataRoot, preset);
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness");
+      case "crash", "recovery" -> runProcess(kind, spec);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
+          + "'; valid: eval, load, serve, ingest, freshness, crash, recovery");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -266,6 +272,31 @@ public final class BenchRunner {
           duration));
     }
     return rows;
+  }
+
+  /** The real server as a child process of this JVM (same classpath), on a temporary data directory. */
+  private static List<Map<String, Object>> runProcess(String kind, Map<String, Object> spec) throws Exception {
+    Path tmp = Files.createTempDirectory("funnel-" + kind + "-bench");
+    try {
+      Path data = tmp.resolve("data");
+      if (kind.equals("crash")) {
+        long seed = spec.get("seed") == null ? System.nanoTime() : ((Number) spec.get("seed")).longValue();
+        var o = dev.funnel.bench.live.CrashBench.run(data, ((Number) spec.getOrDefault("rounds", 20)).intValue(),
+            ((Number) spec.getOrDefault("clients", 4)).intValue(), ((Number) spec.getOrDefault("batch", 50)).intValue(), seed,
+            ((Number) spec.getOrDefault("min_kill_millis", 500)).intValue(), ((Number) spec.getOrDefault("max_kill_millis", 3000)).intValue());
+        System.out.println(o.row());
+        return List.of(o.row());
+      }
+      Map<String, Object> row = dev.funnel.bench.live.RecoveryBench.run(data, ((Number) spec.getOrDefault("events", 10_000_000)).longValue(),
+          ((Number) spec.getOrDefault("users", 30_000)).intValue(), ((Number) spec.getOrDefault("items", 40_000)).intValue(),
+          String.valueOf(spec.getOrDefault("heap", "4g")));
+      System.out.println(row);
+      return List.of(row);
+    } finally {
+      try (var files = Files.walk(tmp)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   private static double round3(double v) {
