@@ -123,7 +123,7 @@ final class ServeCommand implements Callable<Integer> {
       live.close();
       throw e;
     }
-    System.out.println(live.openReport().summary());
+    System.out.println(live.openReport().summary() + " (replay " + live.replayMillis() + " ms)");
     if (serverConfig.apiKeys().isEmpty()) {
       System.out.println(FunnelServer.NO_KEY_NOTE + host);
     } else {

@@ -107,6 +107,7 @@ public final class LiveService implements AutoCloseable {
   private final java.util.Set<String> restricted = ConcurrentHashMap.newKeySet();
   private final AtomicLong observed = new AtomicLong();
   private OpenReport report;
+  private long replayMillis;
 
   /** Last sequences of durable batches not yet {@link #observe(List, long)}d: an erasure waits for those before it. */
   private final java.util.concurrent.ConcurrentSkipListSet<Long> unobserved = new java.util.concurrent.ConcurrentSkipListSet<>();
@@ -188,6 +189,7 @@ public final class LiveService implements AutoCloseable {
       r.setAvailabilityByExternalId(this::recommendable);
     }
     long[] skipped = new long[1];
+    long replayStart = System.nanoTime();
     erasedAtOpen = log.pendingErasures();
     long replayed = log.replay(1, le -> {
       Event e = le.event();
@@ -201,6 +203,8 @@ public final class LiveService implements AutoCloseable {
       }
     });
     report = new OpenReport(log.recovery(), replayed - skipped[0], skipped[0], List.copyOf(recommenders.keySet()));
+    replayMillis = (System.nanoTime() - replayStart) / 1_000_000;
+    LOG.log(Level.DEBUG, "replayed " + replayed + " logged events into the online state in " + replayMillis + " ms");
     // The caller prints the report (openReport()); a damaged log is worth a warning on its own.
     LOG.log(report.recovery().clean() ? Level.DEBUG : Level.WARNING, report.summary());
     if (!erasedAtOpen.isEmpty()) {
@@ -246,6 +250,11 @@ public final class LiveService implements AutoCloseable {
   private java.util.Collection<String> categoriesOf(String item) {
     ItemRecord r = described.get(item);
     return r == null ? List.of() : r.categories();
+  }
+
+  /** How long the replay of the log into the online state took at open. */
+  public long replayMillis() {
+    return replayMillis;
   }
 
   /** What the open found and replayed. */

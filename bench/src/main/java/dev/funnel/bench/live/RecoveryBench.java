@@ -29,6 +29,11 @@ public final class RecoveryBench {
 
   public static Map<String, Object> run(Path data, long events, int users, int items, String heap) throws IOException, InterruptedException {
     ServerProcess.writeTinyModel(data);
+    // The baseline: the same server on an empty log (JVM start, catalog, model, HTTP), so the replay's share shows.
+    ServerProcess blank = ServerProcess.start(data, heap, Duration.ofMinutes(5));
+    double empty = blank.readySeconds;
+    System.out.printf("empty log: ready in %.2f s; kill -9%n", empty);
+    blank.kill9();
     long t0 = System.nanoTime();
     SplittableRandom rnd = new SplittableRandom(42);
     try (DataDirectory dir = DataDirectory.open(data); EventLog log = EventLog.open(dir.logDir(), LogConfig.defaults())) {
@@ -62,6 +67,16 @@ public final class RecoveryBench {
     ServerProcess second = ServerProcess.start(data, heap, Duration.ofMinutes(15));
     System.out.printf("restart after kill -9: ready in %.2f s%n", second.readySeconds);
     second.kill9();
+    Path out = data.toAbsolutePath().getParent().resolve("server.out");
+    String replayLine = "";
+    if (Files.exists(out)) {
+      for (String line : Files.readAllLines(out)) {
+        if (line.contains("replay ")) {
+          replayLine = line.trim();
+          System.out.println("server: " + replayLine);
+        }
+      }
+    }
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("events", events);
     row.put("ready_seconds", Math.round(second.readySeconds * 1000) / 1000.0);
@@ -70,6 +85,8 @@ public final class RecoveryBench {
     row.put("users", users);
     row.put("items", items);
     row.put("heap", heap);
+    row.put("empty_ready_seconds", Math.round(empty * 1000) / 1000.0);
+    row.put("server_said", replayLine);
     return row;
   }
 }
