@@ -46,9 +46,13 @@ import java.util.TreeMap;
  *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
- *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}}.
+ *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}};
  *   <li>{@code soak}: {@code funnel serve} as a child process under mixed reads and writes; rows
- *       {@code {time_s, rss_mb, ...}} every sample and a summary row with {@code growth_pct} ({@link SoakBench}).
+ *       {@code {time_s, rss_mb, ...}} every sample and a summary row with {@code growth_pct} ({@link SoakBench});
+ *   <li>{@code crash}: {@code kill -9} of the real server process while clients stream events, row {@code {rounds, acknowledged, lost,
+ *       duplicated}} ({@link dev.funnel.bench.live.CrashBench});
+ *   <li>{@code recovery}: restart after {@code kill -9} with a big log until {@code /ready}, row {@code {events, ready_seconds}}
+ *       ({@link dev.funnel.bench.live.RecoveryBench}).
  * </ul>
  */
 public final class BenchRunner {
@@ -102,7 +106,9 @@ public final class BenchRunner {
       case "serve" -> runServe(spec, dataRoot, preset);
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
       case "soak" -> runSoak(spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness, soak");
+      case "crash", "recovery" -> runProcess(kind, spec);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -207,11 +213,11 @@ public final class BenchRunner {
   private static List<Map<String, Object>> runServe(Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
     Dataset d = load(spec, dataRoot, preset);
     String model = string(spec, "model", preset);
-    int k = ((Number) spec.getOrDefault("k", 20)).intValue();
-    double rate = ((Number) spec.getOrDefault("rate", 1000)).doubleValue();
-    Duration warmup = Duration.ofSeconds(((Number) spec.getOrDefault("warmup_seconds", 10)).longValue());
-    Duration duration = Duration.ofSeconds(((Number) spec.getOrDefault("duration_seconds", 30)).longValue());
-    int connections = ((Number) spec.getOrDefault("connections", 16)).intValue();
+    int k = number(spec, "k", 20).intValue();
+    double rate = number(spec, "rate", 1000).doubleValue();
+    Duration warmup = Duration.ofSeconds(number(spec, "warmup_seconds", 10).longValue());
+    Duration duration = Duration.ofSeconds(number(spec, "duration_seconds", 30).longValue());
+    int connections = number(spec, "connections", 16).intValue();
     TrainContext context = new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE);
     FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), context);
     System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
@@ -255,12 +261,17 @@ public final class BenchRunner {
     System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
     SavedModel saved = SavedModel.of(fitted.model(), d.users(), d.items(), d.train());
     if (kind.equals("freshness")) {
-      return List.of(IngestBench.freshness(d, model, saved, ((Number) spec.getOrDefault("rounds", 1000)).intValue()));
+      return List.of(IngestBench.freshness(d, model, saved, number(spec, "rounds", 1000).intValue()));
     }
-    Duration warmup = Duration.ofSeconds(((Number) spec.getOrDefault("warmup_seconds", 5)).longValue());
-    Duration duration = Duration.ofSeconds(((Number) spec.getOrDefault("duration_seconds", 20)).longValue());
+    Duration warmup = Duration.ofSeconds(number(spec, "warmup_seconds", 5).longValue());
+    Duration duration = Duration.ofSeconds(number(spec, "duration_seconds", 20).longValue());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> run : (List<Map<String, Object>>) spec.get("runs")) {
+      if (run.get("rate") != null) { // open loop at a fixed rate (single events)
+        rows.add(IngestBench.ingestOpenLoop(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("rate")).doubleValue(),
+            warmup, duration));
+        continue;
+      }
       rows.add(IngestBench.ingest(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("batch")).intValue(), warmup,
           duration));
     }
@@ -283,6 +294,31 @@ public final class BenchRunner {
 
   private static Number number(Map<String, Object> spec, String key, Number fallback) {
     return (Number) spec.getOrDefault(key, fallback);
+  }
+
+  /** The real server as a child process of this JVM (same classpath), on a temporary data directory. */
+  private static List<Map<String, Object>> runProcess(String kind, Map<String, Object> spec) throws Exception {
+    Path tmp = Files.createTempDirectory("funnel-" + kind + "-bench");
+    try {
+      Path data = tmp.resolve("data");
+      if (kind.equals("crash")) {
+        long seed = spec.get("seed") == null ? System.nanoTime() : ((Number) spec.get("seed")).longValue();
+        var o = dev.funnel.bench.live.CrashBench.run(data, number(spec, "rounds", 20).intValue(),
+            number(spec, "clients", 4).intValue(), number(spec, "batch", 50).intValue(), seed,
+            number(spec, "min_kill_millis", 500).intValue(), number(spec, "max_kill_millis", 3000).intValue());
+        System.out.println(o.row());
+        return List.of(o.row());
+      }
+      Map<String, Object> row = dev.funnel.bench.live.RecoveryBench.run(data, number(spec, "events", 10_000_000).longValue(),
+          number(spec, "users", 30_000).intValue(), number(spec, "items", 40_000).intValue(),
+          String.valueOf(spec.getOrDefault("heap", "4g")));
+      System.out.println(row);
+      return List.of(row);
+    } finally {
+      try (var files = Files.walk(tmp)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   private static double round3(double v) {

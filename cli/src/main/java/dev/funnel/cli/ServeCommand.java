@@ -62,6 +62,16 @@ final class ServeCommand implements Callable<Integer> {
           + " trained profile). Default: ${DEFAULT-VALUE}.")
   int maxOnlineUsers;
 
+  @Option(names = "--log-max-age-hours", paramLabel = "H", defaultValue = "0",
+      description = "Log retention by age: closed segments last written more than H hours ago are deleted (checked every minute);"
+          + " 0 keeps them. Default: ${DEFAULT-VALUE}.")
+  double logMaxAgeHours;
+
+  @Option(names = "--log-max-bytes", paramLabel = "BYTES", defaultValue = "0",
+      description = "Log retention by size: the oldest closed segments are deleted while the log exceeds BYTES; 0 = no limit."
+          + " Default: ${DEFAULT-VALUE}.")
+  long logMaxBytes;
+
   @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "16777216",
       description = "Largest write request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
   long maxBodyBytes;
@@ -164,7 +174,7 @@ final class ServeCommand implements Callable<Integer> {
     online = new OnlineRecommender.Config(new UserActivity.Config(maxOnlineUsers, users.historyLength(), users.maxSeen(), users.segments()),
         online.popularity(), online.triggerHalfLifeMillis(), online.coldStart(), online.seedFromTraining(), online.maxItems());
     LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), online,
-        defaults.log(), idempotencyWindow);
+        defaults.log().withMaxAgeMillis(Math.round(logMaxAgeHours * 3_600_000)).withMaxTotalBytes(logMaxBytes), idempotencyWindow);
     ServerConfig serverConfig = serverConfig(); // bad key or TLS file: fail before taking the data directory
     Duration bound = shutdownBound();
     LiveService live = LiveService.open(data, models, config);
@@ -179,7 +189,7 @@ final class ServeCommand implements Callable<Integer> {
     ShutdownSignal stop = ShutdownSignal.install(bound);
     stop.closeOnStop(live);
     stop.closeOnStop(server);
-    System.out.println(live.openReport().summary());
+    System.out.println(live.openReport().summary() + " (replay " + live.replayMillis() + " ms)");
     if (serverConfig.apiKeys().isEmpty()) {
       System.out.println(FunnelServer.NO_KEY_NOTE + host);
     } else {

@@ -170,6 +170,24 @@ public final class OnlineRecommender {
     }
   }
 
+  /**
+   * Takes an event that {@link #observe} counted back out of the popularity counters (right to
+   * erasure; the user's own state goes with {@link #forget}). Events that were not counted
+   * (negative, weight 0) change nothing.
+   *
+   * @throws IllegalArgumentException for an unknown event type or a value-weighted event without a valid value
+   */
+  public void unobserve(Event e) {
+    EventType type = types.get(e.type());
+    float weight = types.weight(e);
+    if (!type.negative() && weight > 0f) {
+      int item = items.get(e.item());
+      if (item >= 0) {
+        popularity.unrecord(item, weight, e.timestamp());
+      }
+    }
+  }
+
   /** Registers an item (from the catalogue) so popularity lists can return it before any event; returns its online id. */
   public int addItem(String item) {
     int id = items.getOrAdd(item);

@@ -162,6 +162,47 @@ public final class PopularityCounters {
     updates.increment();
   }
 
+  /**
+   * Takes back one event earlier {@link #record}ed with the same weight and timestamp (right to
+   * erasure): the count, the trending value (the event's decayed share, {@code w · 0.5^((t_v - t) / halfLife)},
+   * is subtracted; the sum is linear in the events) and the category totals drop by its share,
+   * never below zero (rounding).
+   */
+  public void unrecord(int item, float weight, long timestamp) {
+    if (!(weight > 0f) || weight == Float.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("popularity weight must be finite and positive; weight=" + weight);
+    }
+    if (item < 0 || item >= limit) {
+      return; // never counted
+    }
+    Page p = page(item);
+    int o = item & (PAGE - 1);
+    double halfLife = config.trendingHalfLifeMillis();
+    synchronized (stripes[item & (STRIPES - 1)]) {
+      p.count[o] = Math.max(0.0, p.count[o] - weight);
+      double v = p.trend[o];
+      long tv = p.trendTime[o];
+      if (timestamp <= tv) {
+        p.trend[o] = Math.max(0.0, v - weight * decay(tv - timestamp, halfLife));
+      } else {
+        p.trend[o] = Math.max(0.0, v * decay(timestamp - tv, halfLife) - weight);
+        p.trendTime[o] = timestamp;
+      }
+    }
+    if (categoriesOf != null) {
+      Collection<String> cs = categoriesOf.apply(item);
+      if (cs != null) {
+        for (String c : cs) {
+          DoubleAdder total = categoryTotals.get(c);
+          if (total != null) {
+            total.add(-weight);
+          }
+        }
+      }
+    }
+    updates.increment();
+  }
+
   /** Adds a prior count (e.g. the training degree) to the global count only; no trending, no category total. */
   public void seed(int item, double count) {
     if (!(count >= 0.0) || count == Double.POSITIVE_INFINITY) {

@@ -29,6 +29,30 @@ class PopularityCountersTest {
     assertThat(p.trending(1, 1000L)).isZero();
   }
 
+  /** Hand-checked: 1 at t=0, 1 at t=1000, 2 at t=2000 (trend 0.25 + 0.5 + 2 = 2.75 at t=2000); taking back each in turn. */
+  @Test
+  void unrecordTakesBackExactlyOneEventsShare() {
+    Fixture.Clock clock = new Fixture.Clock(0);
+    PopularityCounters p = counters(clock, 0, 10);
+    p.record(0, 1f, 0L);
+    p.record(0, 1f, 1000L);
+    p.record(0, 2f, 2000L);
+    assertThat(p.trending(0, 2000L)).isCloseTo(2.75, within(1e-12));
+    assertThat(p.categoryCount("even")).isEqualTo(4.0);
+    p.unrecord(0, 1f, 1000L); // its share at t=2000 is 0.5
+    assertThat(p.trending(0, 2000L)).isCloseTo(2.25, within(1e-12));
+    assertThat(p.count(0)).isEqualTo(3.0);
+    assertThat(p.categoryCount("even")).isEqualTo(3.0);
+    p.unrecord(0, 2f, 2000L);
+    p.unrecord(0, 1f, 0L);
+    assertThat(p.count(0)).isZero();
+    assertThat(p.trending(0, 2000L)).isCloseTo(0.0, within(1e-12));
+    p.unrecord(0, 1f, 0L); // never below zero
+    assertThat(p.count(0)).isZero();
+    p.unrecord(7, 1f, 0L); // an item never counted: nothing
+    assertThatThrownBy(() -> p.unrecord(0, -1f, 0L)).hasMessageContaining("weight=-1.0");
+  }
+
   @Test
   void trendingAndGlobalMoveWithEvents() {
     Fixture.Clock clock = new Fixture.Clock(5000);

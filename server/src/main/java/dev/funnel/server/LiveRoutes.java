@@ -31,10 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * following {@code /v1/recommend} reflects them. Catalog writes are synced to disk by the catalog and
  * run on a worker thread.
  *
- * <p>Erasure: {@code DELETE /v1/users/{id}} deletes the profile and the user's online state. The user's
- * events stay in the event log (append-only) and would come back into the online state on the next
- * replay; full erasure needs a tombstone in the log that replay and snapshots honour, plus compaction
- * of the segments and retraining of the models (not done here).
+ * <p>Erasure: {@code DELETE /v1/users/{id}} is {@link LiveService#eraseUser}: it answers once the
+ * erasure is durable in the log directory, the profile and online state are gone and the log
+ * segments are compacted without the user's events. Models trained before keep the user until retrained.
  */
 final class LiveRoutes {
   static final String EVENTS = "/v1/events";
@@ -108,10 +107,17 @@ final class LiveRoutes {
     }));
     router.delete(USERS).handler(ctx -> blocking(ctx, () -> {
       String id = id(ctx);
-      if (!live.deleteUser(id)) {
+      LiveService.Erasure e = live.eraseUser(id);
+      if (!e.existed()) {
         throw notFound("user", id);
       }
-      return Map.of("deleted", id);
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("deleted", id);
+      out.put("erased_through_sequence", e.erasedThrough());
+      out.put("events_erased", e.eventsErased());
+      out.put("segments_rewritten", e.segmentsRewritten());
+      out.put("compacted", e.compacted());
+      return out;
     }));
   }
 
@@ -222,13 +228,17 @@ final class LiveRoutes {
     waits.add(pending);
     Context context = Vertx.currentContext();
     Future.fromCompletionStage(CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0])), context).onComplete(ar -> {
+      Long durable = pending.isDone() && !pending.isCompletedExceptionally() ? pending.join() : null;
       if (ar.failed()) {
+        if (durable != null) {
+          live.observe(fresh, durable); // stored although an earlier duplicate's append failed: apply it all the same
+        }
         Throwable cause = ar.cause() instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : ar.cause();
         http.write(ctx, 503, new Responses.ErrorBody("events not stored, retry: " + cause.getMessage(), null, null));
         return;
       }
       try {
-        live.observe(fresh);
+        live.observe(fresh, durable);
         http.metrics().ingested(fresh, duplicates, rejected, received);
         http.write(ctx, 200, new Ingested(fresh.size(), duplicates, rejected, null));
       } catch (RuntimeException e) {

@@ -107,6 +107,27 @@ public final class LiveService implements AutoCloseable {
   private final java.util.Set<String> restricted = ConcurrentHashMap.newKeySet();
   private final AtomicLong observed = new AtomicLong();
   private OpenReport report;
+  private long replayMillis;
+
+  /** Last sequences of durable batches not yet {@link #observe(List, long)}d: an erasure waits for those before it. */
+  private final java.util.concurrent.ConcurrentSkipListSet<Long> unobserved = new java.util.concurrent.ConcurrentSkipListSet<>();
+  /**
+   * Per user erased by this process: {after, through}, the events with {@code after < sequence <= through}
+   * were counted in the online state (the replay at open skipped those through {@code after}), so
+   * compaction takes exactly those out of the popularity counters.
+   */
+  private final Map<String, long[]> counted = new ConcurrentHashMap<>();
+  /** One erasure at a time: they share the barrier and the compaction. */
+  private final Object erasureLock = new Object();
+  /** Pending erasures found at open (a crash before their compaction finished); their events were never counted. */
+  private Map<String, Long> erasedAtOpen = Map.of();
+  private final java.util.concurrent.ScheduledExecutorService maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "funnel-log-maintenance");
+    t.setDaemon(true);
+    return t;
+  });
+  /** How often retention runs (when the log config sets an age or size limit). */
+  static final long RETENTION_PERIOD_MILLIS = 60_000;
 
   private LiveService(Config config, DataDirectory directory, EventLog log, Catalog catalog, Map<String, OnlineRecommender> recommenders,
       LongSupplier clock) {
@@ -168,10 +189,12 @@ public final class LiveService implements AutoCloseable {
       r.setAvailabilityByExternalId(this::recommendable);
     }
     long[] skipped = new long[1];
+    long replayStart = System.nanoTime();
+    erasedAtOpen = log.pendingErasures();
     long replayed = log.replay(1, le -> {
       Event e = le.event();
       if (e.id() != null) {
-        ids.remember(e.id());
+        ids.remember(e.id(), e.user());
       }
       try {
         observeOne(e);
@@ -180,13 +203,58 @@ public final class LiveService implements AutoCloseable {
       }
     });
     report = new OpenReport(log.recovery(), replayed - skipped[0], skipped[0], List.copyOf(recommenders.keySet()));
+    replayMillis = (System.nanoTime() - replayStart) / 1_000_000;
+    LOG.log(Level.DEBUG, "replayed " + replayed + " logged events into the online state in " + replayMillis + " ms");
     // The caller prints the report (openReport()); a damaged log is worth a warning on its own.
     LOG.log(report.recovery().clean() ? Level.DEBUG : Level.WARNING, report.summary());
+    if (!erasedAtOpen.isEmpty()) {
+      // Erasures whose compaction a crash interrupted: replay already skipped their events; finish removing the bytes.
+      maintenance.execute(() -> {
+        try {
+          synchronized (erasureLock) {
+            log.compact(this::uncount);
+          }
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "compaction of pending erasures failed (replay keeps skipping their events; retried at the next erasure or open): "
+              + e, e);
+        }
+      });
+    }
+    if (config.log().maxAgeMillis() > 0 || config.log().maxTotalBytes() > 0) {
+      maintenance.scheduleWithFixedDelay(this::scheduledRetention, 0, RETENTION_PERIOD_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Applies the log's retention now (it also runs at open and every minute when the log config sets
+   * an age or size limit): deletes closed segments older than {@code maxAgeMillis} by the service
+   * clock, and the oldest while the log exceeds {@code maxTotalBytes}. The online state keeps what
+   * it learnt from them. Returns the deleted files.
+   */
+  public List<Path> applyRetention() {
+    List<Path> deleted = log.applyRetention(java.time.Instant.ofEpochMilli(clock.getAsLong()));
+    if (!deleted.isEmpty()) {
+      LOG.log(Level.INFO, "log retention deleted " + deleted.size() + " segment(s): " + deleted);
+    }
+    return deleted;
+  }
+
+  private void scheduledRetention() {
+    try {
+      applyRetention();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "log retention failed: " + e, e);
+    }
   }
 
   private java.util.Collection<String> categoriesOf(String item) {
     ItemRecord r = described.get(item);
     return r == null ? List.of() : r.categories();
+  }
+
+  /** How long the replay of the log into the online state took at open. */
+  public long replayMillis() {
+    return replayMillis;
   }
 
   /** What the open found and replayed. */
@@ -243,12 +311,40 @@ public final class LiveService implements AutoCloseable {
     ids.release(events, pending);
   }
 
-  /** Appends to the log; completes on the log's writer thread once the events are durable. */
+  /**
+   * Appends to the log; completes on the log's writer thread once the events are durable, with the
+   * sequence of the last one. The caller must then {@link #observe(List, long)} them with that
+   * sequence (even when it answers the request with an error), or an erasure waits for them.
+   */
   public CompletableFuture<Long> append(List<Event> events) {
-    return log.append(events);
+    CompletableFuture<Long> f = log.append(events);
+    if (events.isEmpty()) {
+      return f;
+    }
+    return f.thenApply(seq -> {
+      unobserved.add(seq);
+      return seq;
+    });
   }
 
-  /** Applies durable events to every recommender; an event a recommender refuses is skipped (it was validated before logging). */
+  /**
+   * Applies durable events, the batch {@link #append} acknowledged with {@code lastSequence}, to every
+   * recommender; an event a recommender refuses is skipped (it was validated before logging).
+   */
+  public void observe(List<Event> events, long lastSequence) {
+    try {
+      observe(events);
+    } finally {
+      if (!events.isEmpty()) {
+        unobserved.remove(lastSequence);
+      }
+    }
+  }
+
+  /**
+   * Applies events to every recommender without erasure bookkeeping: for events not appended through
+   * {@link #append} (tests, tools); use {@link #observe(List, long)} for appended ones.
+   */
   public void observe(List<Event> events) {
     for (Event e : events) {
       try {
@@ -309,17 +405,92 @@ public final class LiveService implements AutoCloseable {
   }
 
   /**
-   * Erases the user's profile and online state (history, seen and negative items). Their events stay
-   * in the log and in aggregate counters and trained models: see the class comment of the HTTP routes.
+   * What {@link #eraseUser} did.
    *
-   * @return whether there was a profile or online state
+   * @param existed whether there was a profile, online state or any logged event of the user
+   * @param erasedThrough the log sequence through which the user's events are erased
+   * @param eventsErased events whose bytes compaction removed from the log now (0 when compaction failed)
+   * @param segmentsRewritten segment files compaction rewrote
+   * @param compacted whether compaction finished (false: the erasure is durable and replay skips the
+   *     events, and compaction is retried at the next erasure or open)
    */
+  public record Erasure(String user, boolean existed, long erasedThrough, long eventsErased, int segmentsRewritten, boolean compacted) {}
+
+  /** Erases the user (see {@link #eraseUser}); returns whether there was anything to erase. */
   public boolean deleteUser(String id) {
-    boolean existed = catalog.deleteUser(id);
-    for (OnlineRecommender r : recommenders.values()) {
-      existed |= r.forget(id);
+    return eraseUser(id).existed();
+  }
+
+  /**
+   * Right to erasure. In order: every batch appended before the call is made durable and applied
+   * (so nothing in flight slips past); the erasure is recorded durably in the log directory (from
+   * then on no replay, at restart or for a training snapshot, returns the user's events); the
+   * profile (with a catalog compaction, so its bytes go too), the online state and the user's ids in
+   * the idempotency window are dropped; then the
+   * log is compacted: the segments holding the user's events are rewritten without them (new file,
+   * fsync, atomic rename, directory fsync) and each erased event is taken back out of the popularity
+   * counters. Events of the user sent after the call returns are new data.
+   *
+   * <p>Models trained before the erasure still hold the user until they are retrained.
+   */
+  public Erasure eraseUser(String id) {
+    synchronized (erasureLock) {
+      long[] before = counted.get(id);
+      long after = Math.max(erasedAtOpen.getOrDefault(id, 0L), before == null ? 0L : before[1]);
+      long through = log.erase(id);
+      awaitObserved(through);
+      counted.put(id, new long[] {after, through});
+      boolean profile = catalog.deleteUser(id);
+      if (profile) {
+        catalog.compact(); // a RocksDB delete is a tombstone: compaction drops the old value's bytes too
+      }
+      boolean existed = profile;
+      for (OnlineRecommender r : recommenders.values()) {
+        existed |= r.forget(id);
+      }
+      ids.forgetUser(id);
+      EventLog.CompactionReport c;
+      try {
+        c = log.compact(this::uncount);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "compaction after the erasure of user '" + id + "' failed; the erasure is durable and replay skips the events: "
+            + e, e);
+        return new Erasure(id, true, through, 0, 0, false);
+      }
+      return new Erasure(id, existed || c.eventsErased() > 0, through, c.eventsErased(), c.segmentsRewritten(), true);
     }
-    return existed;
+  }
+
+  /** Waits (bounded) until every batch through {@code sequence} has been applied to the online state. */
+  private void awaitObserved(long sequence) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!unobserved.isEmpty() && unobserved.first() <= sequence) {
+      if (System.nanoTime() > deadline) {
+        LOG.log(Level.WARNING, "erasure: batches through sequence " + unobserved.first() + " were never applied to the online state; going on");
+        return;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Compaction's callback: an erased event leaves the popularity counters if this process counted it. */
+  private void uncount(dev.funnel.store.log.LoggedEvent le) {
+    long[] range = counted.get(le.event().user());
+    if (range == null || le.sequence() <= range[0] || le.sequence() > range[1]) {
+      return;
+    }
+    for (OnlineRecommender r : recommenders.values()) {
+      try {
+        r.unobserve(le.event());
+      } catch (IllegalArgumentException notCounted) {
+        // The replay skipped it too (type no longer configured).
+      }
+    }
   }
 
   private void track(ItemRecord item) {
@@ -356,6 +527,12 @@ public final class LiveService implements AutoCloseable {
   /** Closes the log (final fsync), the catalog (flush), then releases the directory. Idempotent. */
   @Override
   public void close() {
+    maintenance.shutdownNow();
+    try {
+      maintenance.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     RuntimeException failure = null;
     for (AutoCloseable c : List.<AutoCloseable>of(log, catalog, directory)) {
       try {
@@ -380,7 +557,13 @@ public final class LiveService implements AutoCloseable {
   private static final class IdempotencyWindow {
     private static final CompletableFuture<Long> DURABLE = CompletableFuture.completedFuture(0L);
     private final int capacity;
-    private final LinkedHashMap<String, CompletableFuture<Long>> ids;
+    /** id -> the append that carried it; the user is kept so an erasure can drop the user's ids. */
+    private final LinkedHashMap<String, Reservation> ids;
+
+    private record Reservation(String user, CompletableFuture<Long> append) {}
+
+    /** An erased event's id: a repeat is a duplicate of something durable (and since erased). */
+    private static final Reservation ERASED = new Reservation(null, DURABLE);
 
     IdempotencyWindow(int capacity) {
       this.capacity = capacity;
@@ -388,7 +571,7 @@ public final class LiveService implements AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Long>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Reservation> eldest) {
           return size() > IdempotencyWindow.this.capacity;
         }
       };
@@ -398,10 +581,20 @@ public final class LiveService implements AutoCloseable {
       return ids.size();
     }
 
-    synchronized void remember(String id) {
+    synchronized void remember(String id, String user) {
       if (capacity > 0) {
-        ids.put(id, DURABLE);
+        ids.put(id, new Reservation(user, DURABLE));
       }
+    }
+
+    /**
+     * Unlinks the ids of the user's events from the user (right to erasure) but keeps them as bare
+     * keys, so a client retry of an erased event within the window is answered as a duplicate and not
+     * stored again: the window never brings an erased event back. O(window). Not durable: after a
+     * restart the window is rebuilt from the log, which no longer holds them.
+     */
+    synchronized void forgetUser(String user) {
+      ids.replaceAll((id, r) -> user.equals(r.user()) ? ERASED : r);
     }
 
     synchronized List<CompletableFuture<Long>> reserve(List<Event> events, CompletableFuture<Long> pending) {
@@ -409,7 +602,8 @@ public final class LiveService implements AutoCloseable {
       for (Event e : events) {
         CompletableFuture<Long> earlier = null;
         if (e.id() != null && capacity > 0) {
-          earlier = ids.putIfAbsent(e.id(), pending);
+          Reservation r = ids.putIfAbsent(e.id(), new Reservation(e.user(), pending));
+          earlier = r == null ? null : r.append();
           if (earlier == pending) {
             earlier = DURABLE; // a repeat inside this batch: durable together with its first occurrence
           }
@@ -422,7 +616,10 @@ public final class LiveService implements AutoCloseable {
     synchronized void release(List<Event> events, CompletableFuture<Long> pending) {
       for (Event e : events) {
         if (e.id() != null) {
-          ids.remove(e.id(), pending);
+          Reservation r = ids.get(e.id());
+          if (r != null && r.append() == pending) {
+            ids.remove(e.id());
+          }
         }
       }
     }

@@ -61,7 +61,8 @@ final class OpenApiDocument {
         d.idOp(d.op("get", path, "Read one " + kind.substring(0, 4), "Record", false));
         d.body(d.idOp(d.op("put", path, "Create or replace one " + kind.substring(0, 4), "Record", true)));
         d.body(d.idOp(d.op("patch", path, "Change fields of one " + kind.substring(0, 4), "Record", true)));
-        d.idOp(d.op("delete", path, "Delete one " + kind.substring(0, 4), "Deleted", true));
+        d.idOp(d.op("delete", path, kind.equals("users") ? "Erase one user: profile, online state and logged events (right to erasure)"
+            : "Delete one item", kind.equals("users") ? "Erased" : "Deleted", true));
       }
     }
     root.set("paths", d.paths);
@@ -151,6 +152,8 @@ final class OpenApiDocument {
     s.putObject("Record").put("type", "object").put("additionalProperties", true)
         .put("description", "item: categories, tags, available, published_at, expires_at, attributes; user: attributes");
     object(s, "Deleted", "deleted", "string");
+    object(s, "Erased", "deleted", "string", "erased_through_sequence", "integer", "events_erased", "integer", "segments_rewritten", "integer",
+        "compacted", "boolean");
     ObjectNode schemes = c.putObject("securitySchemes");
     schemes.putObject("bearer").put("type", "http").put("scheme", "bearer");
     schemes.putObject("apiKey").put("type", "apiKey").put("in", "header").put("name", "X-Api-Key");

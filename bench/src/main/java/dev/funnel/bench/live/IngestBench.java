@@ -2,6 +2,8 @@ package dev.funnel.bench.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.bench.serve.LoadGenerator;
+import dev.funnel.bench.serve.LoadResult;
 import dev.funnel.data.Dataset;
 import dev.funnel.recall.ModelFile;
 import dev.funnel.recall.SavedModel;
@@ -134,6 +136,41 @@ public final class IngestBench {
       row.put("p50_ms", ms(h.getValueAtPercentile(50)));
       row.put("p99_ms", ms(h.getValueAtPercentile(99)));
       row.put("max_ms", ms(h.getMaxValue()));
+      row.put("group_commits", live.live().log().stats().groupCommits());
+      System.out.println(row);
+      return row;
+    }
+  }
+
+  /**
+   * Single-event requests sent open-loop at {@code rate} per second ({@link LoadGenerator#runPost}:
+   * each request timed from its scheduled send time, so a stall is not hidden by coordinated
+   * omission) over a keep-alive pool of {@code connections}; each is acknowledged after fsync. Row
+   * {@code clients} (= connections), {@code batch} = 1, {@code rate}, {@code events_per_s}
+   * (acknowledged), {@code p50_ms}, {@code p99_ms}, ...
+   */
+  public static Map<String, Object> ingestOpenLoop(Dataset d, String name, SavedModel saved, int connections, double rate, Duration warmup,
+      Duration duration) throws Exception {
+    try (Live live = Live.start(d, name, saved)) {
+      SplittableRandom rnd = new SplittableRandom(42);
+      List<String> bodies = new ArrayList<>();
+      for (int n = 0; n < 20_000; n++) {
+        bodies.add("{\"user\":\"" + d.users().external(rnd.nextInt(d.users().size())) + "\",\"item\":\""
+            + d.items().external(rnd.nextInt(d.items().size())) + "\",\"type\":\"click\"}");
+      }
+      LoadResult r = LoadGenerator.runPost(live.uri(""), "/v1/events", bodies, rate, warmup, duration, connections);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("clients", connections);
+      row.put("batch", 1);
+      row.put("mode", "open-loop");
+      row.put("rate", rate);
+      row.put("events_per_s", Math.round(r.qps()));
+      row.put("requests", r.requests());
+      row.put("errors", r.errors());
+      row.put("p50_ms", r.p50Ms());
+      row.put("p99_ms", r.p99Ms());
+      row.put("p999_ms", r.p999Ms());
+      row.put("max_ms", r.maxMs());
       row.put("group_commits", live.live().log().stats().groupCommits());
       System.out.println(row);
       return row;

@@ -48,6 +48,23 @@ public final class LoadGenerator {
    * @param paths paths with query, e.g. {@code /v1/recommend?user=42}
    */
   public static LoadResult run(URI base, List<String> paths, double rate, Duration warmup, Duration duration, int connections) {
+    return run(base, paths, null, rate, warmup, duration, connections);
+  }
+
+  /**
+   * As {@link #run(URI, List, double, Duration, Duration, int)} but POSTs: request n goes to
+   * {@code path} with body {@code bodies.get(n % size)} (e.g. single events to {@code /v1/events}).
+   */
+  public static LoadResult runPost(URI base, String path, List<String> bodies, double rate, Duration warmup, Duration duration,
+      int connections) {
+    if (bodies.isEmpty()) {
+      throw new IllegalArgumentException("bodies must not be empty");
+    }
+    return run(base, List.of(path), bodies, rate, warmup, duration, connections);
+  }
+
+  private static LoadResult run(URI base, List<String> paths, List<String> bodies, double rate, Duration warmup, Duration duration,
+      int connections) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("paths must not be empty");
     }
@@ -70,7 +87,7 @@ public final class LoadGenerator {
       HttpClientAgent client = vertx.createHttpClient(
           new HttpClientOptions().setDefaultHost(base.getHost()).setDefaultPort(port).setKeepAlive(true).setTcpNoDelay(true),
           new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
-      return drive(client, base.getHost(), port, prefix, paths, rate, warmup, duration);
+      return drive(client, base.getHost(), port, prefix, paths, bodies, rate, warmup, duration);
     } finally {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -82,8 +99,8 @@ public final class LoadGenerator {
     }
   }
 
-  private static LoadResult drive(HttpClientAgent client, String host, int port, String prefix, List<String> paths, double rate,
-      Duration warmup, Duration duration) {
+  private static LoadResult drive(HttpClientAgent client, String host, int port, String prefix, List<String> paths, List<String> bodies,
+      double rate, Duration warmup, Duration duration) {
     long warmupCount = (long) Math.floor(rate * warmup.toNanos() / 1e9);
     long measuredCount = Math.max(1, (long) Math.floor(rate * duration.toNanos() / 1e9));
     long total = warmupCount + measuredCount;
@@ -105,10 +122,11 @@ public final class LoadGenerator {
       boolean measured = n >= warmupCount;
       String uri = prefix + paths.get((int) (n % paths.size()));
       pending.incrementAndGet();
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(uri)
-          .setTimeout(REQUEST_TIMEOUT_MS);
+      RequestOptions options = new RequestOptions().setMethod(bodies == null ? HttpMethod.GET : HttpMethod.POST).setHost(host).setPort(port)
+          .setURI(uri).setTimeout(REQUEST_TIMEOUT_MS);
+      String payload = bodies == null ? null : bodies.get((int) (n % bodies.size()));
       client.request(options)
-          .compose(request -> request.send())
+          .compose(request -> payload == null ? request.send() : request.send(payload))
           .compose(response -> response.body().map(body -> response.statusCode()))
           .onComplete(ar -> {
             long now = System.nanoTime();

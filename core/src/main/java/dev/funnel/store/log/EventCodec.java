@@ -30,6 +30,11 @@ final class EventCodec {
   static final int FLAG_VALUE = 2;
   static final int FLAG_REQUEST_ID = 4;
   static final int FLAG_CONTEXT = 8;
+  /**
+   * Format version 2 only: the record is an erasure placeholder, payload {@code sequence, flags}
+   * and nothing else. Compaction writes it in place of an erased event so sequences stay gap-free.
+   */
+  static final int FLAG_ERASED = 16;
   private static final int KNOWN_FLAGS = FLAG_ID | FLAG_VALUE | FLAG_REQUEST_ID | FLAG_CONTEXT;
 
   private EventCodec() {}
@@ -106,6 +111,13 @@ final class EventCodec {
     return pos;
   }
 
+  /** Writes an erasure placeholder's payload (sequence, {@link #FLAG_ERASED}) at {@code pos}; returns the end (at most 11 bytes on). */
+  static int encodeErased(long sequence, byte[] b, int pos) {
+    pos = putVarLong(b, pos, sequence);
+    b[pos++] = (byte) FLAG_ERASED;
+    return pos;
+  }
+
   static int putVarLong(byte[] b, int pos, long v) {
     while ((v & ~0x7FL) != 0) {
       b[pos++] = (byte) ((v & 0x7F) | 0x80);
@@ -176,6 +188,14 @@ final class EventCodec {
 
     long sequence() {
       return varLong();
+    }
+
+    /**
+     * After {@link #sequence()}: whether the rest is exactly an erasure placeholder's flags byte.
+     * Does not move the cursor.
+     */
+    boolean erasedPlaceholder() {
+      return end - pos == 1 && (b[pos] & 0xFF) == FLAG_ERASED;
     }
 
     /** Decodes the rest of the payload after {@link #sequence()}; throws {@link IllegalStateException} when it does not parse. */

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -49,10 +50,15 @@ import java.util.zip.CRC32C;
 public final class EventLog implements AutoCloseable {
   /** Encoded bytes after which the writer hands the buffer to the OS mid-group. */
   private static final int WRITE_CHUNK = 1 << 20;
+  /** Suffix of compaction's temporary files, {@code NAME.log.compacting}; deleted at open. */
+  static final String COMPACTING_SUFFIX = ".compacting";
 
   private final Path dir;
   private final LogConfig config;
   private final RecoveryReport recovery;
+  private final ErasureList erasures;
+  /** Serialises compaction and retention, the two operations that replace or delete segment files. */
+  private final Object maintenance = new Object();
 
   /** Segments oldest first; the last one is the active segment. Guarded by itself. */
   private final List<Segment> segments;
@@ -92,19 +98,24 @@ public final class EventLog implements AutoCloseable {
 
   private static final class PendingAppend {
     final List<Event> events;
+    /** A barrier: no events; the writer closes the active segment (if it holds records) at this point. */
+    final boolean roll;
     final CompletableFuture<Long> future = new CompletableFuture<>();
     long lastSequence;
 
-    PendingAppend(List<Event> events) {
+    PendingAppend(List<Event> events, boolean roll) {
       this.events = events;
+      this.roll = roll;
     }
   }
 
-  private EventLog(Path dir, LogConfig config, List<Segment> segments, RecoveryReport recovery, FileChannel active, long activeSize) {
+  private EventLog(Path dir, LogConfig config, List<Segment> segments, RecoveryReport recovery, FileChannel active, long activeSize,
+      ErasureList erasures) {
     this.dir = dir;
     this.config = config;
     this.segments = segments;
     this.recovery = recovery;
+    this.erasures = erasures;
     this.active = active;
     this.activeSize = activeSize;
     this.lastSequence = recovery.lastSequence();
@@ -129,6 +140,7 @@ public final class EventLog implements AutoCloseable {
     long t0 = System.nanoTime();
     try {
       Files.createDirectories(dir);
+      deleteCompactionLeftovers(dir);
       List<Segment> found = listSegments(dir);
       List<RecoveryReport.Truncation> truncations = new ArrayList<>();
       List<Path> quarantined = new ArrayList<>();
@@ -210,7 +222,14 @@ public final class EventLog implements AutoCloseable {
       ch.position(activeSize);
       RecoveryReport report = new RecoveryReport(kept.size(), records, kept.get(0).firstSequence(), expected - 1, truncations, quarantined,
           (System.nanoTime() - t0) / 1_000_000);
-      return new EventLog(dir, config, new ArrayList<>(kept), report, ch, activeSize);
+      ErasureList erasures;
+      try {
+        erasures = ErasureList.open(dir);
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+      return new EventLog(dir, config, new ArrayList<>(kept), report, ch, activeSize, erasures);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the event log in " + dir, e);
     }
@@ -274,8 +293,22 @@ public final class EventLog implements AutoCloseable {
     return new Segment(firstSequence, file);
   }
 
+  /** Temporary files of a compaction that crashed before its rename: the segment they would replace is whole. */
+  private static void deleteCompactionLeftovers(Path dir) throws IOException {
+    List<Path> leftovers = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.filter(f -> f.getFileName().toString().endsWith(COMPACTING_SUFFIX)).forEach(leftovers::add);
+    }
+    for (Path f : leftovers) {
+      Files.delete(f);
+    }
+    if (!leftovers.isEmpty()) {
+      forceDirectory(dir);
+    }
+  }
+
   /** Makes a new or removed directory entry durable (on Linux, fsync of the directory). */
-  private static void forceDirectory(Path dir) throws IOException {
+  static void forceDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {
@@ -311,7 +344,10 @@ public final class EventLog implements AutoCloseable {
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(lastSequence);
     }
-    PendingAppend p = new PendingAppend(batch);
+    return enqueue(new PendingAppend(batch, false));
+  }
+
+  private CompletableFuture<Long> enqueue(PendingAppend p) {
     synchronized (queueLock) {
       Throwable f = failure;
       if (f != null) {
@@ -326,6 +362,179 @@ public final class EventLog implements AutoCloseable {
       }
     }
     return p.future;
+  }
+
+  /**
+   * Erases {@code user}'s events: waits until every append queued before the call is durable, closes
+   * the active segment (so every erased event is in a closed segment, which compaction may rewrite),
+   * and records durably (fsync) that the user's events through the last durable sequence are erased.
+   * From then on {@link #replay} never sends them; {@link #compact} removes their bytes. Events of the
+   * user appended after this call are new data and are kept.
+   *
+   * @return the sequence through which the user's events are erased
+   * @throws IllegalStateException when the log is closed or failed
+   */
+  public long erase(String user) {
+    Objects.requireNonNull(user, "user");
+    long through;
+    try {
+      through = enqueue(new PendingAppend(List.of(), true)).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new IllegalStateException("cannot erase user '" + user + "': the event log failed: " + e.getCause(), e.getCause());
+    }
+    erasures.add(user, through);
+    return through;
+  }
+
+  /** Pending erasures (recorded, not yet fully compacted): user -> sequence through which their events are erased. */
+  public Map<String, Long> pendingErasures() {
+    return erasures.snapshot();
+  }
+
+  /** What compaction did: segments rewritten, events replaced by placeholders, and the erasures now complete. */
+  public record CompactionReport(int segmentsRewritten, long eventsErased, long bytesBefore, long bytesAfter, Map<String, Long> completed) {
+    public static final CompactionReport NONE = new CompactionReport(0, 0, 0, 0, Map.of());
+  }
+
+  /**
+   * Removes the bytes of the pending erasures' events from disk: every closed segment holding such an
+   * event is rewritten with an erasure placeholder (sequence only, format version 2) in its place, the
+   * other records copied unchanged, into a temporary file that is fsync'd and atomically renamed over
+   * the segment, then the directory is fsync'd. Afterwards the completed erasures are dropped from the
+   * erasure list. A crash at any step loses nothing else: the old segment stays until the rename, the
+   * erasure list until every segment is done (replay keeps filtering meanwhile), and a leftover
+   * temporary file is deleted at the next open; compaction then simply runs again.
+   *
+   * <p>Runs on the caller's thread, alongside appends and replays (a replay that opened a segment
+   * before its rename keeps reading the old file, and filters by the erasure list it saw at its start).
+   *
+   * @param erased receives every event replaced by a placeholder (e.g. to take it out of counters), in
+   *     sequence order
+   */
+  public CompactionReport compact(Consumer<LoggedEvent> erased) {
+    synchronized (maintenance) {
+      Map<String, Long> todo = erasures.snapshot();
+      if (todo.isEmpty()) {
+        return CompactionReport.NONE;
+      }
+      long maxThrough = 0;
+      for (long t : todo.values()) {
+        maxThrough = Math.max(maxThrough, t);
+      }
+      List<Segment> snapshot;
+      synchronized (segments) {
+        snapshot = new ArrayList<>(segments);
+      }
+      if (snapshot.get(snapshot.size() - 1).firstSequence() <= maxThrough) {
+        // Only after a crash between a barrier and its erasure record could the active segment hold erased events.
+        enqueue(new PendingAppend(List.of(), true)).join();
+        synchronized (segments) {
+          snapshot = new ArrayList<>(segments);
+        }
+      }
+      int rewritten = 0;
+      long events = 0;
+      long before = 0;
+      long after = 0;
+      try {
+        for (int i = 0; i < snapshot.size() - 1; i++) {
+          Segment s = snapshot.get(i);
+          if (s.firstSequence() > maxThrough) {
+            break;
+          }
+          long[] result = rewrite(s, todo, erased);
+          if (result != null) {
+            rewritten++;
+            events += result[0];
+            before += result[1];
+            after += result[2];
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("event log compaction failed in " + dir, e);
+      }
+      erasures.removeApplied(todo);
+      return new CompactionReport(rewritten, events, before, after, todo);
+    }
+  }
+
+  /** Rewrites one closed segment without the erased events; null when it holds none. Returns {events, bytes before, bytes after}. */
+  private long[] rewrite(Segment s, Map<String, Long> todo, Consumer<LoggedEvent> erased) throws IOException {
+    Path tmp = dir.resolve(s.file().getFileName() + COMPACTING_SUFFIX);
+    SegmentReader r;
+    try {
+      r = new SegmentReader(s.file(), s.firstSequence());
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return null;
+      }
+      throw e;
+    }
+    byte[] out = new byte[WRITE_CHUNK + (64 << 10)];
+    long count = 0;
+    long written;
+    CRC32C sum = new CRC32C();
+    try (r; FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      // The header is written last (version 2 only if a placeholder is in the file); reserve its room.
+      int fill = SegmentFormat.HEADER_BYTES;
+      written = 0;
+      boolean placeholders = false;
+      while (r.next()) {
+        int room = SegmentFormat.RECORD_OVERHEAD + Math.max(r.payloadLength(), 11);
+        if (out.length - fill < room) {
+          ch.write(ByteBuffer.wrap(out, 0, fill), written);
+          written += fill;
+          fill = 0;
+          if (out.length < room) {
+            out = new byte[room];
+          }
+        }
+        int start = fill + SegmentFormat.RECORD_OVERHEAD;
+        int end;
+        if (r.erased()) {
+          placeholders = true;
+          end = EventCodec.encodeErased(r.sequence(), out, start);
+        } else {
+          Event e = r.event();
+          Long through = todo.get(e.user());
+          if (through != null && r.sequence() <= through) {
+            erased.accept(new LoggedEvent(r.sequence(), e));
+            count++;
+            placeholders = true;
+            end = EventCodec.encodeErased(r.sequence(), out, start);
+          } else {
+            System.arraycopy(r.buffer(), r.payloadOffset(), out, start, r.payloadLength());
+            end = start + r.payloadLength();
+          }
+        }
+        sum.reset();
+        sum.update(out, start, end - start);
+        SegmentFormat.putInt(out, fill, end - start);
+        SegmentFormat.putInt(out, fill + 4, (int) sum.getValue());
+        fill = end;
+      }
+      if (r.damage() != null) {
+        throw new LogFormatException(s.file(), r.recordOffset(), "cannot compact: " + r.damage());
+      }
+      if (count == 0) {
+        ch.close();
+        Files.delete(tmp);
+        return null;
+      }
+      ch.write(ByteBuffer.wrap(out, 0, fill), written);
+      written += fill;
+      byte[] h = new byte[SegmentFormat.HEADER_BYTES];
+      SegmentFormat.writeHeader(h, s.firstSequence(), placeholders ? SegmentFormat.VERSION_CURRENT : SegmentFormat.VERSION_1);
+      ch.write(ByteBuffer.wrap(h), 0);
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    long before = Files.size(s.file());
+    Files.move(tmp, s.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory(dir);
+    return new long[] {count, before, written};
   }
 
   /** Sequence of the newest durable event; 0 for a log that never held one. */
@@ -376,12 +585,16 @@ public final class EventLog implements AutoCloseable {
    * Sends every durable event with a sequence {@code >= fromSequence} to {@code sink}, in
    * sequence order, up to {@link #lastSequence()} as of the call; appends may continue meanwhile.
    * Events deleted by retention are not sent: the first one sent may be later than {@code fromSequence}.
+   * Erased events ({@link #erase}) are never sent, whether compaction has removed them yet or not, so
+   * sequences sent may have gaps. This is the one path that reads events back (service start-up,
+   * training snapshots), so the erasure filter lives here.
    *
    * @return the number of events sent
    * @throws LogFormatException when a record turns out damaged (the disk changed since
    *     recovery); every event before it has been sent
    */
   public long replay(long fromSequence, Consumer<LoggedEvent> sink) {
+    Map<String, Long> erased = erasures.snapshot(); // taken first: compaction drops entries only after its renames
     long bound = lastSequence;
     List<Segment> snapshot;
     synchronized (segments) {
@@ -410,8 +623,15 @@ public final class EventLog implements AutoCloseable {
       }
       try (r) {
         while (r.nextSequence() <= bound && r.next()) {
-          if (r.sequence() >= fromSequence) {
-            sink.accept(new LoggedEvent(r.sequence(), r.event()));
+          if (r.sequence() >= fromSequence && !r.erased()) {
+            Event e = r.event();
+            if (!erased.isEmpty()) {
+              Long through = erased.get(e.user());
+              if (through != null && r.sequence() <= through) {
+                continue;
+              }
+            }
+            sink.accept(new LoggedEvent(r.sequence(), e));
             sent++;
           }
         }
@@ -437,6 +657,7 @@ public final class EventLog implements AutoCloseable {
   public List<Path> applyRetention(Instant now) {
     List<Path> deleted = new ArrayList<>();
     try {
+      synchronized (maintenance) {
       synchronized (segments) {
         long[] sizes = new long[segments.size()];
         long total = 0;
@@ -462,6 +683,7 @@ public final class EventLog implements AutoCloseable {
           segments.remove(0);
           deleted.add(f);
         }
+      }
       }
       if (!deleted.isEmpty()) {
         forceDirectory(dir);
@@ -493,6 +715,7 @@ public final class EventLog implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    erasures.close();
   }
 
   // ---- writer thread ----
@@ -561,6 +784,17 @@ public final class EventLog implements AutoCloseable {
     long groupBytes = 0;
     long groupEvents = 0;
     for (PendingAppend p : group) {
+      if (p.roll) {
+        writeFully(active, buf, 0, fill);
+        activeSize += fill;
+        fill = 0;
+        if (activeSize > SegmentFormat.HEADER_BYTES) {
+          force();
+          roll(seq);
+        }
+        p.lastSequence = seq - 1;
+        continue;
+      }
       for (Event e : p.events) {
         int room = SegmentFormat.RECORD_OVERHEAD + EventCodec.maxEncodedSize(e);
         if (buf.length - fill < room) {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * Layout constants of a segment file, format version 1 (documented in {@code docs/formats.md}).
+ * Layout constants of a segment file, format versions 1 and 2 (documented in {@code docs/formats.md}).
  * All fixed-width numbers are big-endian.
  *
  * <pre>
@@ -14,7 +14,14 @@ import java.util.zip.CRC32C;
  */
 final class SegmentFormat {
   static final int MAGIC = 0x464E4C47; // "FNLG"
-  static final int VERSION_CURRENT = 1;
+  /** Plain segments: every record an event. The writer writes this version for every segment it appends to. */
+  static final int VERSION_1 = 1;
+  /**
+   * Version 2 = version 1 plus erasure placeholders ({@link EventCodec#FLAG_ERASED}); written only by
+   * compaction, for segments holding a placeholder, so logs without erasures stay readable by
+   * version-1 builds, which refuse a compacted segment by its version instead of misreading it.
+   */
+  static final int VERSION_CURRENT = 2;
   static final int HEADER_BYTES = 20;
   static final int RECORD_OVERHEAD = 8;
   static final String SUFFIX = ".log";
@@ -47,23 +54,27 @@ final class SegmentFormat {
   }
 
   static void writeHeader(byte[] b, long firstSequence) {
+    writeHeader(b, firstSequence, VERSION_1);
+  }
+
+  static void writeHeader(byte[] b, long firstSequence, int version) {
     putInt(b, 0, MAGIC);
-    putInt(b, 4, VERSION_CURRENT);
+    putInt(b, 4, version);
     putLong(b, 8, firstSequence);
     CRC32C crc = new CRC32C();
     crc.update(b, 0, 16);
     putInt(b, 16, (int) crc.getValue());
   }
 
-  /** Checks a complete header against the file name; throws {@link LogFormatException} naming what is wrong. */
-  static void checkHeader(byte[] b, Path file, long expectedFirstSequence) {
+  /** Checks a complete header against the file name and returns its format version; throws {@link LogFormatException} naming what is wrong. */
+  static int checkHeader(byte[] b, Path file, long expectedFirstSequence) {
     int magic = getInt(b, 0);
     if (magic != MAGIC) {
       throw new LogFormatException(file, 0, String.format("not an event log segment: magic 0x%08X, expected 0x%08X (\"FNLG\")", magic, MAGIC));
     }
     int version = getInt(b, 4);
-    if (version != VERSION_CURRENT) {
-      throw new LogFormatException(file, 4, "segment format version " + version + " is not readable by this build, which reads version "
+    if (version < VERSION_1 || version > VERSION_CURRENT) {
+      throw new LogFormatException(file, 4, "segment format version " + version + " is not readable by this build, which reads versions 1 to "
           + VERSION_CURRENT + (version > VERSION_CURRENT ? " (written by a newer Funnel?)" : ""));
     }
     CRC32C crc = new CRC32C();
@@ -75,6 +86,7 @@ final class SegmentFormat {
     if (first != expectedFirstSequence) {
       throw new LogFormatException(file, 8, "header says first sequence " + first + " but the file name says " + expectedFirstSequence);
     }
+    return version;
   }
 
   static void putInt(byte[] b, int pos, int v) {

@@ -31,6 +31,8 @@ final class SegmentReader implements Closeable {
   private int payloadOffset;
   private int payloadLength;
   private String damage;
+  private final int version;
+  private boolean erased;
 
   /** Opens a segment whose header must be complete; checks it against the name's first sequence. */
   SegmentReader(Path file, long firstSequence) {
@@ -46,7 +48,7 @@ final class SegmentReader implements Closeable {
         throw new LogFormatException(file, 0, "missing header: the file has " + size + " bytes, a header needs " + SegmentFormat.HEADER_BYTES);
       }
       fill(SegmentFormat.HEADER_BYTES);
-      SegmentFormat.checkHeader(buf, file, firstSequence);
+      this.version = SegmentFormat.checkHeader(buf, file, firstSequence);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -88,6 +90,7 @@ final class SegmentReader implements Closeable {
     } catch (IllegalStateException e) {
       return damaged("payload does not decode: " + e.getMessage());
     }
+    erased = version >= 2 && decoder.erasedPlaceholder();
     if (s != nextSequence) {
       return damaged("sequence " + s + " where " + nextSequence + " was expected");
     }
@@ -104,8 +107,34 @@ final class SegmentReader implements Closeable {
     return false;
   }
 
+  /** Whether the current record is an erasure placeholder (no event; format version 2). */
+  boolean erased() {
+    return erased;
+  }
+
+  /** The segment's format version (1 or 2). */
+  int version() {
+    return version;
+  }
+
+  /** The current record's payload bytes live in {@link #buffer()} from here, until the next {@link #next()}. */
+  int payloadOffset() {
+    return payloadOffset;
+  }
+
+  int payloadLength() {
+    return payloadLength;
+  }
+
+  byte[] buffer() {
+    return buf;
+  }
+
   /** Decodes the current record's event; damage in an intact-CRC payload is a {@link LogFormatException}. */
   Event event() {
+    if (erased) {
+      throw new IllegalStateException("record " + sequence + " of " + file + " is an erasure placeholder");
+    }
     try {
       decoder.reset(buf, payloadOffset, payloadLength).sequence();
       return decoder.event();

@@ -221,10 +221,10 @@ class RecoveryTest {
     assertThat(Files.readAllBytes(dir.resolve(FIRST))).isEqualTo(magic);
 
     byte[] version = segment.clone();
-    SegmentFormat.putInt(version, 4, 2);
+    SegmentFormat.putInt(version, 4, SegmentFormat.VERSION_CURRENT + 1);
     Path dir2 = copyWith("version", version);
     assertThatThrownBy(() -> EventLog.open(dir2, LogConfig.defaults())).isInstanceOf(LogFormatException.class)
-        .hasMessageContaining("format version 2").hasMessageContaining("reads version 1");
+        .hasMessageContaining("format version " + (SegmentFormat.VERSION_CURRENT + 1)).hasMessageContaining("reads versions 1 to 2");
 
     for (int p = 8; p < SegmentFormat.HEADER_BYTES; p++) {
       byte[] header = segment.clone();
