@@ -50,6 +50,9 @@ final class HttpRoutes {
   private final Supplier<List<String>> hidden;
   /** Live mode: the write routes; null when serving a models folder only. */
   private final LiveRoutes live;
+  /** Live mode: the model lifecycle routes and the models serving now (they change on swaps); null otherwise. */
+  private final ModelRoutes lifecycle;
+  private final LiveService liveService;
   private final Auth auth;
   /** Per-client request rate on /v1/*; null when off. */
   private final RateLimiter limiter;
@@ -74,6 +77,11 @@ final class HttpRoutes {
     this.online = liveService == null ? null : liveService.recommenders();
     this.hidden = liveService == null ? List::of : liveService::hiddenItems;
     this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes, config.maxBatchEvents());
+    this.liveService = liveService;
+    this.lifecycle = liveService == null ? null : new ModelRoutes(liveService, this);
+    if (liveService != null) {
+      metrics.modelVersions(liveService::versionGauges);
+    }
     this.models = models;
     this.defaultModel = defaultModel;
     this.maxK = maxK;
@@ -101,8 +109,9 @@ final class HttpRoutes {
       ModelRecommender model = model(ctx);
       String item = required(ctx, "item");
       int k = k(ctx);
+      ModelRecommender current = liveService == null ? model : liveService.servingModel(model.name());
       return () -> {
-        ModelRecommender.Result similar = model.similar(item, k, hidden.get());
+        ModelRecommender.Result similar = current.similar(item, k, hidden.get());
         if (similar == null) {
           throw new RequestException(404, "unknown item '" + item + "' in model '" + model.name() + "'", "item", item);
         }
@@ -129,13 +138,14 @@ final class HttpRoutes {
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(models));
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(servingModels()));
       } catch (RuntimeException e) {
         fail(ctx, e);
       }
     });
     if (live != null) {
       live.register(router);
+      lifecycle.register(router);
     }
     // Anything else, any method: a JSON 404 rather than Vert.x's HTML page.
     router.route().handler(ctx -> write(ctx, 404,
@@ -144,6 +154,18 @@ final class HttpRoutes {
     router.errorHandler(500, ctx -> fail(ctx, ctx.failure()));
     router.errorHandler(413, ctx -> write(ctx, 413, new Responses.ErrorBody("request body too large; limit " + maxBodyBytes + " bytes", null, null)));
     return router;
+  }
+
+  /** The models serving now: after a hot swap, the swapped-in ones. */
+  private Map<String, ModelRecommender> servingModels() {
+    if (liveService == null) {
+      return models;
+    }
+    Map<String, ModelRecommender> out = new java.util.TreeMap<>();
+    for (String name : models.keySet()) {
+      out.put(name, liveService.servingModel(name));
+    }
+    return out;
   }
 
   private byte[] openApiBytes() {
