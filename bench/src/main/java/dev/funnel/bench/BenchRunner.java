@@ -98,7 +98,9 @@ public final class BenchRunner {
       case "load" -> runLoad(spec, dataRoot, preset);
       case "serve" -> runServe(spec, dataRoot, preset);
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness");
+      case "hotswap" -> runHotSwap(spec, dataRoot, preset);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness,"
+          + " hotswap");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -261,6 +263,21 @@ public final class BenchRunner {
           duration));
     }
     return rows;
+  }
+
+  private static List<Map<String, Object>> runHotSwap(Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
+    Dataset d = load(spec, dataRoot, preset);
+    String model = string(spec, "model", preset);
+    FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE));
+    System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
+    SavedModel saved = SavedModel.of(fitted.model(), d.users(), d.items(), d.train());
+    var settings = new dev.funnel.bench.lifecycle.HotSwapBench.Settings(((Number) spec.getOrDefault("rate", 1000)).doubleValue(),
+        ((Number) spec.getOrDefault("connections", 32)).intValue(), ((Number) spec.getOrDefault("swaps", 10)).intValue(),
+        Duration.ofSeconds(((Number) spec.getOrDefault("warmup_seconds", 15)).longValue()),
+        Duration.ofSeconds(((Number) spec.getOrDefault("steady_seconds", 30)).longValue()),
+        ((Number) spec.getOrDefault("gap_ms", 2000)).longValue(), ((Number) spec.getOrDefault("grace_ms", 250)).longValue(),
+        ((Number) spec.getOrDefault("k", 20)).intValue());
+    return List.of(dev.funnel.bench.lifecycle.HotSwapBench.run(d, model, saved, settings));
   }
 
   private static double round3(double v) {
