@@ -62,6 +62,13 @@ final class MappedModel implements RecallModel {
     }
   }
 
+  /** Whether the model was trained on this (snapshot user, snapshot item) cell: evaluating it there would be leakage. */
+  boolean trainedOn(int user, int item) {
+    int mu = userToModel[user];
+    int mi = itemToModel[item];
+    return mu >= 0 && mi >= 0 && mu < saved.train().numUsers() && saved.train().contains(mu, mi);
+  }
+
   @Override
   public String algorithm() {
     return saved.model().algorithm();

@@ -20,12 +20,14 @@ import java.util.Objects;
  * promoted) refit on the whole snapshot. Pure computation on the caller's thread: no files, no
  * swapping (the live service's model lifecycle does those).
  *
- * <p>The comparison is leakage-free where it can be: both models are ranked (full sort, training
- * items excluded) on the holdout cells whose newest event came after the log position the serving
- * version was trained on, which neither has seen. The serving version is scored as it serves
- * ({@link MappedModel}: item-based models with the user's events as triggers, popularity for users
- * it does not know). When no holdout event is newer than the serving version, the whole holdout is
- * used and the reason says so (the serving version may have seen it, which only favours keeping it).
+ * <p>The comparison avoids leakage: both models are ranked (full sort, the snapshot's training items
+ * excluded) on the holdout cells neither has been trained on: those whose newest event came after the
+ * log position the serving version was trained on, less any cell in the serving version's own training
+ * matrix (a seed model file trained elsewhere, or on the same events before they were imported, has
+ * no log position). When no holdout event is newer, the whole holdout less the serving version's
+ * cells is used; when every holdout cell was in its training, nothing fair is left and the candidate
+ * is promoted, saying so. The serving version is scored as it serves ({@link MappedModel}: item-based
+ * models with the user's events as triggers, popularity for users it does not know).
  *
  * <p>Rule: promote when {@code candidate >= serving · (1 - tolerance)} on the configured metric
  * (relative tolerance; a serving score of 0 never blocks). With no serving version, or no holdout at
@@ -126,25 +128,32 @@ public final class Retraining {
       promoted = true;
       reason = "promoted: no holdout (users need at least 2 events at holdout fraction " + config.holdoutFraction() + "), nothing to compare on";
     } else {
-      Interactions compared = snapshot.holdoutAfter(servingTrainedOn);
-      String on = "on " + "%d users' holdout events after log position " + servingTrainedOn;
-      if (compared.nnz() == 0 || servingTrainedOn <= 0) {
-        compared = holdout;
-        on = servingTrainedOn <= 0 ? "on %d users' whole holdout (serving version not trained from this log)"
-            : "on %d users' whole holdout (none newer than the serving version's position " + servingTrainedOn + ")";
-      }
-      EvalResult c = Evaluator.fullSort(candidate.model(), train, compared, new int[] {k}, config.threads(), Progress.NONE);
       MappedModel mapped = new MappedModel(serving, snapshot.users(), snapshot.items(), train, k);
-      EvalResult s = Evaluator.fullSort(mapped, train, compared, new int[] {k}, config.threads(), Progress.NONE);
-      cand = c.metric(config.metric());
-      serv = s.metric(config.metric());
-      users = c.usersEvaluated();
-      double bar = serv * (1 - config.tolerance());
-      promoted = cand >= bar;
-      reason = String.format(Locale.ROOT, "%s: %s candidate %.5f vs serving %.5f %s; %s",
-          promoted ? "promoted" : "kept the serving version", config.metric(), cand, serv, String.format(Locale.ROOT, on, users),
-          promoted ? "not worse than serving beyond tolerance " + config.tolerance()
-              : String.format(Locale.ROOT, "candidate below %.5f = serving x (1 - tolerance %s)", bar, config.tolerance()));
+      TrainingSnapshot.CellFilter unseen = (u, i) -> !mapped.trainedOn(u, i);
+      Interactions compared = servingTrainedOn > 0 ? snapshot.holdoutAfter(servingTrainedOn, unseen) : Interactions.empty(1, 1);
+      String on = "on %d users' holdout events after log position " + servingTrainedOn;
+      if (compared.nnz() == 0) {
+        compared = snapshot.holdoutAfter(0, unseen);
+        on = servingTrainedOn <= 0 ? "on %d users' whole holdout less the cells the serving version was trained on"
+            : "on %d users' whole holdout less the cells the serving version was trained on (none newer than its log position "
+                + servingTrainedOn + ")";
+      }
+      if (compared.nnz() == 0) {
+        promoted = true;
+        reason = "promoted: the serving version was trained on every holdout event (" + holdout.nnz() + " cells), nothing unseen to compare on";
+      } else {
+        EvalResult c = Evaluator.fullSort(candidate.model(), train, compared, new int[] {k}, config.threads(), Progress.NONE);
+        EvalResult s = Evaluator.fullSort(mapped, train, compared, new int[] {k}, config.threads(), Progress.NONE);
+        cand = c.metric(config.metric());
+        serv = s.metric(config.metric());
+        users = c.usersEvaluated();
+        double bar = serv * (1 - config.tolerance());
+        promoted = cand >= bar;
+        reason = String.format(Locale.ROOT, "%s: %s candidate %.5f vs serving %.5f %s; %s",
+            promoted ? "promoted" : "kept the serving version", config.metric(), cand, serv, String.format(Locale.ROOT, on, users),
+            promoted ? "not worse than serving beyond tolerance " + config.tolerance()
+                : String.format(Locale.ROOT, "candidate below %.5f = serving x (1 - tolerance %s)", bar, config.tolerance()));
+      }
     }
     SavedModel model;
     if (promoted && config.refit() && holdout.nnz() > 0) {

@@ -104,10 +104,21 @@ public final class TrainingSnapshot {
    * trained on the log up to {@code sequence} has never seen, so comparing it there is free of leakage.
    */
   public Interactions holdoutAfter(long sequence) {
+    return holdoutAfter(sequence, (u, i) -> true);
+  }
+
+  /** A (user, item) predicate over the snapshot's dense ids. */
+  @FunctionalInterface
+  public interface CellFilter {
+    boolean keep(int user, int item);
+  }
+
+  /** As {@link #holdoutAfter(long)}, keeping only the cells {@code filter} accepts. */
+  public Interactions holdoutAfter(long sequence, CellFilter filter) {
     EventTable t = new EventTable(users, items, new IdMap(), holdUser.length);
     int type = t.types().getOrAdd(EventTable.DEFAULT_TYPE);
     for (int n = 0; n < holdUser.length; n++) {
-      if (holdSequence[n] > sequence) {
+      if (holdSequence[n] > sequence && filter.keep(holdUser[n], holdItem[n])) {
         t.add(holdUser[n], holdItem[n], holdTime[n], type, 1f);
       }
     }

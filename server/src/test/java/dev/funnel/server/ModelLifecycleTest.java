@@ -196,6 +196,13 @@ class ModelLifecycleTest {
     assertThat(metrics).contains("funnel_model_version{model=\"main\"} 1").contains("funnel_model_age_seconds{model=\"main\"}")
         .contains("funnel_model_swaps_total{model=\"main\"} 1");
 
+    // A second training compares on what version 1 has not seen: the new users' holdout events.
+    postEvents(clusters(SEED + 1, "v", 10, 20, 2_000_000));
+    JsonNode again = call("POST", "/v1/models/main/train", 200);
+    assertThat(again.get("reason").asText()).contains("after log position 240");
+    assertThat(again.get("log_position").asLong()).isEqualTo(360);
+    assertThat(again.get("version").asLong()).isEqualTo(again.get("promoted").asBoolean() ? 2 : 1);
+
     // Unknown model, bad version, nothing older than the seed.
     assertThat(call("POST", "/v1/models/nope/train", 404).get("error").asText()).contains("unknown model 'nope'");
     assertThat(call("POST", "/v1/models/main/rollback?version=x", 400).get("parameter").asText()).isEqualTo("version");

@@ -199,10 +199,20 @@ public final class HotSwapBench {
     long t = now - nnz;
     List<Event> batch = new ArrayList<>(10_000);
     long n = 0;
+    // The dataset has no timestamps: each user's items get rising times in a seeded random order, so the
+    // lifecycle's per-user "newest" holdout is a random 20% of each user rather than their highest item ids.
+    SplittableRandom rnd = new SplittableRandom(42);
     for (int u = 0; u < train.numUsers(); u++) {
       String user = d.users().external(u);
-      for (int p = train.userPtr()[u]; p < train.userPtr()[u + 1]; p++) {
-        String item = d.items().external(train.userItems()[p]);
+      int[] row = train.itemsOf(u);
+      for (int i = row.length - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int x = row[i];
+        row[i] = row[j];
+        row[j] = x;
+      }
+      for (int p = 0; p < row.length; p++) {
+        String item = d.items().external(row[p]);
         batch.add(Event.of(user, item, "click", t++));
         if (batch.size() == 10_000) {
           flush(live, batch);
