@@ -265,6 +265,7 @@ public final class BenchRunner {
     return rows;
   }
 
+  @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> runHotSwap(Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
     Dataset d = load(spec, dataRoot, preset);
     String model = string(spec, "model", preset);
@@ -276,8 +277,8 @@ public final class BenchRunner {
         Duration.ofSeconds(((Number) spec.getOrDefault("warmup_seconds", 15)).longValue()),
         Duration.ofSeconds(((Number) spec.getOrDefault("steady_seconds", 30)).longValue()),
         ((Number) spec.getOrDefault("gap_ms", 2000)).longValue(), ((Number) spec.getOrDefault("grace_ms", 250)).longValue(),
-        ((Number) spec.getOrDefault("k", 20)).intValue());
-    return List.of(dev.funnel.bench.lifecycle.HotSwapBench.run(d, model, saved, settings));
+        ((Number) spec.getOrDefault("k", 20)).intValue(), (List<String>) spec.getOrDefault("sources", List.of("memory", "file")));
+    return dev.funnel.bench.lifecycle.HotSwapBench.run(d, model, saved, settings);
   }
 
   private static double round3(double v) {

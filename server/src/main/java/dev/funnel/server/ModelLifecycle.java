@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * that thread only, so on a small machine it takes at most one core from serving; requests never
  * wait for it. Swapping is {@link LiveService#swap}: reference writes of fully built models.
  *
+ * <p>The version swapped out last stays in memory (one per model, so up to twice a model's heap), so
+ * rolling back to it swaps at once; any other version is read from its file first.
+ *
  * <p>Disk before memory: a promoted version's file and manifest are written, then it is swapped in,
  * so after a crash the manifest's serving version is the one last decided. Manifest changes and swaps
  * happen under one lock, so the manifest and what serves never disagree after training and rollback
@@ -143,6 +146,10 @@ public final class ModelLifecycle implements AutoCloseable {
   /** Per model: log position of the last training attempt (promoted or not), and its wall-clock time. */
   private final Map<String, long[]> lastRun = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> swaps = new ConcurrentHashMap<>();
+  /** Per model: the version swapped out last, kept in memory so rolling back to it is a swap, not a file load. */
+  private final Map<String, Held> previous = new ConcurrentHashMap<>();
+
+  private record Held(long version, SavedModel model) {}
   private volatile String training;
   private volatile boolean closed;
 
@@ -296,8 +303,11 @@ public final class ModelLifecycle implements AutoCloseable {
       }
       ModelVersions.Version v;
       synchronized (swapLock) {
+        long outVersion = versions.serving(name);
+        SavedModel out = live.recommenders().get(name).saved();
         v = versions.addServing(name, o.model(), snapshot.position(), snapshot.events(), o.metrics(),
             new ModelVersions.Attempt(at, true, null, snapshot.position(), o.reason(), seconds));
+        previous.put(name, new Held(outVersion, out));
         live.swap(name, o.model());
         swaps.get(name).incrementAndGet();
       }
@@ -335,10 +345,16 @@ public final class ModelLifecycle implements AutoCloseable {
       return new Result(name, false, serving, versions.version(name, serving).map(ModelVersions.Version::logPosition).orElse(0L),
           "version " + serving + " is already serving", (System.nanoTime() - start) / 1e9);
     }
-    SavedModel saved = versions.load(name, to);
+    Held held = previous.get(name);
+    SavedModel saved = held != null && held.version() == to ? held.model() : versions.load(name, to);
     synchronized (swapLock) {
+      if (versions.serving(name) != serving) {
+        throw new IllegalArgumentException("model '" + name + "' changed version while rolling back (now " + versions.serving(name) + "); retry");
+      }
+      SavedModel out = live.recommenders().get(name).saved();
       versions.setServing(name, to);
       live.swap(name, saved);
+      previous.put(name, new Held(serving, out));
       swaps.get(name).incrementAndGet();
     }
     String reason = "rolled back from version " + serving + " to version " + to;

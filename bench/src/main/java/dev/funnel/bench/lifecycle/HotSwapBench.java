@@ -51,9 +51,15 @@ public final class HotSwapBench {
   private HotSwapBench() {}
 
   /** The bench's settings (from the preset). */
-  public record Settings(double rate, int connections, int swaps, Duration warmup, Duration steady, long gapMillis, long graceMillis, int k) {}
+  public record Settings(double rate, int connections, int swaps, Duration warmup, Duration steady, long gapMillis, long graceMillis, int k,
+      List<String> sources) {}
 
-  public static Map<String, Object> run(Dataset d, String name, SavedModel seed, Settings s) throws Exception {
+  /**
+   * One row per swap source: {@code memory} rolls back and forth between the two newest versions (the
+   * version swapped out last is kept in memory, so each swap builds the serving model and swaps);
+   * {@code file} cycles over three versions, so every swap first reads a version file.
+   */
+  public static List<Map<String, Object>> run(Dataset d, String name, SavedModel seed, Settings s) throws Exception {
     Path dir = Files.createTempDirectory("funnel-hotswap-bench");
     Files.createDirectories(dir.resolve(DataDirectory.MODELS_DIR));
     ModelFile.write(dir.resolve(DataDirectory.MODELS_DIR).resolve(name + ModelFile.SUFFIX), seed);
@@ -73,13 +79,46 @@ public final class HotSwapBench {
         throw new IllegalStateException("the trained version was not promoted: " + trained.reason());
       }
       URI base = URI.create("http://127.0.0.1:" + server.port());
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String source : s.sources()) {
+        long[] cycle;
+        if (source.equals("memory")) {
+          cycle = new long[] {0, 1};
+        } else if (source.equals("file")) {
+          if (live.versions().numbers(name).size() < 3) {
+            ModelLifecycle.Result again = lifecycle.train(name).get(30, TimeUnit.MINUTES);
+            System.out.printf("trained version %d in %.1f s%n", again.version(), again.seconds());
+          }
+          cycle = new long[] {0, 1, 2};
+        } else {
+          throw new IllegalArgumentException("swap source must be memory or file; source=" + source);
+        }
+        rows.add(measure(d, name, s, base, lifecycle, source, cycle));
+      }
+      return rows;
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+      live.close();
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, ModelLifecycle lifecycle, String source,
+      long[] cycle) throws Exception {
+    {
       HttpClient admin = HttpClient.newHttpClient();
-      // Two untimed swaps to warm up the load path; their duration sizes the measured window.
+      // Untimed swaps through the whole cycle to warm up the path; their duration sizes the measured window.
       long t0 = System.nanoTime();
-      swap(admin, base, name, 0);
-      swap(admin, base, name, 1);
-      double warmSwapMillis = (System.nanoTime() - t0) / 2e6;
-      System.out.printf("warm-up swaps: %.0f ms each%n", warmSwapMillis);
+      for (long v : cycle) {
+        swap(admin, base, name, v);
+      }
+      double warmSwapMillis = (System.nanoTime() - t0) / 1e6 / cycle.length;
+      System.out.printf("%s: warm-up swaps %.0f ms each%n", source, warmSwapMillis);
+      long swapsBefore = lifecycle.swaps(name);
 
       SplittableRandom rnd = new SplittableRandom(42);
       List<String> paths = new ArrayList<>();
@@ -104,7 +143,7 @@ public final class HotSwapBench {
           }
           for (int n = 0; n < s.swaps(); n++) {
             windows[n][0] = System.nanoTime();
-            swap(admin, base, name, n % 2 == 0 ? 0 : 1);
+            swap(admin, base, name, cycle[n % cycle.length]);
             windows[n][1] = System.nanoTime();
             Thread.sleep(s.gapMillis());
           }
@@ -155,6 +194,7 @@ public final class HotSwapBench {
         swapMax = Math.max(swapMax, swapMillis[i]);
       }
       Map<String, Object> row = new LinkedHashMap<>();
+      row.put("swap_source", source);
       row.put("model", name);
       row.put("dataset", d.name());
       row.put("rate", s.rate());
@@ -172,18 +212,10 @@ public final class HotSwapBench {
       row.put("swap_duration_mean_ms", Math.round(swapTotal / s.swaps() * 10) / 10.0);
       row.put("swap_duration_max_ms", Math.round(swapMax * 10) / 10.0);
       row.put("qps", Math.round(load.qps() * 10) / 10.0);
-      row.put("swaps_counted", lifecycle.swaps(name));
+      row.put("swaps_counted", lifecycle.swaps(name) - swapsBefore);
       System.out.println(load.summary());
       System.out.println(row);
       return row;
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-      live.close();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
