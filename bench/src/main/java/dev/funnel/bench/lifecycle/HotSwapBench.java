@@ -172,15 +172,19 @@ public final class HotSwapBench {
       long graceNanos = TimeUnit.MILLISECONDS.toNanos(s.graceMillis());
       long failed = load.errors();
       int n = count[0];
+      long failedSteady = 0;
+      long failedSwap = 0;
       for (int i = 0; i < n; i++) {
         long t = intended[i];
         if (t < windows[0][0]) {
           steady.recordValue(micros[i]);
+          failedSteady += ok[i] ? 0 : 1;
           continue;
         }
         for (long[] w : windows) {
           if (t >= w[0] && t <= w[1] + graceNanos) {
             during.recordValue(micros[i]);
+            failedSwap += ok[i] ? 0 : 1;
             break;
           }
         }
@@ -200,6 +204,8 @@ public final class HotSwapBench {
       row.put("rate", s.rate());
       row.put("swaps", s.swaps());
       row.put("failed", failed);
+      row.put("failed_steady", failedSteady);
+      row.put("failed_during_swaps", failedSwap);
       row.put("requests", load.requests());
       row.put("steady_requests", steady.getTotalCount());
       row.put("swap_requests", during.getTotalCount());
