@@ -111,6 +111,9 @@ public final class HotSwapBench {
       long[] cycle) throws Exception {
     {
       HttpClient admin = HttpClient.newHttpClient();
+      // Let the garbage of the training just done go first, so the steady phase is not its full GC.
+      System.gc();
+      Thread.sleep(5_000);
       // Untimed swaps through the whole cycle to warm up the path; their duration sizes the measured window.
       long t0 = System.nanoTime();
       for (long v : cycle) {
