@@ -22,11 +22,11 @@ import picocli.CommandLine.Option;
         "durably in DIR, change recommendations at once and are replayed at the next",
         "start; the catalog (/v1/items/{id}, /v1/users/{id}) is kept in DIR too.",
         "Models come from DIR/models unless --models names another folder.",
-        "Live models are retrained in the background on a snapshot of the log (on a",
-        "schedule: --train-every-minutes/--train-every-events, or POST /v1/models/NAME/train),",
-        "promoted only if not worse than the serving version on a temporal holdout, kept",
-        "as versions in DIR/models/NAME/ (GET /v1/models) and hot-swapped; roll back with",
-        "POST /v1/models/NAME/rollback[?version=N].",
+        "Live models are retrained in the background on a snapshot of the log, on a",
+        "schedule (--train-every-minutes, --train-every-events) or on demand",
+        "(POST /v1/models/NAME/train); a new version is promoted only if not worse than",
+        "the serving one on a temporal holdout, kept in DIR/models/NAME/ (GET /v1/models)",
+        "and hot-swapped; roll back with POST /v1/models/NAME/rollback[?version=N].",
         "Without --data, --models DIR serves the model files read-only."},
     footer = {"", "Examples:",
         "  funnel serve --models funnel-data/models --port 8080",
@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
   long trainEveryEvents;
 
   @Option(names = "--train", paramLabel = "NAME=ALGO[,k=v...]",
-      description = "What to retrain for model NAME (repeatable), e.g. itemcf=itemcf,k=50. Default: the serving model's algorithm and parameters.")
+      description = "What to retrain for model NAME (repeatable), e.g. itemcf=itemcf,neighbors=200. Default: the serving model's algorithm and parameters.")
   java.util.List<String> trainSpecs = new java.util.ArrayList<>();
 
   @Option(names = "--keep-versions", paramLabel = "N", defaultValue = "5",

@@ -51,7 +51,7 @@ public final class ModelLifecycle implements AutoCloseable {
     }
 
     /**
-     * Parses {@code NAME=ALGO[,key=value...]}, e.g. {@code itemcf=itemcf,k=50}.
+     * Parses {@code NAME=ALGO[,key=value...]}, e.g. {@code itemcf=itemcf,neighbors=200}.
      *
      * @return the name and its spec
      */
