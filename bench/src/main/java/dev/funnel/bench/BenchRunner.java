@@ -45,6 +45,7 @@ import java.util.TreeMap;
  *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
+ *   <li>{@code ann}: vector-index sweep with peers in the same run ({@link dev.funnel.bench.ann.AnnBench});
  *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}}.
  * </ul>
  */
@@ -98,7 +99,8 @@ public final class BenchRunner {
       case "load" -> runLoad(spec, dataRoot, preset);
       case "serve" -> runServe(spec, dataRoot, preset);
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness");
+      case "ann" -> dev.funnel.bench.ann.AnnBench.run(spec, root, preset);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness, ann");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
