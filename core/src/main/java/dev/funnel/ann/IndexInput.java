@@ -122,6 +122,19 @@ public final class IndexInput {
     return a;
   }
 
+  /**
+   * A read-only little-endian view of the next {@code n} floats, backed by the mapping (no copy):
+   * for data read rarely and randomly, such as the re-rank vectors of IVF-PQ, left to the page cache.
+   */
+  public java.nio.FloatBuffer sliceFloats(int n, String what) {
+    if ((long) n * 4 > map.remaining()) {
+      throw truncated(what);
+    }
+    java.nio.ByteBuffer view = map.slice(map.position(), 4 * n).order(ByteOrder.LITTLE_ENDIAN);
+    map.position(map.position() + 4 * n);
+    return view.asFloatBuffer();
+  }
+
   public byte[] readBytes(int n, String what) {
     if (n > map.remaining()) {
       throw truncated(what);

@@ -3,6 +3,10 @@ package dev.funnel.ann;
 import dev.funnel.ann.flat.FlatIndex;
 import dev.funnel.ann.hnsw.HnswConfig;
 import dev.funnel.ann.hnsw.HnswIndex;
+import dev.funnel.ann.ivfpq.IvfPqConfig;
+import dev.funnel.ann.ivfpq.IvfPqIndex;
+import dev.funnel.ann.lsh.LshConfig;
+import dev.funnel.ann.lsh.LshIndex;
 import dev.funnel.config.Params;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,13 +20,14 @@ public final class VectorIndexes {
   /** "FNVI" read as a little-endian int. */
   public static final int MAGIC = 0x49564E46;
   public static final int VERSION_CURRENT = 1;
-  public static final String KINDS = "flat, hnsw";
+  public static final String KINDS = "flat, hnsw, ivfpq, lsh";
 
   private VectorIndexes() {}
 
   /**
    * Builds an index of {@code vectors} (row-major, {@code dim} floats per row; copied) of the given
-   * kind with {@code params} bound onto its config record (hnsw: {@link HnswConfig}).
+   * kind with {@code params} bound onto its config record (hnsw: {@link HnswConfig}, ivfpq:
+   * {@link IvfPqConfig}, lsh: {@link LshConfig}).
    */
   public static VectorIndex build(String kind, float[] vectors, int dim, Similarity similarity, Map<String, String> params,
       int threads) {
@@ -34,6 +39,8 @@ public final class VectorIndexes {
         yield FlatIndex.build(vectors, dim, similarity);
       }
       case "hnsw" -> HnswIndex.build(vectors, dim, similarity, Params.bind(HnswConfig.defaults(), params), threads);
+      case "ivfpq" -> IvfPqIndex.build(vectors, dim, similarity, Params.bind(IvfPqConfig.defaults(), params), threads);
+      case "lsh" -> LshIndex.build(vectors, dim, similarity, Params.bind(LshConfig.defaults(), params), threads);
       default -> throw new IllegalArgumentException("unknown index kind '" + kind + "'; valid: " + KINDS);
     };
   }
@@ -45,6 +52,8 @@ public final class VectorIndexes {
     VectorIndex index = switch (h.kind()) {
       case "flat" -> FlatIndex.read(in, h);
       case "hnsw" -> HnswIndex.read(in, h);
+      case "ivfpq" -> IvfPqIndex.read(in, h);
+      case "lsh" -> LshIndex.read(in, h);
       default -> throw new IllegalArgumentException(file + ": unknown index kind '" + h.kind() + "'; valid: " + KINDS);
     };
     in.expectEnd();
