@@ -89,12 +89,16 @@ public class JVectorPeer {
     }
     RandomAccessVectorValues values = new ListRandomAccessVectorValues(list, dim);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    var osBean = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var threadBean = java.lang.management.ManagementFactory.getThreadMXBean();
+    long p0 = osBean.getProcessCpuTime();
     long t0 = System.nanoTime();
     ImmutableGraphIndex graph;
     try (GraphIndexBuilder builder = new GraphIndexBuilder(values, VectorSimilarityFunction.DOT_PRODUCT, 2 * m, efc, 1.2f, 1.2f, true)) {
       graph = builder.build(values);
     }
     double build = (System.nanoTime() - t0) / 1e9;
+    double buildCpu = (osBean.getProcessCpuTime() - p0) / 1e9;
     System.out.printf("built %d x %d in %.2f s (%s, fork-join common pool parallelism %d)%n", n, dim, build,
         VectorizationProvider.getInstance().getClass().getSimpleName(), java.util.concurrent.ForkJoinPool.commonPool().getParallelism());
     double bytesPerVector = (graph.ramBytesUsed() + 4.0 * n * dim) / n;
@@ -117,8 +121,10 @@ public class JVectorPeer {
     }
     List<List<Double>> t1 = new ArrayList<>();
     List<List<Double>> tAll = new ArrayList<>();
+    List<List<Double>> c1 = new ArrayList<>();
     for (int e = 0; e < efs.length; e++) {
       t1.add(new ArrayList<>());
+      c1.add(new ArrayList<>());
       tAll.add(new ArrayList<>());
     }
     long sink = 0;
@@ -126,10 +132,12 @@ public class JVectorPeer {
       for (int e = 0; e < efs.length; e++) {
         for (int rep = 0; rep < 2; rep++) {
           long s = System.nanoTime();
+          long cs = threadBean.getCurrentThreadCpuTime();
           for (int q = 0; q < nq; q++) {
             sink += search(values, views.get(), qv[q], efs[e]).length;
           }
           t1.get(e).add(nq / ((System.nanoTime() - s) / 1e9));
+          c1.get(e).add(nq / ((threadBean.getCurrentThreadCpuTime() - cs) / 1e9));
         }
         int ef = efs[e];
         AtomicInteger cursor = new AtomicInteger();
@@ -155,9 +163,10 @@ public class JVectorPeer {
     pool.shutdown();
     for (int e = 0; e < efs.length; e++) {
       System.out.printf(java.util.Locale.ROOT,
-          "ROW {\"index\":\"jvector\",\"params\":\"maxDegree=%d efc=%d ef=%d\",\"recall@10\":%.4f,\"qps_1t\":%.0f,\"qps_all\":%.0f,"
-              + "\"build_seconds\":%.2f,\"bytes_per_vector\":%.1f}%n",
-          2 * m, efc, efs[e], recall[e], median(t1.get(e)), median(tAll.get(e)), build, bytesPerVector);
+          "ROW {\"index\":\"jvector\",\"params\":\"maxDegree=%d efc=%d ef=%d\",\"recall@10\":%.4f,\"qps_1t\":%.0f,\"qps_1t_cpu\":%.0f,\"qps_all\":%.0f,"
+              + "\"build_seconds\":%.2f,\"build_cpu_seconds\":%.2f,\"bytes_per_vector\":%.1f}%n",
+          2 * m, efc, efs[e], recall[e], median(t1.get(e)), median(c1.get(e)), median(tAll.get(e)), build, buildCpu,
+          bytesPerVector);
     }
     if (sink == 42) {
       System.out.println();

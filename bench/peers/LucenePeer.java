@@ -137,6 +137,9 @@ public class LucenePeer {
     FloatVectorValues values = FloatVectorValues.fromFloats(vecs, dim);
     FlatVectorsScorer scorer = FlatVectorScorerUtil.getLucene99FlatVectorsScorer();
     RandomVectorScorerSupplier supplier = scorer.getRandomVectorScorerSupplier(VectorSimilarityFunction.DOT_PRODUCT, values);
+    var osBean = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var threadBean = java.lang.management.ManagementFactory.getThreadMXBean();
+    long p0 = osBean.getProcessCpuTime();
     long t0 = System.nanoTime();
     OnHeapHnswGraph graph;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -150,6 +153,7 @@ public class LucenePeer {
       graph = HnswGraphBuilder.create(supplier, m, efc, 42).build(n);
     }
     double build = (System.nanoTime() - t0) / 1e9;
+    double buildCpu = (osBean.getProcessCpuTime() - p0) / 1e9;
     System.out.printf("built %d x %d in %.2f s on %d threads (%s)%n", n, dim, build, threads, scorer);
     double bytesPerVector = (graph.ramBytesUsed() + 4.0 * n * dim) / n;
 
@@ -172,8 +176,10 @@ public class LucenePeer {
     }
     List<List<Double>> t1 = new ArrayList<>();
     List<List<Double>> tAll = new ArrayList<>();
+    List<List<Double>> c1 = new ArrayList<>();
     for (int e = 0; e < efs.length; e++) {
       t1.add(new ArrayList<>());
+      c1.add(new ArrayList<>());
       tAll.add(new ArrayList<>());
     }
     long sink = 0;
@@ -181,10 +187,12 @@ public class LucenePeer {
       for (int e = 0; e < efs.length; e++) {
         for (int rep = 0; rep < 2; rep++) {
           long s = System.nanoTime();
+          long cs = threadBean.getCurrentThreadCpuTime();
           for (int q = 0; q < nq; q++) {
             sink += search(scorer, values, views.get(), queries[q], efs[e]).length;
           }
           t1.get(e).add(nq / ((System.nanoTime() - s) / 1e9));
+          c1.get(e).add(nq / ((threadBean.getCurrentThreadCpuTime() - cs) / 1e9));
         }
         int ef = efs[e];
         AtomicInteger cursor = new AtomicInteger();
@@ -210,9 +218,10 @@ public class LucenePeer {
     pool.shutdown();
     for (int e = 0; e < efs.length; e++) {
       System.out.printf(java.util.Locale.ROOT,
-          "ROW {\"index\":\"lucene\",\"params\":\"M=%d efc=%d ef=%d\",\"recall@10\":%.4f,\"qps_1t\":%.0f,\"qps_all\":%.0f,"
-              + "\"build_seconds\":%.2f,\"bytes_per_vector\":%.1f}%n",
-          m, efc, efs[e], recall[e], median(t1.get(e)), median(tAll.get(e)), build, bytesPerVector);
+          "ROW {\"index\":\"lucene\",\"params\":\"M=%d efc=%d ef=%d\",\"recall@10\":%.4f,\"qps_1t\":%.0f,\"qps_1t_cpu\":%.0f,\"qps_all\":%.0f,"
+              + "\"build_seconds\":%.2f,\"build_cpu_seconds\":%.2f,\"bytes_per_vector\":%.1f}%n",
+          m, efc, efs[e], recall[e], median(t1.get(e)), median(c1.get(e)), median(tAll.get(e)), build, buildCpu,
+          bytesPerVector);
     }
     if (sink == 42) {
       System.out.println();

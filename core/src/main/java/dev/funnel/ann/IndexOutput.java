@@ -120,6 +120,16 @@ public final class IndexOutput implements AutoCloseable {
     flush();
     int sum = (int) crc.getValue();
     buf.putInt(sum);
+    finish();
+  }
+
+  /** As {@link #commit()} without the trailing checksum (plain matrix files). */
+  public void commitWithoutChecksum() {
+    flush();
+    finish();
+  }
+
+  private void finish() {
     buf.flip();
     try {
       while (buf.hasRemaining()) {

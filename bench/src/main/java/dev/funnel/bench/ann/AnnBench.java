@@ -8,6 +8,10 @@ import dev.funnel.ann.VectorIndexes;
 import dev.funnel.ann.flat.FlatIndex;
 import dev.funnel.ann.hnsw.HnswConfig;
 import dev.funnel.ann.hnsw.HnswIndex;
+import dev.funnel.ann.ivfpq.IvfPqConfig;
+import dev.funnel.ann.ivfpq.IvfPqIndex;
+import dev.funnel.ann.lsh.LshConfig;
+import dev.funnel.ann.lsh.LshIndex;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.recall.ItemFilter;
 import dev.funnel.recall.ScoredItems;
@@ -39,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AnnBench {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The queries/s that ratios and summaries compare: per CPU-second of the single query thread. */
+  static final String QPS = "qps_1t_cpu";
 
   private AnnBench() {}
 
@@ -91,9 +97,10 @@ public final class AnnBench {
 
     // Our HNSW: build on all threads, then the ef sweep.
     t0 = System.nanoTime();
+    double cpu0 = processCpuSeconds();
     HnswIndex hnsw = HnswIndex.build(items, dim, sim, new HnswConfig(m, efc, efs.get(0), seed), threads);
-    double build = secs(t0);
-    System.out.printf("hnsw build: %.2f s on %d threads (max level %d, mean level-0 degree %.1f)%n", build, threads,
+    double[] build = {secs(t0), processCpuSeconds() - cpu0};
+    System.out.printf("hnsw build: %.2f s on %d threads, %.2f CPU s (max level %d, mean level-0 degree %.1f)%n", build[0], threads, build[1],
         hnsw.maxLevel(), hnsw.meanDegree());
     Path saved = work.resolve("hnsw.fvi");
     hnsw.save(saved);
@@ -102,32 +109,63 @@ public final class AnnBench {
     double load = secs(t0);
     System.out.printf("hnsw save + load: %,d bytes on disk, load %.3f s%n", Files.size(saved), load);
     List<VectorIndex> views = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
     for (int ef : efs) {
       views.add(hnsw.withEf(ef));
+      labels.add("M=" + m + " efc=" + efc + " ef=" + ef);
     }
-    double[][] t1 = new double[efs.size()][];
-    double[][] tAll = new double[efs.size()][];
-    double[] recall = new double[efs.size()];
-    for (int e = 0; e < efs.size(); e++) {
-      recall[e] = ClusteredVectors.recall(truth, ids(searchAll(views.get(e), qrows, k)), k);
-      t1[e] = new double[0];
-      tAll[e] = new double[0];
-    }
-    for (int r = 0; r < rounds; r++) {
-      for (int e = 0; e < efs.size(); e++) {
-        VectorIndex v = views.get(e);
-        for (int rep = 0; rep < 2; rep++) {
-          t1[e] = append(t1[e], timeSingle(v, qrows, k));
-        }
-        tAll[e] = append(tAll[e], timeBatch(v, queries, nq, k, threads));
-      }
-    }
-    for (int e = 0; e < efs.size(); e++) {
-      Map<String, Object> row = row("hnsw", "M=" + m + " efc=" + efc + " ef=" + efs.get(e), recall[e], median(t1[e]),
-          median(tAll[e]), build, (double) hnsw.bytesUsed() / n);
+    for (Map<String, Object> row : sweep("hnsw", labels, views, truth, qrows, queries, k, threads, rounds, build,
+        (double) hnsw.bytesUsed() / n)) {
       row.put("load_seconds", round(load, 3));
       rows.add(row);
-      System.out.println(format(row));
+    }
+
+    Map<String, Object> ivf = (Map<String, Object>) spec.get("ivfpq");
+    if (ivf != null) {
+      int nlist = num(ivf, "nlist", 256);
+      int pqBytes = num(ivf, "pq_bytes", 16);
+      List<Integer> nprobes = (List<Integer>) ivf.getOrDefault("nprobe", List.of(8, 16, 32));
+      List<Integer> reranks = (List<Integer>) ivf.getOrDefault("rerank", List.of(0, 100));
+      t0 = System.nanoTime();
+      double ivfCpu0 = processCpuSeconds();
+      IvfPqIndex built = IvfPqIndex.build(items, dim, sim, new IvfPqConfig(nlist, pqBytes, nprobes.get(0), reranks.get(0),
+          num(ivf, "iters", 10), num(ivf, "train_sample", 32_768), seed), threads);
+      double[] ivfBuild = {secs(t0), processCpuSeconds() - ivfCpu0};
+      Path ivfFile = work.resolve("ivfpq.fvi");
+      built.save(ivfFile);
+      IvfPqIndex ivfLoaded = (IvfPqIndex) VectorIndexes.load(ivfFile);
+      System.out.printf("ivfpq build %.2f s; loaded: %,d heap bytes (%.1f per vector, %.3f of the float vectors), re-rank vectors mapped%n",
+          ivfBuild[0], ivfLoaded.bytesUsed(), (double) ivfLoaded.bytesUsed() / n, ivfLoaded.bytesUsed() / (4.0 * n * dim));
+      List<VectorIndex> iv = new ArrayList<>();
+      List<String> il = new ArrayList<>();
+      for (int rr : reranks) {
+        for (int np : nprobes) {
+          iv.add(ivfLoaded.withSearch(np, rr));
+          il.add("nlist=" + nlist + " pq_bytes=" + pqBytes + " nprobe=" + np + " rerank=" + rr);
+        }
+      }
+      for (Map<String, Object> row : sweep("ivfpq", il, iv, truth, qrows, queries, k, threads, rounds, ivfBuild,
+          (double) ivfLoaded.bytesUsed() / n)) {
+        row.put("memory_vs_floats", round(ivfLoaded.bytesUsed() / (4.0 * n * dim), 3));
+        rows.add(row);
+      }
+    }
+    Map<String, Object> lshSpec = (Map<String, Object>) spec.get("lsh");
+    if (lshSpec != null) {
+      int tables = num(lshSpec, "tables", 16);
+      int bits = num(lshSpec, "bits", 12);
+      List<Integer> probes = (List<Integer>) lshSpec.getOrDefault("probes", List.of(0, 2, 4, 8));
+      t0 = System.nanoTime();
+      double lshCpu0 = processCpuSeconds();
+      LshIndex lsh = LshIndex.build(items, dim, sim, new LshConfig(tables, bits, 0, seed), threads);
+      double[] lshBuild = {secs(t0), processCpuSeconds() - lshCpu0};
+      List<VectorIndex> lv = new ArrayList<>();
+      List<String> ll = new ArrayList<>();
+      for (int p : probes) {
+        lv.add(lsh.withProbes(p));
+        ll.add("tables=" + tables + " bits=" + bits + " probes=" + p);
+      }
+      rows.addAll(sweep("lsh", ll, lv, truth, qrows, queries, k, threads, rounds, lshBuild, (double) lsh.bytesUsed() / n));
     }
 
     String efList = String.join(",", efs.stream().map(String::valueOf).toList());
@@ -158,6 +196,39 @@ public final class AnnBench {
     return rows;
   }
 
+  /** Recall of every view, then {@code rounds} interleaved timing rounds over all of them. */
+  private static List<Map<String, Object>> sweep(String index, List<String> labels, List<VectorIndex> views, int[][] truth,
+      float[][] qrows, float[] queries, int k, int threads, int rounds, double[] build, double bytesPerVector) {
+    int nv = views.size();
+    double[][] t1 = new double[nv][0];
+    double[][] c1 = new double[nv][0];
+    double[][] tAll = new double[nv][0];
+    double[] recall = new double[nv];
+    for (int e = 0; e < nv; e++) {
+      recall[e] = ClusteredVectors.recall(truth, ids(searchAll(views.get(e), qrows, k)), k);
+    }
+    for (int r = 0; r < rounds; r++) {
+      for (int e = 0; e < nv; e++) {
+        VectorIndex v = views.get(e);
+        for (int rep = 0; rep < 2; rep++) {
+          double[] t = timeSingle(v, qrows, k);
+          t1[e] = append(t1[e], t[0]);
+          c1[e] = append(c1[e], t[1]);
+        }
+        tAll[e] = append(tAll[e], timeBatch(v, queries, qrows.length, k, threads));
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int e = 0; e < nv; e++) {
+      Map<String, Object> row = row(index, labels.get(e), recall[e], median(t1[e]), median(tAll[e]), build[0], bytesPerVector);
+      row.put("qps_1t_cpu", round(median(c1[e]), 0));
+      row.put("build_cpu_seconds", round(build[1], 2));
+      rows.add(row);
+      System.out.println(format(row));
+    }
+    return rows;
+  }
+
   private static List<Map<String, Object>> flatRows(FlatIndex flat, float[] queries, float[][] qrows, int k, int threads, int rounds,
       int n, int dim) {
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -167,15 +238,27 @@ public final class AnnBench {
     double bytesPerQuery = 4.0 * n * dim;
     double[] simd1 = new double[0];
     double[] scal1 = new double[0];
+    double[] simd1c = new double[0];
+    double[] scal1c = new double[0];
     double[] simdB = new double[0];
     double[] scalB = new double[0];
     double[] simdBAll = new double[0];
+    double[] simdBc = new double[0];
+    double[] scalBc = new double[0];
     for (int r = 0; r < rounds; r++) {
       for (int rep = 0; rep < 2; rep++) {
-        simd1 = append(simd1, timeSingle(flat, few, k));
-        scal1 = append(scal1, timeSingle(scalar, few, k));
-        simdB = append(simdB, timeBatch(flat, queries, qrows.length, k, 1));
-        scalB = append(scalB, timeBatch(scalar, queries, qrows.length, k, 1));
+        double[] a = timeSingle(flat, few, k);
+        double[] b = timeSingle(scalar, few, k);
+        simd1 = append(simd1, a[0]);
+        simd1c = append(simd1c, a[1]);
+        scal1 = append(scal1, b[0]);
+        scal1c = append(scal1c, b[1]);
+        double[] sb1 = timeBatchWallCpu(flat, queries, qrows.length, k, 1);
+        double[] cb1 = timeBatchWallCpu(scalar, queries, qrows.length, k, 1);
+        simdB = append(simdB, sb1[0]);
+        simdBc = append(simdBc, sb1[1]);
+        scalB = append(scalB, cb1[0]);
+        scalBc = append(scalBc, cb1[1]);
       }
       simdBAll = append(simdBAll, timeBatch(flat, queries, qrows.length, k, threads));
     }
@@ -183,12 +266,25 @@ public final class AnnBench {
     double c1 = median(scal1);
     double sb = median(simdB);
     double cb = median(scalB);
-    rows.add(flatRow("single query, " + flat.kernels().name(), s1, s1 / c1, bytesPerQuery, n));
-    rows.add(flatRow("single query, scalar", c1, 1.0, bytesPerQuery, n));
+    Map<String, Object> fs = flatRow("single query, " + flat.kernels().name(), s1, s1 / c1, bytesPerQuery, n);
+    fs.put("qps_1t_cpu", round(median(simd1c), 0));
+    fs.put("gb_per_s_cpu", round(median(simd1c) * bytesPerQuery / 1e9, 2));
+    fs.put("speedup_vs_scalar_single_cpu", round(median(simd1c) / median(scal1c), 2));
+    rows.add(fs);
+    Map<String, Object> fc = flatRow("single query, scalar", c1, 1.0, bytesPerQuery, n);
+    fc.put("qps_1t_cpu", round(median(scal1c), 0));
+    fc.put("gb_per_s_cpu", round(median(scal1c) * bytesPerQuery / 1e9, 2));
+    rows.add(fc);
     Map<String, Object> b = flatRow("batched GEMM, " + flat.kernels().name(), sb, sb / c1, bytesPerQuery, n);
     b.put("qps_all", round(median(simdBAll), 0));
+    b.put("qps_1t_cpu", round(median(simdBc), 0));
+    b.put("gb_per_s_cpu", round(median(simdBc) * bytesPerQuery / 1e9, 2));
+    b.put("speedup_vs_scalar_single_cpu", round(median(simdBc) / median(scal1c), 2));
     rows.add(b);
-    rows.add(flatRow("batched GEMM, scalar", cb, cb / c1, bytesPerQuery, n));
+    Map<String, Object> bc = flatRow("batched GEMM, scalar", cb, cb / c1, bytesPerQuery, n);
+    bc.put("qps_1t_cpu", round(median(scalBc), 0));
+    bc.put("speedup_vs_scalar_single_cpu", round(median(scalBc) / median(scal1c), 2));
+    rows.add(bc);
     for (Map<String, Object> row : rows) {
       System.out.println(format(row));
     }
@@ -225,26 +321,50 @@ public final class AnnBench {
 
   private static int sink;
 
-  /** Queries per second of one thread over the query rows. */
-  private static double timeSingle(VectorIndex index, float[][] qrows, int k) {
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
+   * Queries per second of one thread over the query rows: {wall clock, CPU time of this thread}.
+   * The second is what the ratios use: on a machine shared by many builders the wall clock counts
+   * time spent waiting for a core, the thread's CPU time does not.
+   */
+  private static double[] timeSingle(VectorIndex index, float[][] qrows, int k) {
+    long c0 = THREADS.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     int acc = 0;
     for (float[] q : qrows) {
       acc += index.search(q, k).item(0);
     }
     long t = System.nanoTime() - t0;
+    long c = THREADS.getCurrentThreadCpuTime() - c0;
     sink += acc;
-    return qrows.length / (t / 1e9);
+    return new double[] {qrows.length / (t / 1e9), qrows.length / (c / 1e9)};
+  }
+
+  /** CPU seconds used by this process so far (all threads). */
+  static double processCpuSeconds() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
   }
 
   /** Queries per second of the batch API on {@code threads} threads (three passes over the queries). */
   private static double timeBatch(VectorIndex index, float[] queries, int nq, int k, int threads) {
+    return timeBatchWallCpu(index, queries, nq, k, threads)[0];
+  }
+
+  /** {wall, CPU of the calling thread}; the CPU figure is meaningful for threads == 1 (the batch then runs inline). */
+  private static double[] timeBatchWallCpu(VectorIndex index, float[] queries, int nq, int k, int threads) {
+    long c0 = THREADS.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     int passes = 3;
     for (int p = 0; p < passes; p++) {
       sink += index.searchBatch(queries, nq, k, ItemFilter.ALL, threads)[0].item(0);
     }
-    return passes * nq / ((System.nanoTime() - t0) / 1e9);
+    long c = THREADS.getCurrentThreadCpuTime() - c0;
+    return new double[] {passes * nq / ((System.nanoTime() - t0) / 1e9), passes * nq / (c / 1e9)};
   }
 
   private static List<Map<String, Object>> runPeer(String peer, Path root, Path work, Path vec, Path qry, Path truth, int m, int efc,
@@ -310,8 +430,8 @@ public final class AnnBench {
   static double qpsAt(List<Map<String, Object>> rows, String index, double target) {
     List<double[]> pts = new ArrayList<>();
     for (Map<String, Object> r : rows) {
-      if (index.equals(r.get("index")) && r.get("recall@10") != null && r.get("qps_1t") != null && !"summary".equals(r.get("kind"))) {
-        pts.add(new double[] {((Number) r.get("recall@10")).doubleValue(), ((Number) r.get("qps_1t")).doubleValue()});
+      if (index.equals(r.get("index")) && r.get("recall@10") != null && r.get(QPS) != null && !"summary".equals(r.get("kind"))) {
+        pts.add(new double[] {((Number) r.get("recall@10")).doubleValue(), ((Number) r.get(QPS)).doubleValue()});
       }
     }
     pts.sort((a, b) -> Double.compare(a[0], b[0]));
@@ -331,11 +451,11 @@ public final class AnnBench {
 
   private static void addRatios(List<Map<String, Object>> rows) {
     for (Map<String, Object> r : rows) {
-      if (r.get("recall@10") == null || r.get("qps_1t") == null || "flat".equals(r.get("index"))) {
+      if (r.get("recall@10") == null || r.get(QPS) == null || "flat".equals(r.get("index"))) {
         continue;
       }
       double ref = qpsAt(rows, "hnswlib", ((Number) r.get("recall@10")).doubleValue());
-      r.put("ratio_to_hnswlib", Double.isNaN(ref) ? null : round(((Number) r.get("qps_1t")).doubleValue() / ref, 2));
+      r.put("ratio_to_hnswlib", Double.isNaN(ref) ? null : round(((Number) r.get(QPS)).doubleValue() / ref, 2));
     }
   }
 
@@ -355,9 +475,9 @@ public final class AnnBench {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("index", name);
         s.put("kind", "summary");
-        s.put("params", "qps_1t interpolated at recall@10=" + target);
+        s.put("params", QPS + " interpolated at recall@10=" + target);
         s.put("recall@10", target);
-        s.put("qps_1t", Double.isNaN(q) ? null : round(q, 0));
+        s.put(QPS, Double.isNaN(q) ? null : round(q, 0));
         s.put("ratio_to_hnswlib", Double.isNaN(q) || Double.isNaN(ref) ? null : round(q / ref, 2));
         out.add(s);
       }
@@ -366,21 +486,22 @@ public final class AnnBench {
   }
 
   private static String format(Map<String, Object> row) {
-    return String.format(Locale.ROOT, "%-10s %-34s recall@10=%-7s qps_1t=%-8s qps_all=%-8s build=%-6s bytes/vec=%-7s%s",
-        row.get("index"), row.get("params"), row.get("recall@10"), row.get("qps_1t"), row.get("qps_all"), row.get("build_seconds"),
+    return String.format(Locale.ROOT, "%-10s %-34s recall@10=%-7s qps_1t=%-8s cpu=%-8s qps_all=%-8s build=%-6s bytes/vec=%-7s%s",
+        row.get("index"), row.get("params"), row.get("recall@10"), row.get("qps_1t"), row.get("qps_1t_cpu"), row.get("qps_all"), row.get("build_seconds"),
         row.get("bytes_per_vector"), row.containsKey("gb_per_s") ? " GB/s=" + row.get("gb_per_s") + " x" + row.get("speedup_vs_scalar_single") : "");
   }
 
   private static String table(List<Map<String, Object>> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%n| index | params | recall@10 | qps_1t | qps_all | build_seconds | bytes_per_vector | ratio_to_hnswlib |%n"));
-    sb.append("|---|---|---|---|---|---|---|---|\n");
+    sb.append(String.format(Locale.ROOT, "%n| index | params | recall@10 | qps_1t | qps_1t_cpu | qps_all | build_seconds | build_cpu_seconds | bytes_per_vector | ratio_to_hnswlib |%n"));
+    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : rows) {
       if (r.get("recall@10") == null) {
         continue;
       }
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", r.get("index"), r.get("params"), r.get("recall@10"),
-          r.get("qps_1t"), dash(r.get("qps_all")), dash(r.get("build_seconds")), dash(r.get("bytes_per_vector")),
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.get("index"), r.get("params"),
+          r.get("recall@10"), dash(r.get("qps_1t")), dash(r.get("qps_1t_cpu")), dash(r.get("qps_all")), dash(r.get("build_seconds")),
+          dash(r.get("build_cpu_seconds")), dash(r.get("bytes_per_vector")),
           dash(r.get("ratio_to_hnswlib"))));
     }
     return sb.toString();
