@@ -167,6 +167,9 @@ final class HnswGraph {
       lower = epScore;
     }
     int[] nbrs = s.nbrs;
+    // After the build, level-0 links are read in place from the node's block (no copy, no lock).
+    boolean direct = level == 0 && locks == null;
+    float[] blk = block;
     while (cand.size() > 0) {
       float cs = cand.topScore();
       if (cs < lower && res.size() >= ef) {
@@ -174,9 +177,10 @@ final class HnswGraph {
       }
       int c = cand.topNode();
       cand.pop();
-      int n = links(c, level, nbrs);
+      int off = c * stride + 1;
+      int n = direct ? Float.floatToRawIntBits(blk[off - 1]) : links(c, level, nbrs);
       for (int j = 0; j < n; j++) {
-        int e = nbrs[j];
+        int e = direct ? Float.floatToRawIntBits(blk[off + j]) : nbrs[j];
         if (visited[e] == epoch) {
           continue;
         }
