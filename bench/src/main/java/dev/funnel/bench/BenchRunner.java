@@ -46,6 +46,7 @@ import java.util.TreeMap;
  *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
+ *   <li>{@code ann}: vector-index sweep with peers in the same run ({@link dev.funnel.bench.ann.AnnBench});
  *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}};
  *   <li>{@code soak}: {@code funnel serve} as a child process under mixed reads and writes; rows
  *       {@code {time_s, rss_mb, ...}} every sample and a summary row with {@code growth_pct} ({@link SoakBench});
@@ -108,8 +109,9 @@ public final class BenchRunner {
       case "soak" -> runSoak(spec, dataRoot, preset);
       case "crash", "recovery" -> runProcess(kind, spec);
       case "hotswap" -> runHotSwap(spec, dataRoot, preset);
+      case "ann" -> dev.funnel.bench.ann.AnnBench.run(spec, root, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
