@@ -50,7 +50,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Usage (see {@code bench-spark/run}): {@code IalsVsSpark --root DIR [--data-root DIR] [--json OUT] NAME}.
  * The preset is flat {@code key: value} YAML: {@code dataset, rank, iterations, regParam, alpha,
- * master, threads, cgSteps, k}.
+ * master, threads, cgSteps, k} and optionally {@code cholesky: true} (adds a Funnel row with exact solves).
  */
 public final class IalsVsSpark {
   private IalsVsSpark() {}
@@ -88,6 +88,7 @@ public final class IalsVsSpark {
     int cgSteps = FlatYaml.intValue(preset, "cgSteps", presetFile);
     String master = FlatYaml.require(preset, "master", presetFile);
     int[] ks = FlatYaml.intList(preset, "k", presetFile);
+    boolean exactRow = Boolean.parseBoolean(preset.getOrDefault("cholesky", "false"));
 
     Dataset d = DatasetLoader.load(spec, LoadOptions.defaults()).dataset();
     Interactions train = d.train();
@@ -101,7 +102,7 @@ public final class IalsVsSpark {
     List<EvalResult> results = new ArrayList<>();
 
     // Funnel first (the cheaper run), then Spark: the JIT state favours neither much, and each is timed alone.
-    for (IalsConfig.Solver solver : IalsConfig.Solver.values()) {
+    for (IalsConfig.Solver solver : exactRow ? IalsConfig.Solver.values() : new IalsConfig.Solver[] {IalsConfig.Solver.CG}) {
       IalsConfig config = new IalsConfig(rank, iterations, alpha, regParam, IalsConfig.Scheme.HU, 1.0, 1.0, solver, cgSteps,
           0.01, threads);
       long t0 = System.nanoTime();
