@@ -3,6 +3,7 @@ package dev.funnel.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.funnel.bench.lightgcn.LightGcnBench;
 import dev.funnel.bench.live.IngestBench;
 import dev.funnel.bench.serve.LoadGenerator;
 import dev.funnel.data.Dataset;
@@ -45,7 +46,8 @@ import java.util.TreeMap;
  *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
- *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}}.
+ *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}};
+ *   <li>{@code lightgcn}: a LightGCN training curve validated on the test set ({@link LightGcnBench}).
  * </ul>
  */
 public final class BenchRunner {
@@ -98,7 +100,8 @@ public final class BenchRunner {
       case "load" -> runLoad(spec, dataRoot, preset);
       case "serve" -> runServe(spec, dataRoot, preset);
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness");
+      case "lightgcn" -> runLightGcn(spec, dataRoot, preset);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness, lightgcn");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -165,12 +168,21 @@ public final class BenchRunner {
       System.out.printf("%s: fit %.2f s, eval %.2f s, %s%n", model, row.fitSeconds(), row.evalSeconds(), row.metrics());
       Map<String, Object> json = row.toJson();
       json.put("dataset", d.name());
+      json.put("peak_rss_mb", LightGcnBench.peakRssMb());
       rows.add(json);
       names.add(model);
       results.add(row.evalResult());
     }
     System.out.print(EvalTable.format(results.get(0).protocol(), names, results));
     return rows;
+  }
+
+  /** LightGCN training curve with test-set validation: {@link LightGcnBench}. */
+  private static List<Map<String, Object>> runLightGcn(Map<String, Object> spec, Path dataRoot, Path preset) {
+    Dataset d = load(spec, dataRoot, preset);
+    int threads = spec.get("threads") == null ? Parallel.defaultThreads() : ((Number) spec.get("threads")).intValue();
+    double target = ((Number) spec.getOrDefault("target_recall", 0.18)).doubleValue();
+    return List.of(LightGcnBench.run(d, params(spec), threads, target));
   }
 
   @SuppressWarnings("unchecked")
