@@ -66,6 +66,12 @@ final class LightGcnTrainer {
   private float[] finalGrads = new float[0];
   private final float[][] scratch;
 
+  /** Time per phase (see {@link #PHASES}) by {@link #clock}, and rows gathered per backward hop. */
+  static final String[] PHASES = {"forward-layers", "forward-batch", "loss", "backward-seed", "backward-hops", "adam"};
+  final long[] phaseNanos = new long[PHASES.length];
+  final long[] activeRows;
+  java.util.function.LongSupplier clock = System::nanoTime;
+
   LightGcnTrainer(NormalizedGraph graph, int dim, int layers, double l2, double learningRate, float[] ego, RowPool pool,
       VectorKernels k) {
     this.graph = graph;
@@ -92,6 +98,7 @@ final class LightGcnTrainer {
     slotOf = new int[numNodes];
     stamp = new int[numNodes];
     scratch = new float[pool.threads()][dim];
+    activeRows = new long[layers + 1];
   }
 
   /**
@@ -108,9 +115,11 @@ final class LightGcnTrainer {
   /** The batch loss; leaves ∂loss/∂E⁰ in {@link #gradient()}. Changes no parameter. */
   double lossAndGradient(int[] users, int[] positives, int[] negatives, int from, int to) {
     int batch = to - from;
+    long t0 = clock.getAsLong();
     collectNodes(users, positives, negatives, from, to);
     int distinct = distinctCount;
     forward(distinct);
+    long t2 = clock.getAsLong();
 
     // BPR on the final embeddings, mean over the batch; gradients into finalGrads (compact rows).
     Arrays.fill(finalGrads, 0, distinct * dim, 0f);
@@ -133,6 +142,8 @@ final class LightGcnTrainer {
       reg += k.sumOfSquares(ego, users[n] * dim, dim) + k.sumOfSquares(ego, (numUsers + positives[n]) * dim, dim)
           + k.sumOfSquares(ego, (numUsers + negatives[n]) * dim, dim);
     }
+    long t3 = clock.getAsLong();
+    phaseNanos[2] += t3 - t2;
     backward(distinct, batch);
     return bpr / batch + l2 * 0.5 * reg / batch;
   }
@@ -179,11 +190,14 @@ final class LightGcnTrainer {
 
   /** Fills {@code finals} with E = P E⁰ on the batch's distinct nodes. */
   private void forward(int distinct) {
+    long t0 = clock.getAsLong();
     for (int h = 0; h < hidden.length; h++) {
       float[] src = h == 0 ? ego : hidden[h - 1];
       float[] dst = hidden[h];
       pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, dst, dim, a, b, k));
     }
+    long t1 = clock.getAsLong();
+    phaseNanos[0] += t1 - t0;
     float scale = 1f / (layers + 1);
     float[] last = hidden.length == 0 ? ego : hidden[hidden.length - 1];
     pool.forRange(distinct, 64, (w, a, b) -> {
@@ -202,10 +216,12 @@ final class LightGcnTrainer {
         k.scale(scale, finals, off, dim);
       }
     });
+    phaseNanos[1] += clock.getAsLong() - t1;
   }
 
   /** grad = P G + (l2/B) c ⊙ E⁰, with G = finalGrads on the batch's nodes. */
   private void backward(int distinct, int batch) {
+    long t0 = clock.getAsLong();
     float scale = 1f / (layers + 1);
     for (int s = 0; s < distinct; s++) {
       int node = nodes[s];
@@ -219,14 +235,32 @@ final class LightGcnTrainer {
       k.axpy(1f, seed, off, grad, off, dim);
       k.axpy(l2 * counts[s] / batch, ego, off, grad, off, dim);
     }
+    long t1 = clock.getAsLong();
+    phaseNanos[3] += t1 - t0;
+    activeRows[0] += distinct;
     for (int hop = 1; hop <= layers; hop++) {
       float[] src = hop == 1 ? seed : hidden[hop - 2];
       boolean[] srcActive = hop == 1 ? seedActive : hiddenActive[hop - 2];
       float[] dst = hop < layers ? hidden[hop - 1] : null;
-      boolean[] dstActive = hop < layers ? hiddenActive[hop - 1] : null;
-      pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplySparseRows(src, srcActive, dst, dstActive, grad,
-          scratch[w], dim, a, b, k));
+      boolean[] dstActive = hop == 1 && hop < layers ? hiddenActive[hop - 1] : null;
+      if (hop == 1) {
+        // Sources are the batch's rows only: gather just those (a byte test per edge).
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplySparseRows(src, srcActive, dst, dstActive, grad,
+            scratch[w], dim, a, b, k));
+      } else {
+        // Sources cover most rows by now (inactive ones are zero): a branch-free gather is faster
+        // than testing each neighbour, whose mispredictions stall the memory-bound loop.
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRowsInto(src, dst, grad, scratch[w], dim, a, b, k));
+      }
+      if (dstActive != null) {
+        int c = 0;
+        for (boolean x : dstActive) {
+          c += x ? 1 : 0;
+        }
+        activeRows[hop] += c;
+      }
     }
+    phaseNanos[4] += clock.getAsLong() - t1;
     for (int s = 0; s < distinct; s++) {
       int node = nodes[s];
       Arrays.fill(seed, node * dim, node * dim + dim, 0f);
@@ -236,6 +270,7 @@ final class LightGcnTrainer {
 
   /** Dense Adam (Kingma &amp; Ba 2015) with PyTorch's bias correction, over every parameter. */
   private void adam() {
+    long t0 = clock.getAsLong();
     step++;
     double bc1 = 1 - Math.pow(BETA1, step);
     double bc2 = 1 - Math.pow(BETA2, step);
@@ -258,6 +293,7 @@ final class LightGcnTrainer {
         w[x] -= stepSize * mx / ((float) Math.sqrt(vx) * invSqrtBc2 + eps);
       }
     });
+    phaseNanos[5] += clock.getAsLong() - t0;
   }
 
   /** The final embeddings E = P E⁰ of every node, in a new array. */

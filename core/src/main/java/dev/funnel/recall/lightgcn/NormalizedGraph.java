@@ -85,9 +85,23 @@ final class NormalizedGraph {
 
   /** Writes {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)}. */
   void multiplyRow(float[] x, float[] out, int outOff, int r, int dim, VectorKernels k) {
-    java.util.Arrays.fill(out, outOff, outOff + dim, 0f);
-    for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
-      k.axpy(weight[p], x, adj[p] * dim, out, outOff, dim);
+    k.gatherRows(adj, weight, ptr[r], ptr[r + 1], x, dim, out, outOff);
+  }
+
+  /**
+   * {@code (Â x)[r]} for rows r in [from, to): written into {@code out[r]} when {@code out} is not null
+   * and added into {@code sum[r]}.
+   */
+  void multiplyRowsInto(float[] x, float[] out, float[] sum, float[] scratch, int dim, int from, int to, VectorKernels k) {
+    for (int r = from; r < to; r++) {
+      int off = r * dim;
+      if (out != null) {
+        multiplyRow(x, out, off, r, dim, k);
+        k.axpy(1f, out, off, sum, off, dim);
+      } else {
+        multiplyRow(x, scratch, 0, r, dim, k);
+        k.axpy(1f, scratch, 0, sum, off, dim);
+      }
     }
   }
 
