@@ -32,6 +32,7 @@ public final class LightGcnBench {
     LightGcnConfig config = Params.bind(LightGcnConfig.defaults(), params);
     List<Map<String, Object>> curve = new ArrayList<>();
     long start = System.nanoTime();
+    double cpuStart = processCpuSeconds();
     double[] reachedAt = {Double.NaN};
     int[] validations = {0};
     Progress progress = new Progress() {
@@ -66,6 +67,7 @@ public final class LightGcnBench {
       return recall;
     });
     double fitSeconds = (System.nanoTime() - start) / 1e9;
+    double fitCpuSeconds = processCpuSeconds() - cpuStart;
     EvalResult r = Evaluator.fullSort(fit.model(), d.train(), d.test(), new int[] {20, 50}, threads, Progress.NONE);
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("model", LightGcn.NAME);
@@ -78,6 +80,7 @@ public final class LightGcnBench {
     row.put("epochs", fit.result().epochs());
     row.put("best_epoch", fit.result().bestEpoch() + 1);
     row.put("seconds_per_epoch", round(fit.result().secondsPerEpoch()));
+    row.put("fit_cpu_seconds", round(fitCpuSeconds));
     row.put("peak_rss_mb", peakRssMb());
     row.put("target_recall@20", targetRecall);
     row.put("seconds_to_target", Double.isNaN(reachedAt[0]) ? null : round(reachedAt[0]));
@@ -87,6 +90,14 @@ public final class LightGcnBench {
     System.out.println(Map.of("metrics", r.metrics(), "fit_seconds", row.get("fit_seconds"), "seconds_per_epoch",
         row.get("seconds_per_epoch"), "peak_rss_mb", row.get("peak_rss_mb")));
     return row;
+  }
+
+  /** CPU seconds of this process (all threads): on a shared machine a steadier figure than wall time. */
+  static double processCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
   }
 
   /** VmHWM of this process from /proc/self/status, in MiB; null where there is no procfs. */
