@@ -76,6 +76,25 @@ final class NormalizedGraph {
     return ptr[r + 1] - ptr[r];
   }
 
+  /**
+   * Writes the distinct neighbours of {@code nodes[0 .. count)} into {@code out} and returns how many:
+   * a neighbour n is new when {@code mark[n] != stamp}, and is then marked.
+   */
+  int collectNeighbours(int[] nodes, int count, int[] mark, int stamp, int[] out) {
+    int c = 0;
+    for (int s = 0; s < count; s++) {
+      int r = nodes[s];
+      for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
+        int n = adj[p];
+        if (mark[n] != stamp) {
+          mark[n] = stamp;
+          out[c++] = n;
+        }
+      }
+    }
+    return c;
+  }
+
   /** {@code out[r] = (Â x)[r]} for rows r in [from, to); rows are {@code dim} floats. */
   void multiplyRows(float[] x, float[] out, int dim, int from, int to, VectorKernels k) {
     for (int r = from; r < to; r++) {

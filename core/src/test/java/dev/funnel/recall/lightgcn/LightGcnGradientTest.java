@@ -129,6 +129,8 @@ class LightGcnGradientTest {
     VectorKernels k = Kernels.get();
     try (RowPool pool = new RowPool(2)) {
       LightGcnTrainer trainer = new LightGcnTrainer(graph, DIM, layers, l2, 0.01, ego, pool, k);
+      // Another batch first, so stale rows of the trainer's buffers would show up in this one's gradient.
+      trainer.lossAndGradient(new int[] {3, 1}, new int[] {4, 1}, new int[] {0, 2}, 0, 2);
       double loss = trainer.lossAndGradient(us, is, js, 0, us.length);
       float[] grad = trainer.gradient().clone();
       double[][] a = denseNormalized();
