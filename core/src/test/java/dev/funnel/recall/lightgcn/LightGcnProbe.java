@@ -36,6 +36,25 @@ final class LightGcnProbe {
     for (int x = 0; x < ego.length; x++) {
       ego[x] = (float) (0.1 * r.nextGaussian());
     }
+    if (System.getProperty("spmm") != null) {
+      // Thread CPU time of one full Â·X (single thread), best and median of 30: the best is the
+      // nearest to an idle machine (least cache contention) that a shared one gives.
+      ThreadMXBean threadTime = ManagementFactory.getThreadMXBean();
+      float[] out = new float[ego.length];
+      VectorKernels kk = Kernels.get();
+      long[] t = new long[30];
+      for (int rep = -5; rep < t.length; rep++) {
+        long t0 = threadTime.getCurrentThreadCpuTime();
+        graph.multiplyRows(ego, out, dim, 0, graph.numNodes(), kk);
+        if (rep >= 0) {
+          t[rep] = threadTime.getCurrentThreadCpuTime() - t0;
+        }
+      }
+      Arrays.sort(t);
+      System.out.printf(Locale.ROOT, "one full SpMM, thread CPU (%d edges x %d floats, %s): best %.1f ms, median %.1f ms (%.1f ns/edge best)%n",
+          graph.nnz(), dim, kk.name(), t[0] / 1e6, t[t.length / 2] / 1e6, t[0] / (double) graph.nnz());
+      return;
+    }
     int b = 2048;
     int[] us = new int[b];
     int[] is = new int[b];
