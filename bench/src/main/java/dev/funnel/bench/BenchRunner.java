@@ -165,12 +165,31 @@ public final class BenchRunner {
       System.out.printf("%s: fit %.2f s, eval %.2f s, %s%n", model, row.fitSeconds(), row.evalSeconds(), row.metrics());
       Map<String, Object> json = row.toJson();
       json.put("dataset", d.name());
+      addFitRows(json, fitted);
       rows.add(json);
       names.add(model);
       results.add(row.evalResult());
     }
     System.out.print(EvalTable.format(results.get(0).protocol(), names, results));
     return rows;
+  }
+
+  /** epochs, seconds_per_epoch (fit seconds / epochs, when the model has epochs) and peak_rss_mb (VmHWM so far). */
+  private static void addFitRows(Map<String, Object> json, FittedModel fitted) {
+    Object epochs = fitted.params().get("epochs");
+    if (epochs instanceof Number n && n.intValue() > 0) {
+      json.put("epochs", n.intValue());
+      json.put("seconds_per_epoch", Math.round(fitted.fitSeconds() / n.intValue() * 1000) / 1000.0);
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          json.put("peak_rss_mb", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: no peak RSS row
+    }
   }
 
   @SuppressWarnings("unchecked")
