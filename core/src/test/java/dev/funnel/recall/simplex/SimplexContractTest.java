@@ -12,7 +12,7 @@ class SimplexContractTest extends RecallModelContractTest {
   /** Low rank, few negatives and a lower margin for 24 users x 12 items (defaults are for gowalla). */
   @Override
   protected Map<String, String> fixtureParams() {
-    return Map.of("dim", "4", "epochs", "300", "learningRate", "0.01", "negatives", "6", "margin", "0.3",
-        "negativeWeight", "2", "dropout", "0", "initStd", "0.1", "batchSize", "16");
+    return Map.of("dim", "4", "epochs", "300", "learningRate", "0.01", "negatives", "12", "margin", "0.1",
+        "negativeWeight", "1", "dropout", "0", "initStd", "0.1", "batchSize", "16", "threads", "1");
   }
 }
