@@ -49,7 +49,11 @@ final class SimplexBatch {
   private final float[] nHat;
   private final float[] nNorm;
   private final float[] gradNHat;
+  /** B x N cosines, then overwritten by dL/dcos (w/(B N) where the hinge is active, else 0). */
   private final float[] cos;
+  private final float[] cosT;
+  private final float[] nHatT;
+  private final float[] uHatT;
   /** Dense, like the item table: the batch's item gradients, zeroed row by row after their update. */
   private final float[] gradItems;
   private final int[] itemStamp;
@@ -61,6 +65,8 @@ final class SimplexBatch {
   private int numTouched;
   private int stamp;
   private long activePairs;
+  /** Tests: null chooses by the share of active pairs; true/false forces the dense/sparse backward. */
+  Boolean denseBackward;
 
   SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] v,
       int[] userPtr, int[] userItems) {
@@ -97,6 +103,9 @@ final class SimplexBatch {
     nNorm = new float[numNeg];
     gradNHat = new float[numNeg * dim];
     cos = new float[maxBatch * numNeg];
+    cosT = new float[maxBatch * numNeg];
+    nHatT = new float[numNeg * dim];
+    uHatT = new float[maxBatch * dim];
     gradItems = new float[numItems * dim];
     itemStamp = new int[numItems];
     touched = new int[numItems];
@@ -167,10 +176,25 @@ final class SimplexBatch {
     negatives();
     Arrays.fill(cos, 0, b * numNeg, 0f);
     k.gemm(uHat, 0, b, nHat, 0, numNeg, dim, cos, 0, numNeg);
-    Arrays.fill(gradNHat, 0f);
     double loss = 0;
+    long active = 0;
     for (int x = 0; x < b; x++) {
-      loss += example(x);
+      loss += positive(x);
+      loss += negScale * hinge(x);
+    }
+    for (int x = 0; x < b * numNeg; x++) {
+      active += cos[x] != 0f ? 1 : 0;
+    }
+    activePairs += active;
+    Arrays.fill(gradNHat, 0f);
+    boolean dense = denseBackward != null ? denseBackward : active * 8 >= (long) b * numNeg;
+    if (!dense) {
+      sparseNegativeBackward();
+    } else {
+      denseNegativeBackward();
+    }
+    for (int x = 0; x < b; x++) {
+      userBackward(x);
     }
     negativeGradients();
     towerGradients();
@@ -215,12 +239,11 @@ final class SimplexBatch {
     }
   }
 
-  /** Loss of example x; its gradients go to gradTower (its user), gradItems (positive) and gradNHat. */
-  private double example(int x) {
+  /** The positive term of example x: sets its dL/d uHat to the positive part, adds dL/dq_p; returns 1 - cos. */
+  private double positive(int x) {
     float c = 1f / b; // the loss is the batch mean
     int off = x * dim;
-    Arrays.fill(gradUHat, off, off + dim, 0f);
-    // positive: d(1 - cos)/d uHat = -pHat, d/dq_p = -(uHat - cos pHat) / |q_p|
+    // d(1 - cos)/d uHat = -pHat, d/dq_p = -(uHat - cos pHat) / |q_p|
     int item = exPos[x];
     int pOff = item * dim;
     float pNorm = Math.max(k.norm(q, pOff, dim), NORM_EPS);
@@ -229,30 +252,72 @@ final class SimplexBatch {
     float invP = c / pNorm;
     for (int d = 0; d < dim; d++) {
       float ph = q[pOff + d] / pNorm;
-      gradUHat[off + d] -= c * ph;
+      gradUHat[off + d] = -c * ph;
       gradItems[pOff + d] -= invP * (uHat[off + d] - cosP * ph);
     }
-    // negatives: only pairs above the margin
-    float w = c * negScale;
+    return 1.0 - cosP;
+  }
+
+  /** Sum of example x's hinges; overwrites its row of cosines with dL/dcos (w / (B N) or 0). */
+  private double hinge(int x) {
+    float w = negScale / b;
     int row = x * numNeg;
-    double hinge = 0;
+    double sum = 0;
     for (int j = 0; j < numNeg; j++) {
       float s = cos[row + j];
       if (s > margin) {
-        hinge += s - margin;
-        activePairs++;
-        k.axpy(w, nHat, j * dim, gradUHat, off, dim);
-        k.axpy(w, uHat, off, gradNHat, j * dim, dim);
+        sum += s - margin;
+        cos[row + j] = w;
+      } else {
+        cos[row + j] = 0f;
       }
     }
-    // back through the normalisation and the dropout into the tower of the example's user
+    return sum;
+  }
+
+  /** Few active pairs: one axpy pair per active (example, negative). */
+  private void sparseNegativeBackward() {
+    for (int x = 0; x < b; x++) {
+      int row = x * numNeg;
+      int off = x * dim;
+      for (int j = 0; j < numNeg; j++) {
+        float g = cos[row + j];
+        if (g != 0f) {
+          k.axpy(g, nHat, j * dim, gradUHat, off, dim);
+          k.axpy(g, uHat, off, gradNHat, j * dim, dim);
+        }
+      }
+    }
+  }
+
+  /** Many active pairs: dUHat += G NHat and dNHat = Gᵀ UHat as two GEMMs (C += A Bᵀ on transposed copies). */
+  private void denseNegativeBackward() {
+    transpose(nHat, numNeg, dim, nHatT);
+    k.gemm(cos, 0, b, nHatT, 0, dim, numNeg, gradUHat, 0, dim);
+    transpose(cos, b, numNeg, cosT);
+    transpose(uHat, b, dim, uHatT);
+    k.gemm(cosT, 0, numNeg, uHatT, 0, dim, b, gradNHat, 0, dim);
+  }
+
+  /** {@code out (cols x rows) = in (rows x cols)ᵀ}, row-major. */
+  private static void transpose(float[] in, int rows, int cols, float[] out) {
+    for (int r = 0; r < rows; r++) {
+      int off = r * cols;
+      for (int c = 0; c < cols; c++) {
+        out[c * rows + r] = in[off + c];
+      }
+    }
+  }
+
+  /** Back through the normalisation and the dropout of example x into the tower of its user. */
+  private void userBackward(int x) {
+    int off = x * dim;
     float proj = k.dot(gradUHat, off, uHat, off, dim);
     float inv = 1f / uNorm[x];
     int tOff = exSlot[x] * dim;
     for (int d = 0; d < dim; d++) {
       gradTower[tOff + d] += (gradUHat[off + d] - proj * uHat[off + d]) * inv * mask[off + d];
     }
-    return 1.0 - cosP + negScale * hinge;
   }
 
   private void negativeGradients() {

@@ -38,7 +38,16 @@ class SimplexBatchTest {
   }
 
   @Test
-  void gradientMatchesCentralDifferences() {
+  void gradientMatchesCentralDifferencesWithTheDenseBackward() {
+    gradientMatchesCentralDifferences(true);
+  }
+
+  @Test
+  void gradientMatchesCentralDifferencesWithTheSparseBackward() {
+    gradientMatchesCentralDifferences(false);
+  }
+
+  private void gradientMatchesCentralDifferences(boolean dense) {
     long seed = 1872L;
     System.out.println("seed " + seed);
     Random r = new Random(seed);
@@ -47,6 +56,7 @@ class SimplexBatchTest {
     v = random(r, DIM * DIM);
     VectorKernels k = Kernels.scalar();
     SimplexBatch batch = new SimplexBatch(k, config, USERS, ITEMS, e, q, v, PTR, HISTORY);
+    batch.denseBackward = dense;
     meanLoss(batch);
     float[] gradE = new float[USERS * DIM];
     for (int u = 0; u < USERS; u++) {
