@@ -9,6 +9,7 @@ import dev.funnel.data.EventTable;
 import dev.funnel.data.Interactions;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
+import dev.funnel.registry.Registry;
 import dev.funnel.util.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -139,6 +140,11 @@ class SimplexTest {
     SimplexConfig otherDim = Params.bind(config, Map.of("dim", "4"));
     assertThatThrownBy(() -> simplex.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), otherDim,
         data)).hasMessageContaining("dim=8 (config 4)");
+  }
+
+  @Test
+  void isRegistered() {
+    assertThat(Registry.recall("simplex")).isInstanceOf(Simplex.class);
   }
 
   @Test
