@@ -181,7 +181,7 @@ public final class BenchRunner {
       System.out.printf("%s: fit %.2f s, eval %.2f s, %s%n", model, row.fitSeconds(), row.evalSeconds(), row.metrics());
       Map<String, Object> json = row.toJson();
       json.put("dataset", d.name());
-      json.put("peak_rss_mb", LightGcnBench.peakRssMb());
+      addFitRows(json, fitted);
       rows.add(json);
       names.add(model);
       results.add(row.evalResult());
@@ -196,6 +196,16 @@ public final class BenchRunner {
     int threads = spec.get("threads") == null ? Parallel.defaultThreads() : ((Number) spec.get("threads")).intValue();
     double target = ((Number) spec.getOrDefault("target_recall", 0.18)).doubleValue();
     return List.of(LightGcnBench.run(d, params(spec), threads, target));
+  }
+
+  /** epochs and seconds_per_epoch (fit seconds / configured epochs, when the model has epochs), peak_rss_mb (VmHWM so far). */
+  private static void addFitRows(Map<String, Object> json, FittedModel fitted) {
+    Object epochs = fitted.params().get("epochs");
+    if (epochs instanceof Number n && n.intValue() > 0) {
+      json.put("epochs", n.intValue());
+      json.put("seconds_per_epoch", Math.round(fitted.fitSeconds() / n.intValue() * 1000) / 1000.0);
+    }
+    json.put("peak_rss_mb", LightGcnBench.peakRssMb());
   }
 
   @SuppressWarnings("unchecked")

@@ -1,0 +1,129 @@
+package dev.funnel.recall.simplex;
+
+import dev.funnel.data.Interactions;
+import dev.funnel.io.BinaryIO;
+import dev.funnel.kernel.Kernels;
+import dev.funnel.kernel.VectorKernels;
+import dev.funnel.recall.RecallAlgorithm;
+import dev.funnel.recall.RecallModel;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.optim.EmbeddingTable;
+import dev.funnel.train.optim.RowOptimizer;
+import dev.funnel.train.runtime.Hogwild;
+import dev.funnel.train.runtime.TrainingSchedule;
+import dev.funnel.train.runtime.Validator;
+import java.io.DataInput;
+import java.io.IOException;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * SimpleX (Mao, Zhu, Wang, Dai, Dong, Xiao &amp; He, "SimpleX: A Simple and Strong Baseline for
+ * Collaborative Filtering", CIKM 2021): a user tower {@code t_u = g e_u + (1-g) V mean(q_i, i in H_u)}
+ * ({@link BehaviorAggregator}), dropout on t_u, cosine similarity to the items, and the cosine
+ * contrastive loss over many negatives per positive,
+ *
+ * <pre>
+ *   loss(u, p, N) = (1 - cos(t_u, q_p)) + (w / |N|) * sum_{j in N} max(0, cos(t_u, q_j) - m)
+ * </pre>
+ *
+ * averaged over the batch. With {@code gamma = 1} it is MF-CCL.
+ *
+ * <p>Speed on a CPU: one set of {@code negatives} items is drawn per batch and shared by all its
+ * examples (the reference draws them per example), so the B x N cosines of a batch are one GEMM of
+ * the normalised user vectors against the normalised negatives ({@link VectorKernels#gemm}). The
+ * hinge is active for few pairs once training is under way (margin 0.9), so the backward pass visits
+ * only active pairs. Item gradients of a batch are summed in a dense per-worker buffer and each
+ * touched row gets one lazy optimizer step; batches run Hogwild-parallel over threads.
+ */
+public final class Simplex implements RecallAlgorithm<SimplexConfig> {
+  public static final String NAME = "simplex";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "SimpleX (Mao et al. 2021): history-aggregating user tower, cosine contrastive loss, many shared negatives";
+  }
+
+  @Override
+  public SimplexConfig defaultConfig() {
+    return SimplexConfig.defaults();
+  }
+
+  @Override
+  public RecallModel train(Interactions train, SimplexConfig config, TrainContext context) {
+    return train(train, config, context, 0, null);
+  }
+
+  /**
+   * Trains, scoring the model every {@code validateEvery} epochs with {@code validator} (higher is
+   * better; the line goes to the context's progress). The weights of the best validation are kept, as
+   * in {@link Hogwild}. With a null validator this is {@link #train(Interactions, SimplexConfig,
+   * TrainContext)}.
+   */
+  public SimplexModel train(Interactions train, SimplexConfig config, TrainContext context, int validateEvery,
+      ToDoubleFunction<SimplexModel> validator) {
+    int numUsers = train.numUsers();
+    int numItems = train.numItems();
+    int dim = config.dim();
+    WorkerRandom init = new WorkerRandom(context.seed());
+    EmbeddingTable users = new EmbeddingTable(numUsers, dim);
+    EmbeddingTable items = new EmbeddingTable(numItems, dim);
+    EmbeddingTable vTable = new EmbeddingTable(dim, dim);
+    users.initNormal(config.initStd(), init);
+    items.initNormal(config.initStd(), init);
+    vTable.initNormal(Math.sqrt(2.0 / (dim + dim)), init); // Xavier normal, as the reference's nn.Linear init
+    RowOptimizer userOpt = config.optimizerConfig().create(users);
+    RowOptimizer itemOpt = config.optimizerConfig().create(items);
+    RowOptimizer vOpt = config.optimizerConfig().create(vTable);
+
+    int nnz = train.nnz();
+    int[] userPtr = train.userPtr();
+    int[] userItems = train.userItems();
+    int[] rowUser = new int[nnz];
+    for (int u = 0; u < numUsers; u++) {
+      for (int p = userPtr[u]; p < userPtr[u + 1]; p++) {
+        rowUser[p] = u;
+      }
+    }
+    float[] e = users.data();
+    float[] q = items.data();
+    float[] v = vTable.data();
+    float gamma = (float) config.gamma();
+    int maxBatch = config.batchSize();
+    VectorKernels k = Kernels.get();
+    int threads = config.threads() == 0 ? context.threads() : config.threads();
+    TrainingSchedule schedule = new TrainingSchedule(config.epochs(), nnz, maxBatch, threads, context.seed(),
+        Math.max(1, validateEvery), 0);
+    Validator check = validator == null ? null
+        : epoch -> validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, v, gamma));
+    Hogwild.train(schedule, (workerId, random) -> {
+      SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, v, userPtr, userItems);
+      return (epoch, batch, from, to) -> {
+        step.sample(random, (int) (to - from), rowUser, numItems);
+        double loss = step.forwardBackward(random);
+        step.update(userOpt, itemOpt, vOpt);
+        return loss;
+      };
+    }, check, context.progress(), e, q, v);
+    return SimplexModel.fromTables(config, train, dim, e, q, v, gamma);
+  }
+
+  @Override
+  public RecallModel read(DataInput in, SimplexConfig config, Interactions train) throws IOException {
+    int dim = in.readInt();
+    float[] userVectors = BinaryIO.readFloats(in);
+    float[] itemVectors = BinaryIO.readFloats(in);
+    if (dim != config.dim() || userVectors.length != (long) train.numUsers() * dim
+        || itemVectors.length != (long) train.numItems() * dim) {
+      throw new IOException("simplex payload does not match the model: dim=" + dim + " (config " + config.dim()
+          + "), user floats=" + userVectors.length + ", item floats=" + itemVectors.length + " for "
+          + train.numUsers() + " users and " + train.numItems() + " items");
+    }
+    return new SimplexModel(config, train, dim, userVectors, itemVectors);
+  }
+}

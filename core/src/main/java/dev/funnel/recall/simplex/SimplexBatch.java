@@ -1,0 +1,403 @@
+package dev.funnel.recall.simplex;
+
+import dev.funnel.kernel.VectorKernels;
+import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.optim.RowOptimizer;
+import java.util.Arrays;
+
+/**
+ * One worker's SimpleX step over a batch: its scratch (sized once for the largest batch), the forward
+ * pass, the gradient of the batch-mean cosine contrastive loss with respect to every row involved,
+ * and one optimizer step per touched row. Split into small methods so the JIT compiles each well, and
+ * so tests can check {@link #forwardBackward} against finite differences.
+ *
+ * <p>Per batch of B examples and N shared negatives: the B x N cosines are one GEMM of the unit user
+ * vectors against the unit negatives; only pairs above the margin get a gradient.
+ */
+final class SimplexBatch {
+  /** F.normalize's epsilon: a norm below this is treated as this, so zero vectors stay finite. */
+  private static final float NORM_EPS = 1e-12f;
+
+  private final VectorKernels k;
+  private final int dim;
+  private final int numNeg;
+  private final float gamma;
+  private final float margin;
+  private final float negScale;
+  private final float dropout;
+  private final float keep;
+  private final float[] e;
+  private final float[] q;
+  private final float[] v;
+  private final int[] userPtr;
+  private final int[] userItems;
+
+  private final int[] exUser;
+  private final int[] exPos;
+  private final int[] exSlot;
+  private final int[] slotOfUser;
+  private final int[] uniqueUsers;
+  private final float[] mean;
+  private final float[] tower;
+  private final float[] gradTower;
+  private final float[] gradUsers;
+  private final float[] mask;
+  private final float[] uHat;
+  private final float[] uNorm;
+  private final float[] gradUHat;
+  private final int[] neg;
+  private final float[] nHat;
+  private final float[] nNorm;
+  private final float[] gradNHat;
+  /** B x N cosines, then overwritten by dL/dcos (w/(B N) where the hinge is active, else 0). */
+  private final float[] cos;
+  private final float[] cosT;
+  private final float[] nHatT;
+  private final float[] uHatT;
+  /** Dense, like the item table: the batch's item gradients, zeroed row by row after their update. */
+  private final float[] gradItems;
+  private final int[] itemStamp;
+  private final int[] touched;
+  private final float[] gradV;
+  private final float[] scratch;
+  private int b;
+  private int numUnique;
+  private int numTouched;
+  private int stamp;
+  private long activePairs;
+  /** Tests: null chooses by the share of active pairs; true/false forces the dense/sparse backward. */
+  Boolean denseBackward;
+
+  SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] v,
+      int[] userPtr, int[] userItems) {
+    this.k = k;
+    this.dim = config.dim();
+    this.numNeg = config.negatives();
+    this.gamma = (float) config.gamma();
+    this.margin = (float) config.margin();
+    this.negScale = (float) (config.negativeWeight() / numNeg);
+    this.dropout = (float) config.dropout();
+    this.keep = 1f / (1f - dropout);
+    this.e = e;
+    this.q = q;
+    this.v = v;
+    this.userPtr = userPtr;
+    this.userItems = userItems;
+    int maxBatch = config.batchSize();
+    exUser = new int[maxBatch];
+    exPos = new int[maxBatch];
+    exSlot = new int[maxBatch];
+    slotOfUser = new int[numUsers];
+    Arrays.fill(slotOfUser, -1);
+    uniqueUsers = new int[maxBatch];
+    mean = new float[maxBatch * dim];
+    tower = new float[maxBatch * dim];
+    gradTower = new float[maxBatch * dim];
+    gradUsers = new float[maxBatch * dim];
+    mask = new float[maxBatch * dim];
+    uHat = new float[maxBatch * dim];
+    uNorm = new float[maxBatch];
+    gradUHat = new float[maxBatch * dim];
+    neg = new int[numNeg];
+    nHat = new float[numNeg * dim];
+    nNorm = new float[numNeg];
+    gradNHat = new float[numNeg * dim];
+    cos = new float[maxBatch * numNeg];
+    cosT = new float[maxBatch * numNeg];
+    nHatT = new float[numNeg * dim];
+    uHatT = new float[maxBatch * dim];
+    gradItems = new float[numItems * dim];
+    itemStamp = new int[numItems];
+    touched = new int[numItems];
+    gradV = new float[dim * dim];
+    scratch = new float[dim];
+  }
+
+  /** Draws B examples uniformly over the training interactions and N negatives uniformly over the items. */
+  void sample(WorkerRandom random, int batchSize, int[] rowUser, int numItems) {
+    int nnz = rowUser.length;
+    clear();
+    b = batchSize;
+    for (int x = 0; x < b; x++) {
+      int pos = random.nextInt(nnz);
+      addExample(x, rowUser[pos], userItems[pos]);
+    }
+    for (int j = 0; j < numNeg; j++) {
+      neg[j] = random.nextInt(numItems);
+    }
+  }
+
+  /** Sets the batch explicitly (tests). */
+  void set(int[] users, int[] positives, int[] negatives) {
+    clear();
+    b = users.length;
+    for (int x = 0; x < b; x++) {
+      addExample(x, users[x], positives[x]);
+    }
+    System.arraycopy(negatives, 0, neg, 0, numNeg);
+  }
+
+  private void addExample(int x, int u, int item) {
+    exUser[x] = u;
+    exPos[x] = item;
+    int s = slotOfUser[u];
+    if (s < 0) {
+      s = numUnique++;
+      slotOfUser[u] = s;
+      uniqueUsers[s] = u;
+    }
+    exSlot[x] = s;
+  }
+
+  /** Forgets the previous batch: user slots and gradient buffers back to empty. */
+  private void clear() {
+    for (int s = 0; s < numUnique; s++) {
+      slotOfUser[uniqueUsers[s]] = -1;
+    }
+    Arrays.fill(gradTower, 0, numUnique * dim, 0f);
+    for (int t = 0; t < numTouched; t++) {
+      int item = touched[t];
+      Arrays.fill(gradItems, item * dim, (item + 1) * dim, 0f);
+    }
+    Arrays.fill(gradV, 0f);
+    numUnique = 0;
+    numTouched = 0;
+    stamp++;
+  }
+
+  /**
+   * Forward and backward over the current batch: returns the summed loss of its examples and leaves
+   * the gradient of the batch-mean loss in the buffers. {@code random} draws the dropout masks (may be
+   * null when dropout is 0).
+   */
+  double forwardBackward(WorkerRandom random) {
+    towers();
+    userVectors(random);
+    negatives();
+    Arrays.fill(cos, 0, b * numNeg, 0f);
+    k.gemm(uHat, 0, b, nHat, 0, numNeg, dim, cos, 0, numNeg);
+    double loss = 0;
+    long active = 0;
+    for (int x = 0; x < b; x++) {
+      loss += positive(x);
+      loss += negScale * hinge(x);
+    }
+    for (int x = 0; x < b * numNeg; x++) {
+      active += cos[x] != 0f ? 1 : 0;
+    }
+    activePairs += active;
+    Arrays.fill(gradNHat, 0f);
+    boolean dense = denseBackward != null ? denseBackward : active * 8 >= (long) b * numNeg;
+    if (!dense) {
+      sparseNegativeBackward();
+    } else {
+      denseNegativeBackward();
+    }
+    for (int x = 0; x < b; x++) {
+      userBackward(x);
+    }
+    negativeGradients();
+    towerGradients();
+    return loss;
+  }
+
+  private void towers() {
+    for (int s = 0; s < numUnique; s++) {
+      int u = uniqueUsers[s];
+      BehaviorAggregator.forward(e, u * dim, q, userItems, userPtr[u], userPtr[u + 1], v, gamma, dim, mean, s * dim,
+          tower, s * dim);
+    }
+  }
+
+  private void userVectors(WorkerRandom random) {
+    for (int x = 0; x < b; x++) {
+      int off = x * dim;
+      int tOff = exSlot[x] * dim;
+      if (dropout > 0) {
+        for (int d = 0; d < dim; d++) {
+          float m = random.nextFloat() < dropout ? 0f : keep;
+          mask[off + d] = m;
+          uHat[off + d] = tower[tOff + d] * m;
+        }
+      } else {
+        Arrays.fill(mask, off, off + dim, 1f);
+        System.arraycopy(tower, tOff, uHat, off, dim);
+      }
+      float n = Math.max(k.norm(uHat, off, dim), NORM_EPS);
+      uNorm[x] = n;
+      k.scale(1f / n, uHat, off, dim);
+    }
+  }
+
+  private void negatives() {
+    for (int j = 0; j < numNeg; j++) {
+      int off = j * dim;
+      System.arraycopy(q, neg[j] * dim, nHat, off, dim);
+      float n = Math.max(k.norm(nHat, off, dim), NORM_EPS);
+      nNorm[j] = n;
+      k.scale(1f / n, nHat, off, dim);
+    }
+  }
+
+  /** The positive term of example x: sets its dL/d uHat to the positive part, adds dL/dq_p; returns 1 - cos. */
+  private double positive(int x) {
+    float c = 1f / b; // the loss is the batch mean
+    int off = x * dim;
+    // d(1 - cos)/d uHat = -pHat, d/dq_p = -(uHat - cos pHat) / |q_p|
+    int item = exPos[x];
+    int pOff = item * dim;
+    float pNorm = Math.max(k.norm(q, pOff, dim), NORM_EPS);
+    float cosP = k.dot(uHat, off, q, pOff, dim) / pNorm;
+    touch(item);
+    float invP = c / pNorm;
+    for (int d = 0; d < dim; d++) {
+      float ph = q[pOff + d] / pNorm;
+      gradUHat[off + d] = -c * ph;
+      gradItems[pOff + d] -= invP * (uHat[off + d] - cosP * ph);
+    }
+    return 1.0 - cosP;
+  }
+
+  /** Sum of example x's hinges; overwrites its row of cosines with dL/dcos (w / (B N) or 0). */
+  private double hinge(int x) {
+    float w = negScale / b;
+    int row = x * numNeg;
+    double sum = 0;
+    for (int j = 0; j < numNeg; j++) {
+      float s = cos[row + j];
+      if (s > margin) {
+        sum += s - margin;
+        cos[row + j] = w;
+      } else {
+        cos[row + j] = 0f;
+      }
+    }
+    return sum;
+  }
+
+  /** Few active pairs: one axpy pair per active (example, negative). */
+  private void sparseNegativeBackward() {
+    for (int x = 0; x < b; x++) {
+      int row = x * numNeg;
+      int off = x * dim;
+      for (int j = 0; j < numNeg; j++) {
+        float g = cos[row + j];
+        if (g != 0f) {
+          k.axpy(g, nHat, j * dim, gradUHat, off, dim);
+          k.axpy(g, uHat, off, gradNHat, j * dim, dim);
+        }
+      }
+    }
+  }
+
+  /** Many active pairs: dUHat += G NHat and dNHat = Gᵀ UHat as two GEMMs (C += A Bᵀ on transposed copies). */
+  private void denseNegativeBackward() {
+    transpose(nHat, numNeg, dim, nHatT);
+    k.gemm(cos, 0, b, nHatT, 0, dim, numNeg, gradUHat, 0, dim);
+    transpose(cos, b, numNeg, cosT);
+    transpose(uHat, b, dim, uHatT);
+    k.gemm(cosT, 0, numNeg, uHatT, 0, dim, b, gradNHat, 0, dim);
+  }
+
+  /** {@code out (cols x rows) = in (rows x cols)ᵀ}, row-major. */
+  private static void transpose(float[] in, int rows, int cols, float[] out) {
+    for (int r = 0; r < rows; r++) {
+      int off = r * cols;
+      for (int c = 0; c < cols; c++) {
+        out[c * rows + r] = in[off + c];
+      }
+    }
+  }
+
+  /** Back through the normalisation and the dropout of example x into the tower of its user. */
+  private void userBackward(int x) {
+    int off = x * dim;
+    float proj = k.dot(gradUHat, off, uHat, off, dim);
+    float inv = 1f / uNorm[x];
+    int tOff = exSlot[x] * dim;
+    for (int d = 0; d < dim; d++) {
+      gradTower[tOff + d] += (gradUHat[off + d] - proj * uHat[off + d]) * inv * mask[off + d];
+    }
+  }
+
+  private void negativeGradients() {
+    for (int j = 0; j < numNeg; j++) {
+      int off = j * dim;
+      float sq = k.sumOfSquares(gradNHat, off, dim);
+      if (sq == 0f) {
+        continue; // inactive for every example
+      }
+      float proj = k.dot(gradNHat, off, nHat, off, dim);
+      int item = neg[j];
+      touch(item);
+      float inv = 1f / nNorm[j];
+      int gOff = item * dim;
+      for (int d = 0; d < dim; d++) {
+        gradItems[gOff + d] += (gradNHat[off + d] - proj * nHat[off + d]) * inv;
+      }
+    }
+  }
+
+  private void towerGradients() {
+    for (int s = 0; s < numUnique; s++) {
+      int u = uniqueUsers[s];
+      int sOff = s * dim;
+      Arrays.fill(gradUsers, sOff, sOff + dim, 0f);
+      BehaviorAggregator.backward(gradTower, sOff, mean, sOff, userItems, userPtr[u], userPtr[u + 1], v, gamma, dim,
+          gradUsers, sOff, gradV, gradItems, scratch);
+      if (gamma < 1f) {
+        for (int p = userPtr[u]; p < userPtr[u + 1]; p++) {
+          touch(userItems[p]);
+        }
+      }
+    }
+  }
+
+  private void touch(int item) {
+    if (itemStamp[item] != stamp) {
+      itemStamp[item] = stamp;
+      touched[numTouched++] = item;
+    }
+  }
+
+  /** One optimizer step per row the batch touched. */
+  void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer vOpt) {
+    for (int s = 0; s < numUnique; s++) {
+      userOpt.update(uniqueUsers[s], gradUsers, s * dim);
+    }
+    for (int t = 0; t < numTouched; t++) {
+      int item = touched[t];
+      itemOpt.update(item, gradItems, item * dim);
+    }
+    if (gamma < 1f) {
+      for (int r = 0; r < dim; r++) {
+        vOpt.update(r, gradV, r * dim);
+      }
+    }
+  }
+
+  /** dL/de_u of the last {@link #forwardBackward}, or zeros if u is not in the batch (tests). */
+  float[] userGradient(int u) {
+    float[] g = new float[dim];
+    int s = slotOfUser[u];
+    if (s >= 0) {
+      System.arraycopy(gradUsers, s * dim, g, 0, dim);
+    }
+    return g;
+  }
+
+  /** dL/dq_i of the last {@link #forwardBackward} (tests). */
+  float[] itemGradient(int item) {
+    return Arrays.copyOfRange(gradItems, item * dim, (item + 1) * dim);
+  }
+
+  /** dL/dV of the last {@link #forwardBackward} (tests). */
+  float[] vGradient() {
+    return gradV.clone();
+  }
+
+  /** Pairs above the margin so far (for the log: how sparse the negative backward pass is). */
+  long activePairs() {
+    return activePairs;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.funnel.recall.simplex;
+
+import dev.funnel.train.optim.OptimizerConfig;
+import dev.funnel.train.optim.OptimizerKind;
+
+/**
+ * Settings of {@link Simplex}.
+ *
+ * @param dim embedding dimension
+ * @param epochs passes; one epoch draws as many (user, positive) pairs as there are training interactions
+ * @param learningRate optimizer step size
+ * @param optimizer SGD, ADAGRAD or ADAM (row-wise, lazy)
+ * @param l2 L2 coefficient, coupled weight decay {@code l2 * w} on the rows a batch updates
+ * @param negatives negatives per batch, drawn uniformly over all items and shared by every example of
+ *     the batch (so the user x negative cosines are one GEMM)
+ * @param margin CCL margin m: a negative contributes only while its cosine exceeds m
+ * @param negativeWeight CCL weight w of the mean negative hinge against the positive term
+ * @param gamma g in {@code t = g e_u + (1-g) V mean(history)}; 1 is MF with the cosine contrastive loss (MF-CCL)
+ * @param dropout dropout rate on the user tower output during training, in [0, 1)
+ * @param initStd standard deviation of the normal initialisation of the user and item tables
+ * @param batchSize examples per batch (one gradient step per row touched by the batch)
+ * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
+ */
+public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
+    int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
+    int threads) {
+  public SimplexConfig {
+    if (dim < 1) {
+      throw new IllegalArgumentException("dim must be positive; dim=" + dim);
+    }
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be positive; epochs=" + epochs);
+    }
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
+    }
+    if (optimizer == null) {
+      throw new IllegalArgumentException("optimizer must be set; optimizer=null");
+    }
+    if (!(l2 >= 0) || Double.isInfinite(l2)) {
+      throw new IllegalArgumentException("l2 must be >= 0 and finite; l2=" + l2);
+    }
+    if (negatives < 1) {
+      throw new IllegalArgumentException("negatives must be positive; negatives=" + negatives);
+    }
+    if (!(margin >= -1 && margin <= 1)) {
+      throw new IllegalArgumentException("margin must be in [-1, 1]; margin=" + margin);
+    }
+    if (!(negativeWeight >= 0) || Double.isInfinite(negativeWeight)) {
+      throw new IllegalArgumentException("negativeWeight must be >= 0 and finite; negativeWeight=" + negativeWeight);
+    }
+    if (!(gamma >= 0 && gamma <= 1)) {
+      throw new IllegalArgumentException("gamma must be in [0, 1]; gamma=" + gamma);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1); dropout=" + dropout);
+    }
+    if (!(initStd > 0) || Double.isInfinite(initStd)) {
+      throw new IllegalArgumentException("initStd must be positive and finite; initStd=" + initStd);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be positive; batchSize=" + batchSize);
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
+    }
+  }
+
+  /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
+  public static SimplexConfig defaults() {
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0);
+  }
+
+  /** The optimizer of every table (with the L2 as weight decay). */
+  OptimizerConfig optimizerConfig() {
+    OptimizerConfig base = switch (optimizer) {
+      case SGD -> OptimizerConfig.sgd(learningRate);
+      case ADAGRAD -> OptimizerConfig.adagrad(learningRate);
+      case ADAM -> OptimizerConfig.adam(learningRate);
+    };
+    return base.withWeightDecay(l2);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.funnel.recall.simplex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.funnel.config.Params;
+import dev.funnel.kernel.Kernels;
+import dev.funnel.kernel.VectorKernels;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Finite-difference check of the whole SimpleX batch gradient: tower, dropout-free user vectors,
+ * normalisation, positive cosine and hinged negative cosines through the shared-negative GEMM.
+ */
+class SimplexBatchTest {
+  private static final int DIM = 4;
+  private static final int USERS = 3;
+  private static final int ITEMS = 6;
+  // user 0: items 0, 1, 2; user 1: items 2, 3; user 2: item 5
+  private static final int[] PTR = {0, 3, 5, 6};
+  private static final int[] HISTORY = {0, 1, 2, 2, 3, 5};
+  /** Three examples (user 0 twice), five shared negatives (item 4 twice, and a positive of user 1). */
+  private static final int[] EX_USERS = {0, 1, 0};
+  private static final int[] EX_POS = {1, 3, 0};
+  private static final int[] NEGATIVES = {4, 2, 4, 5, 0};
+
+  private final SimplexConfig config = Params.bind(SimplexConfig.defaults(), Map.of("dim", String.valueOf(DIM),
+      "negatives", "5", "margin", "-0.3", "negativeWeight", "3", "gamma", "0.4", "dropout", "0", "batchSize", "3"));
+  private float[] e;
+  private float[] q;
+  private float[] v;
+
+  private double meanLoss(SimplexBatch batch) {
+    batch.set(EX_USERS, EX_POS, NEGATIVES);
+    return batch.forwardBackward(null) / EX_USERS.length;
+  }
+
+  @Test
+  void gradientMatchesCentralDifferencesWithTheDenseBackward() {
+    gradientMatchesCentralDifferences(true);
+  }
+
+  @Test
+  void gradientMatchesCentralDifferencesWithTheSparseBackward() {
+    gradientMatchesCentralDifferences(false);
+  }
+
+  private void gradientMatchesCentralDifferences(boolean dense) {
+    long seed = 1872L;
+    System.out.println("seed " + seed);
+    Random r = new Random(seed);
+    e = random(r, USERS * DIM);
+    q = random(r, ITEMS * DIM);
+    v = random(r, DIM * DIM);
+    VectorKernels k = Kernels.scalar();
+    SimplexBatch batch = new SimplexBatch(k, config, USERS, ITEMS, e, q, v, PTR, HISTORY);
+    batch.denseBackward = dense;
+    meanLoss(batch);
+    float[] gradE = new float[USERS * DIM];
+    for (int u = 0; u < USERS; u++) {
+      System.arraycopy(batch.userGradient(u), 0, gradE, u * DIM, DIM);
+    }
+    float[] gradQ = new float[ITEMS * DIM];
+    for (int i = 0; i < ITEMS; i++) {
+      System.arraycopy(batch.itemGradient(i), 0, gradQ, i * DIM, DIM);
+    }
+    float[] gradV = batch.vGradient();
+    assertThat(batch.activePairs()).as("some negatives active, not all").isBetween(1L, 14L);
+
+    check("e", e, gradE, batch);
+    check("q", q, gradQ, batch);
+    check("V", v, gradV, batch);
+    for (int d = 0; d < DIM; d++) {
+      assertThat(gradE[2 * DIM + d]).as("user 2 is not in the batch").isZero();
+    }
+  }
+
+  private void check(String name, float[] param, float[] grad, SimplexBatch batch) {
+    float h = 1e-3f;
+    for (int p = 0; p < param.length; p++) {
+      float old = param[p];
+      param[p] = old + h;
+      double up = meanLoss(batch);
+      param[p] = old - h;
+      double down = meanLoss(batch);
+      param[p] = old;
+      double numeric = (up - down) / (2 * h);
+      assertThat((double) grad[p]).as("%s[%d]", name, p).isCloseTo(numeric, within(3e-3 + 3e-3 * Math.abs(numeric)));
+    }
+  }
+
+  private static float[] random(Random r, int n) {
+    float[] a = new float[n];
+    for (int k = 0; k < n; k++) {
+      a[k] = (float) r.nextGaussian();
+    }
+    return a;
+  }
+}
