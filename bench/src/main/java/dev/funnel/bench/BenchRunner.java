@@ -3,8 +3,10 @@ package dev.funnel.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.funnel.bench.kernel.KernelRows;
 import dev.funnel.bench.live.IngestBench;
 import dev.funnel.bench.serve.LoadGenerator;
+import dev.funnel.bench.train.TrainSpeedBench;
 import dev.funnel.data.Dataset;
 import dev.funnel.data.io.DatasetLoader;
 import dev.funnel.data.io.LoadOptions;
@@ -17,6 +19,7 @@ import dev.funnel.experiment.FittedModel;
 import dev.funnel.experiment.ResultRow;
 import dev.funnel.recall.SavedModel;
 import dev.funnel.recall.TrainContext;
+import dev.funnel.recall.mf.MfBpr;
 import dev.funnel.server.FunnelServer;
 import dev.funnel.server.ServerConfig;
 import dev.funnel.util.Parallel;
@@ -98,7 +101,9 @@ public final class BenchRunner {
       case "load" -> runLoad(spec, dataRoot, preset);
       case "serve" -> runServe(spec, dataRoot, preset);
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
-      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness");
+      case "train-speed" -> runTrainSpeed(spec, dataRoot, preset);
+      case "kernels" -> KernelRows.run(spec);
+      default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind + "'; valid: eval, load, serve, ingest, freshness, train-speed, kernels");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -261,6 +266,19 @@ public final class BenchRunner {
           duration));
     }
     return rows;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runTrainSpeed(Map<String, Object> spec, Path dataRoot, Path preset) {
+    Map<String, Object> model = (Map<String, Object>) spec.get("model");
+    if (model == null || !MfBpr.NAME.equals(model.get("name"))) {
+      throw new IllegalArgumentException(preset + ": field 'model.name': train-speed supports '" + MfBpr.NAME + "' only");
+    }
+    Dataset d = load(spec, dataRoot, preset);
+    int[] threads = ((List<Integer>) spec.getOrDefault("threads", List.of(1, 2))).stream().mapToInt(Integer::intValue).toArray();
+    int epochs = ((Number) spec.getOrDefault("epochs", 6)).intValue();
+    int warmup = ((Number) spec.getOrDefault("warmup_epochs", 1)).intValue();
+    return TrainSpeedBench.run(d, params(model), threads, epochs, warmup);
   }
 
   private static double round3(double v) {
