@@ -62,7 +62,7 @@ public class KernelBenchmarks {
     @Param({"scalar", "panama"})
     String impl;
 
-    @Param({"64", "128", "1024"})
+    @Param({"64", "1024"})
     int dim;
 
     VectorKernels k;
