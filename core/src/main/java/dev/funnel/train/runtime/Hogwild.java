@@ -95,6 +95,7 @@ public final class Hogwild {
           sinceBest = saved.sinceBest();
           stoppedEarly = saved.stoppedEarly();
           best = bestOut[0];
+          progress.start("resume", 0);
           progress.finish(String.format(Locale.ROOT, "resumed from %s after epoch %d", checkpointing.file(), epoch));
         }
       }
