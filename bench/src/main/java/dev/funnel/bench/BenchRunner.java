@@ -3,10 +3,12 @@ package dev.funnel.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.funnel.bench.kernel.KernelRows;
 import dev.funnel.bench.lightgcn.LightGcnBench;
 import dev.funnel.bench.live.IngestBench;
 import dev.funnel.bench.serve.LoadGenerator;
 import dev.funnel.bench.soak.SoakBench;
+import dev.funnel.bench.train.TrainSpeedBench;
 import dev.funnel.data.Dataset;
 import dev.funnel.data.io.DatasetLoader;
 import dev.funnel.data.io.LoadOptions;
@@ -19,6 +21,7 @@ import dev.funnel.experiment.FittedModel;
 import dev.funnel.experiment.ResultRow;
 import dev.funnel.recall.SavedModel;
 import dev.funnel.recall.TrainContext;
+import dev.funnel.recall.mf.MfBpr;
 import dev.funnel.server.FunnelServer;
 import dev.funnel.server.ServerConfig;
 import dev.funnel.util.Parallel;
@@ -113,8 +116,10 @@ public final class BenchRunner {
       case "hotswap" -> runHotSwap(spec, dataRoot, preset);
       case "ann" -> dev.funnel.bench.ann.AnnBench.run(spec, root, preset);
       case "lightgcn" -> runLightGcn(spec, dataRoot, preset);
+      case "train-speed" -> runTrainSpeed(spec, dataRoot, preset);
+      case "kernels" -> KernelRows.run(spec);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, lightgcn");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, lightgcn, train-speed, kernels");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -364,6 +369,19 @@ public final class BenchRunner {
         number(spec, "gap_ms", 2000).longValue(), number(spec, "grace_ms", 250).longValue(),
         number(spec, "k", 20).intValue(), (List<String>) spec.getOrDefault("sources", List.of("memory", "file")));
     return dev.funnel.bench.lifecycle.HotSwapBench.run(t.dataset(), t.model(), t.saved(), settings);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runTrainSpeed(Map<String, Object> spec, Path dataRoot, Path preset) {
+    Map<String, Object> model = (Map<String, Object>) spec.get("model");
+    if (model == null || !MfBpr.NAME.equals(model.get("name"))) {
+      throw new IllegalArgumentException(preset + ": field 'model.name': train-speed supports '" + MfBpr.NAME + "' only");
+    }
+    Dataset d = load(spec, dataRoot, preset);
+    int[] threads = ((List<Integer>) spec.getOrDefault("threads", List.of(1, 2))).stream().mapToInt(Integer::intValue).toArray();
+    int epochs = number(spec, "epochs", 6).intValue();
+    int warmup = number(spec, "warmup_epochs", 1).intValue();
+    return TrainSpeedBench.run(d, params(model), threads, epochs, warmup);
   }
 
   private static double round3(double v) {

@@ -7,6 +7,7 @@ import dev.funnel.experiment.FittedModel;
 import dev.funnel.recall.ModelFile;
 import dev.funnel.recall.SavedModel;
 import dev.funnel.recall.TrainContext;
+import dev.funnel.train.runtime.Checkpointing;
 import dev.funnel.util.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
     description = "Train one model and save it to a model file for 'recommend', 'similar' and 'serve'.",
     footer = {"", "Examples:",
         "  funnel train --dataset movielens:../shared/data/ml-100k/u.data --model itemcf --out models/itemcf.fnl",
-        "  funnel train --dataset lightgcn:../shared/data/gowalla --model swing --set swing.alpha=1 --all --out models/swing.fnl"})
+        "  funnel train --dataset lightgcn:../shared/data/gowalla --model swing --set swing.alpha=1 --all --out models/swing.fnl",
+        "  funnel train --dataset lightgcn:../shared/data/gowalla --model mfbpr --threads 1 --checkpoint-dir ckpt --resume --out models/mf.fnl"})
 final class TrainCommand implements Callable<Integer> {
   @Mixin
   DatasetOptions data;
@@ -44,8 +46,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bars.")
   boolean quiet;
 
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Save the training state here after every --checkpoint-every epochs (epoch-trained models such as mfbpr; atomic: temp file, fsync, rename).")
+  Path checkpointDir;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1", description = "Epochs between checkpoints. Default: ${DEFAULT-VALUE}.")
+  int checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir if there is one (same data, seed and threads; with --threads 1 the result equals an uninterrupted run bit for bit).")
+  boolean resume;
+
   @Override
   public Integer call() throws Exception {
+    if (checkpointDir == null && (resume || checkpointEvery != 1)) {
+      throw new IllegalArgumentException((resume ? "--resume" : "--checkpoint-every") + " needs --checkpoint-dir");
+    }
+    Checkpointing checkpointing = checkpointDir == null ? null : new Checkpointing(checkpointDir, checkpointEvery, resume);
     Map<String, String> params = ModelSettings.parse(settings, List.of(model)).get(model);
     Experiment.configure(model, params); // an unknown model or key fails before loading data
     if (all) {
@@ -57,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
     Dataset d = data.load(System.out).dataset();
     Interactions train = d.train();
     TrainContext context = new TrainContext(threads == null ? Parallel.defaultThreads() : threads, data.seed,
-        new ConsoleProgress(System.out, quiet));
+        new ConsoleProgress(System.out, quiet), checkpointing);
     FittedModel fitted = Experiment.fit(model, params, train, context);
     ModelFile.write(out, SavedModel.of(fitted.model(), d.users(), d.items(), train));
     System.out.printf("trained    %s on %,d interactions in %.2f s; wrote %s (%,d bytes)%n", model, train.nnz(), fitted.fitSeconds(),

@@ -132,6 +132,34 @@ class FunnelCliTest {
   }
 
   @Test
+  void trainCheckpointsAndResumesToTheSameModelFile() throws IOException {
+    Path p = events();
+    Path ckpt = dir.resolve("ckpt");
+    Path straight = dir.resolve("straight.fnl");
+    Path resumed = dir.resolve("resumed.fnl");
+    String[] common = {"train", "--dataset", "csv:" + p, "--model", "mfbpr", "--all", "--threads", "1", "--quiet",
+        "--set", "mfbpr.dim=8", "--set", "mfbpr.epochs=3", "--set", "mfbpr.negatives=2"};
+    Run a = run(concat(common, "--out", straight.toString()));
+    assertThat(a.code()).as(a.err()).isZero();
+    Run b = run(concat(common, "--checkpoint-dir", ckpt.toString(), "--out", resumed.toString()));
+    assertThat(b.code()).as(b.err()).isZero();
+    assertThat(ckpt.resolve("checkpoint.bin")).exists();
+    // Resuming a finished run trains no further epoch and writes the same model.
+    Run c = run(concat(common, "--checkpoint-dir", ckpt.toString(), "--resume", "--out", resumed.toString()));
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(Files.readAllBytes(resumed)).isEqualTo(Files.readAllBytes(straight));
+    Run bad = run(concat(common, "--resume", "--out", resumed.toString()));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--resume needs --checkpoint-dir");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  @Test
   void trainThenRecommendAndSimilarFromTheSavedFile() throws IOException {
     Path model = dir.resolve("m/itemcf.fnl");
     Run t = run("train", "--dataset", "csv:" + events(), "--model", "itemcf", "--all", "--out", model.toString(), "--quiet");

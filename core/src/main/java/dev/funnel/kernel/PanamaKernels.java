@@ -400,4 +400,34 @@ final class PanamaKernels implements VectorKernels {
       c[at + j] += edge[j];
     }
   }
+
+  @Override
+  public void adagradStep(float alpha, float[] x, int xOff, float decay, float[] w, int wOff, float[] acc, int accOff,
+      float lr, float eps, int n) {
+    Windows.check(x, xOff, n);
+    Windows.check(w, wOff, n);
+    Windows.check(acc, accOff, n);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    if (bound > 0) {
+      FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+      FloatVector vd = FloatVector.broadcast(SPECIES, decay);
+      FloatVector vlr = FloatVector.broadcast(SPECIES, lr);
+      FloatVector veps = FloatVector.broadcast(SPECIES, eps);
+      for (; i < bound; i += LANES) {
+        FloatVector vw = FloatVector.fromArray(SPECIES, w, wOff + i);
+        FloatVector g = FloatVector.fromArray(SPECIES, x, xOff + i).fma(va, vw.mul(vd));
+        FloatVector a = g.fma(g, FloatVector.fromArray(SPECIES, acc, accOff + i));
+        a.intoArray(acc, accOff + i);
+        vw.sub(vlr.mul(g).div(a.sqrt().add(veps))).intoArray(w, wOff + i);
+      }
+    }
+    for (; i < n; i++) {
+      float wi = w[wOff + i];
+      float g = alpha * x[xOff + i] + decay * wi;
+      float a = acc[accOff + i] + g * g;
+      acc[accOff + i] = a;
+      w[wOff + i] = wi - lr * g / ((float) Math.sqrt(a) + eps);
+    }
+  }
 }

@@ -164,4 +164,19 @@ public final class ScalarKernels implements VectorKernels {
     c0 += ldc;
     c[c0] += c30; c[c0 + 1] += c31; c[c0 + 2] += c32; c[c0 + 3] += c33;
   }
+
+  @Override
+  public void adagradStep(float alpha, float[] x, int xOff, float decay, float[] w, int wOff, float[] acc, int accOff,
+      float lr, float eps, int n) {
+    Windows.check(x, xOff, n);
+    Windows.check(w, wOff, n);
+    Windows.check(acc, accOff, n);
+    for (int i = 0; i < n; i++) {
+      float wi = w[wOff + i];
+      float g = alpha * x[xOff + i] + decay * wi;
+      float a = acc[accOff + i] + g * g;
+      acc[accOff + i] = a;
+      w[wOff + i] = wi - lr * g / ((float) Math.sqrt(a) + eps);
+    }
+  }
 }

@@ -77,4 +77,14 @@ public interface VectorKernels {
       axpy(weights[p], x, index[p] * dim, y, yOff, dim);
     }
   }
+
+  /**
+   * One fused Adagrad step (Duchi, Hazan and Singer, JMLR 2011) on {@code w[wOff .. wOff+n)} with the
+   * gradient {@code g = alpha * x + decay * w} (a scaled row plus coupled L2), element-wise:
+   * {@code acc += g²; w -= lr * g / (sqrt(acc) + eps)}. Fusing the gradient into the step saves
+   * materialising {@code g} and reads each of w, acc and x once: for the rows of sparse embedding
+   * training this is the whole cost of the update. {@code x} must not overlap {@code w} or {@code acc}.
+   */
+  void adagradStep(float alpha, float[] x, int xOff, float decay, float[] w, int wOff, float[] acc, int accOff,
+      float lr, float eps, int n);
 }

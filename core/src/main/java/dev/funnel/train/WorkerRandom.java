@@ -91,4 +91,18 @@ public final class WorkerRandom {
     hasSpareGaussian = true;
     return x * f;
   }
+
+  /** Writes the stream's position (for checkpoints): the next draws after {@link #readState} are the same. */
+  public void writeState(java.io.DataOutput out) throws java.io.IOException {
+    out.writeLong(state);
+    out.writeBoolean(hasSpareGaussian);
+    out.writeDouble(spareGaussian);
+  }
+
+  /** Restores a position written by {@link #writeState}. */
+  public void readState(java.io.DataInput in) throws java.io.IOException {
+    state = in.readLong();
+    hasSpareGaussian = in.readBoolean();
+    spareGaussian = in.readDouble();
+  }
 }

@@ -142,6 +142,48 @@ class PanamaKernelsTest {
   }
 
   @Test
+  void adagradStepMatchesScalarAndADoubleReference() {
+    Random rnd = new Random(seed + 11);
+    for (int n : lengths) {
+      for (int[] o : OFFSETS) {
+        float alpha = rnd.nextFloat() * 4f - 2f;
+        float decay = rnd.nextFloat() * 0.1f;
+        float lr = 0.05f;
+        float eps = 1e-10f;
+        float[] x = window(rnd, o[0], n);
+        float[] w = window(rnd, o[1], n);
+        float[] acc = window(rnd, o[1], n);
+        for (int i = 0; i < n; i++) {
+          acc[o[1] + i] = Math.abs(acc[o[1] + i]); // accumulators are sums of squares
+        }
+        float[] x0 = x.clone();
+        float[] ws = w.clone();
+        float[] wv = w.clone();
+        float[] as = acc.clone();
+        float[] av = acc.clone();
+        SCALAR.adagradStep(alpha, x, o[0], decay, ws, o[1], as, o[1], lr, eps, n);
+        SIMD.adagradStep(alpha, x, o[0], decay, wv, o[1], av, o[1], lr, eps, n);
+        String at = "adagradStep n=" + n + " offsets=" + Arrays.toString(o) + " seed=" + seed;
+        for (int i = 0; i < n; i++) {
+          double wi = w[o[1] + i];
+          double g = alpha * (double) x[o[0] + i] + decay * wi;
+          double a = acc[o[1] + i] + g * g;
+          double exactW = wi - lr * g / (Math.sqrt(a) + eps);
+          for (float[][] got : new float[][][] {{ws, as}, {wv, av}}) {
+            assertThat((double) got[1][o[1] + i]).as(at + " acc i=" + i).isCloseTo(a, Offset.offset(1e-5 * (1 + a)));
+            assertThat((double) got[0][o[1] + i]).as(at + " w i=" + i).isCloseTo(exactW, Offset.offset(1e-6));
+          }
+        }
+        assertSentinels(ws, o[1], n, "scalar w " + at);
+        assertSentinels(wv, o[1], n, "simd w " + at);
+        assertSentinels(as, o[1], n, "scalar acc " + at);
+        assertSentinels(av, o[1], n, "simd acc " + at);
+        assertThat(x).as("adagradStep must not write x; " + at).containsExactly(x0);
+      }
+    }
+  }
+
+  @Test
   void scaleIsExactlyTheScalarProduct() {
     Random rnd = new Random(seed + 3);
     for (int n : lengths) {

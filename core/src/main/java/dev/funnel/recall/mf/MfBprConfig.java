@@ -51,7 +51,7 @@ public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKin
   }
 
   public static MfBprConfig defaults() {
-    // From a short search on gowalla (bench/presets/gowalla-mfbpr.yaml): Adagrad beat Adam at equal
+    // From a short search on gowalla (bench/presets/gowalla-mf-bpr.yaml): Adagrad beat Adam at equal
     // epochs, and a small init (0.01 rather than 0.1) and 10 negatives mattered most.
     return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0);
   }

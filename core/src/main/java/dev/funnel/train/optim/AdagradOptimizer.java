@@ -1,5 +1,8 @@
 package dev.funnel.train.optim;
 
+import dev.funnel.kernel.Kernels;
+import dev.funnel.kernel.VectorKernels;
+
 /**
  * Adagrad (Duchi, Hazan and Singer, JMLR 2011), element-wise, with one squared-gradient accumulator
  * per weight, as in PyTorch:
@@ -10,7 +13,8 @@ package dev.funnel.train.optim;
  *   w  = w - lr * g / (sqrt(G) + eps)
  * </pre>
  *
- * Rows not updated keep their accumulators, so this is exactly lazy. State: rows * dim floats.
+ * Rows not updated keep their accumulators, so this is exactly lazy. State: rows * dim floats. The
+ * step runs as one fused kernel ({@link VectorKernels#adagradStep}), SIMD when available.
  */
 public final class AdagradOptimizer implements RowOptimizer {
   private final EmbeddingTable table;
@@ -19,6 +23,7 @@ public final class AdagradOptimizer implements RowOptimizer {
   private final int dim;
   private final float weightDecay;
   private final float epsilon;
+  private final VectorKernels kernels = Kernels.get();
   private float learningRate;
 
   public AdagradOptimizer(EmbeddingTable table, OptimizerConfig config) {
@@ -40,14 +45,13 @@ public final class AdagradOptimizer implements RowOptimizer {
   @Override
   public void update(int row, float[] grad, int gradOff) {
     int base = row * dim;
-    float lr = learningRate;
-    for (int k = 0; k < dim; k++) {
-      float wk = w[base + k];
-      float g = grad[gradOff + k] + weightDecay * wk;
-      float acc = accumulator[base + k] + g * g;
-      accumulator[base + k] = acc;
-      w[base + k] = wk - lr * g / ((float) Math.sqrt(acc) + epsilon);
-    }
+    kernels.adagradStep(1f, grad, gradOff, weightDecay, w, base, accumulator, base, learningRate, epsilon, dim);
+  }
+
+  @Override
+  public void updateScaled(int row, float alpha, float[] x, int xOff) {
+    int base = row * dim;
+    kernels.adagradStep(alpha, x, xOff, weightDecay, w, base, accumulator, base, learningRate, epsilon, dim);
   }
 
   /** The accumulator G of (row, col). */
@@ -63,5 +67,19 @@ public final class AdagradOptimizer implements RowOptimizer {
   @Override
   public void setLearningRate(float learningRate) {
     this.learningRate = SgdOptimizer.checkLearningRate(learningRate);
+  }
+
+  @Override
+  public void writeState(java.io.DataOutput out) throws java.io.IOException {
+    out.writeInt(OptimizerKind.ADAGRAD.ordinal());
+    out.writeFloat(learningRate);
+    dev.funnel.io.BinaryIO.writeFloats(out, accumulator);
+  }
+
+  @Override
+  public void readState(java.io.DataInput in) throws java.io.IOException {
+    SgdOptimizer.expectKind(in, OptimizerKind.ADAGRAD);
+    learningRate = in.readFloat();
+    SgdOptimizer.readInto(in, accumulator, "Adagrad accumulator");
   }
 }

@@ -71,6 +71,15 @@ public final class AdamOptimizer implements RowOptimizer {
 
   @Override
   public void update(int row, float[] grad, int gradOff) {
+    step(row, 1f, grad, gradOff);
+  }
+
+  @Override
+  public void updateScaled(int row, float alpha, float[] x, int xOff) {
+    step(row, alpha, x, xOff);
+  }
+
+  private void step(int row, float alpha, float[] grad, int gradOff) {
     int t = steps[row] + 1;
     if (t < 0) {
       t = Integer.MAX_VALUE; // corrections are 1 long before this; just never wrap
@@ -93,7 +102,7 @@ public final class AdamOptimizer implements RowOptimizer {
     int vBase = mBase + dim;
     for (int k = 0; k < dim; k++) {
       float wk = w[base + k];
-      float g = grad[gradOff + k] + weightDecay * wk;
+      float g = alpha * grad[gradOff + k] + weightDecay * wk;
       float mk = b1 * moments[mBase + k] + (1 - b1) * g;
       float vk = b2 * moments[vBase + k] + (1 - b2) * g * g;
       moments[mBase + k] = mk;
@@ -115,5 +124,25 @@ public final class AdamOptimizer implements RowOptimizer {
   @Override
   public void setLearningRate(float learningRate) {
     this.learningRate = SgdOptimizer.checkLearningRate(learningRate);
+  }
+
+  @Override
+  public void writeState(java.io.DataOutput out) throws java.io.IOException {
+    out.writeInt(OptimizerKind.ADAM.ordinal());
+    out.writeFloat(learningRate);
+    dev.funnel.io.BinaryIO.writeFloats(out, moments);
+    dev.funnel.io.BinaryIO.writeInts(out, steps);
+  }
+
+  @Override
+  public void readState(java.io.DataInput in) throws java.io.IOException {
+    SgdOptimizer.expectKind(in, OptimizerKind.ADAM);
+    learningRate = in.readFloat();
+    SgdOptimizer.readInto(in, moments, "Adam moments");
+    int[] s = dev.funnel.io.BinaryIO.readInts(in);
+    if (s.length != steps.length) {
+      throw new IllegalStateException("Adam step counters hold " + s.length + " rows but the table has " + steps.length);
+    }
+    System.arraycopy(s, 0, steps, 0, s.length);
   }
 }

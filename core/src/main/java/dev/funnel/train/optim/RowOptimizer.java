@@ -16,8 +16,25 @@ public interface RowOptimizer {
   /** Applies one step to {@code row} with the gradient {@code grad[gradOff .. gradOff+dim)}. */
   void update(int row, float[] grad, int gradOff);
 
+  /**
+   * Applies one step to {@code row} with the gradient {@code alpha * x[xOff .. xOff+dim)}, without
+   * materialising it: the common case of embedding training, where an item row's gradient is a
+   * scalar times the user row (MF, BPR). Same result as {@link #update} on the scaled copy, up to
+   * float rounding.
+   */
+  void updateScaled(int row, float alpha, float[] x, int xOff);
+
   float learningRate();
 
   /** Changes the step size for later updates (schedules); call between epochs. */
   void setLearningRate(float learningRate);
+
+  /** Writes the optimizer's state (learning rate, accumulators, moments) for a checkpoint. */
+  void writeState(java.io.DataOutput out) throws java.io.IOException;
+
+  /**
+   * Restores state written by {@link #writeState} of an optimizer of the same kind over a table of the
+   * same shape; fails naming the mismatch otherwise.
+   */
+  void readState(java.io.DataInput in) throws java.io.IOException;
 }

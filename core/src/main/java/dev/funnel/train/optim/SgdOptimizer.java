@@ -33,6 +33,17 @@ public final class SgdOptimizer implements RowOptimizer {
   }
 
   @Override
+  public void updateScaled(int row, float alpha, float[] x, int xOff) {
+    int base = row * dim;
+    float lr = learningRate;
+    float lambda = weightDecay;
+    for (int k = 0; k < dim; k++) {
+      float wk = w[base + k];
+      w[base + k] = wk - lr * (alpha * x[xOff + k] + lambda * wk);
+    }
+  }
+
+  @Override
   public float learningRate() {
     return learningRate;
   }
@@ -47,5 +58,33 @@ public final class SgdOptimizer implements RowOptimizer {
       throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
     }
     return learningRate;
+  }
+
+  @Override
+  public void writeState(java.io.DataOutput out) throws java.io.IOException {
+    out.writeInt(OptimizerKind.SGD.ordinal());
+    out.writeFloat(learningRate);
+  }
+
+  @Override
+  public void readState(java.io.DataInput in) throws java.io.IOException {
+    expectKind(in, OptimizerKind.SGD);
+    learningRate = in.readFloat();
+  }
+
+  static void readInto(java.io.DataInput in, float[] into, String what) throws java.io.IOException {
+    float[] v = dev.funnel.io.BinaryIO.readFloats(in);
+    if (v.length != into.length) {
+      throw new IllegalStateException(what + " state holds " + v.length + " values but the table needs " + into.length);
+    }
+    System.arraycopy(v, 0, into, 0, v.length);
+  }
+
+  static void expectKind(java.io.DataInput in, OptimizerKind kind) throws java.io.IOException {
+    int found = in.readInt();
+    if (found != kind.ordinal()) {
+      String name = found >= 0 && found < OptimizerKind.values().length ? OptimizerKind.values()[found].name() : "#" + found;
+      throw new IllegalStateException("optimizer state is for " + name + " but this optimizer is " + kind);
+    }
   }
 }

@@ -40,14 +40,34 @@ public final class Hogwild {
    */
   public static TrainingResult train(TrainingSchedule schedule, WorkerFactory factory, Validator validator,
       Progress progress, float[]... weights) {
+    return train(schedule, factory, validator, progress, null, null, weights);
+  }
+
+  /**
+   * Runs the schedule with checkpoints: after every {@code checkpointing.every()} epochs (and after the
+   * last) the run's full state is saved atomically (see {@link Checkpoint}): the weights, {@code state}
+   * (optimizer state), every worker's random stream, the epoch and the keep-best bookkeeping. With
+   * {@code checkpointing.resume()} and a checkpoint present, training continues after its epoch; in
+   * single-thread mode the final weights are then bit for bit those of an uninterrupted run.
+   *
+   * <p>Resume requires the same examples per epoch, batch size, threads and seed (checked, and named
+   * in the error); {@code epochs} may differ, so a finished run can be extended.
+   *
+   * @param checkpointing may be null (no checkpoints)
+   * @param state the trainer's state besides {@code weights}; may be null if it has none
+   */
+  public static TrainingResult train(TrainingSchedule schedule, WorkerFactory factory, Validator validator,
+      Progress progress, Checkpointing checkpointing, TrainingState state, float[]... weights) {
     if (progress == null) {
       progress = Progress.NONE;
     }
     long start = System.nanoTime();
     int threads = schedule.threads();
     BatchWorker[] workers = new BatchWorker[threads];
+    WorkerRandom[] randoms = new WorkerRandom[threads];
     for (int w = 0; w < threads; w++) {
-      workers[w] = factory.create(w, WorkerRandom.forWorker(schedule.seed(), w));
+      randoms[w] = WorkerRandom.forWorker(schedule.seed(), w);
+      workers[w] = factory.create(w, randoms[w]);
     }
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "funnel-hogwild");
@@ -63,7 +83,23 @@ public final class Hogwild {
       double trainNanos = 0;
       int epoch = 0;
       boolean stoppedEarly = false;
-      while (epoch < schedule.epochs()) {
+      if (checkpointing != null && checkpointing.resume()) {
+        float[][][] bestOut = new float[1][][];
+        Checkpoint.Saved saved = Checkpoint.read(checkpointing, schedule, randoms, weights, bestOut, state);
+        if (saved != null) {
+          epoch = saved.completedEpochs();
+          trainNanos = saved.trainNanos();
+          lastLoss = saved.lastLoss();
+          bestEpoch = saved.bestEpoch();
+          bestMetric = saved.bestMetric();
+          sinceBest = saved.sinceBest();
+          stoppedEarly = saved.stoppedEarly();
+          best = bestOut[0];
+          progress.start("resume", 0);
+          progress.finish(String.format(Locale.ROOT, "resumed from %s after epoch %d", checkpointing.file(), epoch));
+        }
+      }
+      while (epoch < schedule.epochs() && !stoppedEarly) {
         progress.start(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, schedule.epochs()), schedule.batches());
         long t0 = System.nanoTime();
         double loss = runEpoch(schedule, epoch, workers, pool, progress);
@@ -91,11 +127,13 @@ public final class Hogwild {
             }
           }
         }
-        progress.finish(line);
         epoch++;
-        if (stoppedEarly) {
-          break;
+        if (checkpointing != null && (epoch % checkpointing.every() == 0 || epoch == schedule.epochs() || stoppedEarly)) {
+          Checkpoint.write(checkpointing, schedule, new Checkpoint.Saved(epoch, trainNanos, lastLoss, bestEpoch, bestMetric,
+              sinceBest, stoppedEarly), randoms, weights, best, state);
+          line += " (checkpoint)";
         }
+        progress.finish(line);
       }
       if (validator == null) {
         bestEpoch = epoch - 1;

@@ -71,6 +71,9 @@ final class LightGcnProbe {
       public float squaredDistance(float[] a, int ao, float[] b, int bo, int n) { return simd.squaredDistance(a, ao, b, bo, n); }
       public void dotRows(float[] q, int qo, float[] m, int mo, int rows, int d, float[] out, int oo) { simd.dotRows(q, qo, m, mo, rows, d, out, oo); }
       public void gemm(float[] a, int ao, int m, float[] b, int bo, int n, int kk, float[] c, int co, int ldc) { simd.gemm(a, ao, m, b, bo, n, kk, c, co, ldc); }
+      public void adagradStep(float al, float[] x, int xo, float dc, float[] w, int wo, float[] acc, int ao, float lr, float eps, int n) {
+        simd.adagradStep(al, x, xo, dc, w, wo, acc, ao, lr, eps, n);
+      }
     };
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     for (int round = 0; round < 4; round++) {
