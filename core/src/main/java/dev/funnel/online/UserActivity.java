@@ -201,12 +201,8 @@ public final class UserActivity {
       for (int r = 0; r < items.length; r++) {
         s.push(items[r], weights[r], times[r], config.historyLength());
       }
-      for (int v : seen) {
-        s.seen.add(v);
-      }
-      for (int v : negative) {
-        s.negative.add(v);
-      }
+      s.seen.restore(seen); // distinct already: set, not add (add scans, so adding n items costs n^2)
+      s.negative.restore(negative);
       seg.map.put(user, s);
       seg.bytes += s.bytes() + keyBytes(user);
     }
@@ -337,6 +333,24 @@ public final class UserActivity {
         values = Arrays.copyOf(values, Math.min(cap, Math.max(INITIAL, values.length * 2)));
       }
       values[size++] = item;
+    }
+
+    /** Sets the values (distinct, oldest first; only the newest {@code cap} kept) with the capacity that adding them one by one reaches. */
+    void restore(int[] v) {
+      if (v.length > cap) {
+        v = Arrays.copyOfRange(v, v.length - cap, v.length);
+      }
+      if (v.length == 0) {
+        values = NONE;
+        size = 0;
+        return;
+      }
+      int n = INITIAL;
+      while (n < v.length) {
+        n *= 2;
+      }
+      values = Arrays.copyOf(v, Math.min(cap, n));
+      size = v.length;
     }
 
     void remove(int item) {
