@@ -286,6 +286,8 @@ public final class LiveService implements AutoCloseable {
       return null;
     }
     long t0 = System.nanoTime();
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
     OnlineSnapshot.Image image = snapshots.load(log.lastSequence()).orElse(null);
     if (image != null) {
       for (OnlineRecommender r : recommenders.values()) {
@@ -295,8 +297,9 @@ public final class LiveService implements AutoCloseable {
         String user = image.idUsers().get(i);
         ids.remember(image.ids().get(i), user.isEmpty() ? null : user);
       }
-      LOG.log(Level.INFO, String.format("loaded online snapshot %s (through sequence %d, %,d users) in %d ms; replaying the log after it",
-          snapshots.loadedFrom(), image.through(), image.state().users(), (System.nanoTime() - t0) / 1_000_000));
+      LOG.log(Level.INFO, String.format("loaded online snapshot %s (through sequence %d, %,d users) in %d ms (%d ms CPU); replaying the log after it",
+          snapshots.loadedFrom(), image.through(), image.state().users(), (System.nanoTime() - t0) / 1_000_000,
+          (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000));
     }
     return image;
   }
