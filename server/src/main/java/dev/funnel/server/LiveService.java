@@ -422,10 +422,10 @@ public final class LiveService implements AutoCloseable {
     stateLock.readLock().lock();
     try {
       observe(events);
-      if (!events.isEmpty()) {
-        applied.add(lastSequence - events.size() + 1, lastSequence);
-      }
     } finally {
+      if (!events.isEmpty()) {
+        applied.add(lastSequence - events.size() + 1, lastSequence); // as far as it went: a snapshot never waits on a failed batch
+      }
       stateLock.readLock().unlock();
       if (!events.isEmpty()) {
         unobserved.remove(lastSequence);
