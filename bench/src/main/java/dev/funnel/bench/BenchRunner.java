@@ -107,8 +107,9 @@ public final class BenchRunner {
       case "ingest", "freshness" -> runLive(kind, spec, dataRoot, preset);
       case "soak" -> runSoak(spec, dataRoot, preset);
       case "crash", "recovery" -> runProcess(kind, spec);
+      case "hotswap" -> runHotSwap(spec, dataRoot, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -278,6 +279,17 @@ public final class BenchRunner {
     return rows;
   }
 
+  /** A preset's dataset and its model trained with default settings (the live-server presets serve it). */
+  private record Trained(Dataset dataset, String model, SavedModel saved) {}
+
+  private static Trained trainPresetModel(Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
+    Dataset d = load(spec, dataRoot, preset);
+    String model = string(spec, "model", preset);
+    FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE));
+    System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
+    return new Trained(d, model, SavedModel.of(fitted.model(), d.users(), d.items(), d.train()));
+  }
+
   private static List<Map<String, Object>> runSoak(Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
     SoakBench.Settings settings = new SoakBench.Settings(Duration.ofSeconds(number(spec, "duration_seconds", 600).longValue()),
         Duration.ofSeconds(number(spec, "warmup_seconds", 120).longValue()), Duration.ofSeconds(number(spec, "sample_seconds", 10).longValue()),
@@ -285,11 +297,8 @@ public final class BenchRunner {
         spec.getOrDefault("server_heap", "1g").toString(), number(spec, "idempotency_window", 100_000).intValue(),
         number(spec, "max_online_users", 20_000).intValue(), number(spec, "connections", 16).intValue(),
         List.of(spec.getOrDefault("server_jvm_options", "").toString().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList());
-    Dataset d = load(spec, dataRoot, preset);
-    String model = string(spec, "model", preset);
-    FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE));
-    System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
-    return SoakBench.run(d, model, SavedModel.of(fitted.model(), d.users(), d.items(), d.train()), settings);
+    Trained t = trainPresetModel(spec, dataRoot, preset);
+    return SoakBench.run(t.dataset(), t.model(), t.saved(), settings);
   }
 
   private static Number number(Map<String, Object> spec, String key, Number fallback) {
@@ -319,6 +328,18 @@ public final class BenchRunner {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runHotSwap(Map<String, Object> spec, Path dataRoot, Path preset) throws Exception {
+    Trained t = trainPresetModel(spec, dataRoot, preset);
+    var settings = new dev.funnel.bench.lifecycle.HotSwapBench.Settings(number(spec, "rate", 1000).doubleValue(),
+        number(spec, "connections", 32).intValue(), number(spec, "swaps", 10).intValue(),
+        Duration.ofSeconds(number(spec, "warmup_seconds", 15).longValue()),
+        Duration.ofSeconds(number(spec, "steady_seconds", 30).longValue()),
+        number(spec, "gap_ms", 2000).longValue(), number(spec, "grace_ms", 250).longValue(),
+        number(spec, "k", 20).intValue(), (List<String>) spec.getOrDefault("sources", List.of("memory", "file")));
+    return dev.funnel.bench.lifecycle.HotSwapBench.run(t.dataset(), t.model(), t.saved(), settings);
   }
 
   private static double round3(double v) {

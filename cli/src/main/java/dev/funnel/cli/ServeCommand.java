@@ -7,6 +7,8 @@ import dev.funnel.online.UserActivity;
 import dev.funnel.server.ApiKeys;
 import dev.funnel.server.FunnelServer;
 import dev.funnel.server.LiveService;
+import dev.funnel.server.ModelLifecycle;
+import dev.funnel.lifecycle.Retraining;
 import dev.funnel.server.ModelDirectory;
 import dev.funnel.server.ServerConfig;
 import dev.funnel.server.ShutdownSignal;
@@ -24,6 +26,11 @@ import picocli.CommandLine.Option;
         "durably in DIR, change recommendations at once and are replayed at the next",
         "start; the catalog (/v1/items/{id}, /v1/users/{id}) is kept in DIR too.",
         "Models come from DIR/models unless --models names another folder.",
+        "Live models are retrained in the background on a snapshot of the log, on a",
+        "schedule (--train-every-minutes, --train-every-events) or on demand",
+        "(POST /v1/models/NAME/train); a new version is promoted only if not worse than",
+        "the serving one on a temporal holdout, kept in DIR/models/NAME/ (GET /v1/models)",
+        "and hot-swapped; roll back with POST /v1/models/NAME/rollback[?version=N].",
         "Without --data, --models DIR serves the model files read-only."},
     footer = {"", "Examples:",
         "  funnel serve --models funnel-data/models --port 8080",
@@ -33,6 +40,8 @@ import picocli.CommandLine.Option;
         "  curl -X POST 'http://localhost:8080/v1/events?policy=all-or-nothing' --data-binary @events.jsonl",
         "  curl -X PUT 'http://localhost:8080/v1/items/i3' --data '{\"categories\":[\"shoes\"],\"available\":true}'",
         "  curl 'http://localhost:8080/v1/recommend?user=u17&k=10'",
+        "  funnel serve --data funnel-live --train-every-events 100000 --train-every-minutes 60",
+        "  curl -X POST 'http://localhost:8080/v1/models/itemcf/train'; curl 'http://localhost:8080/v1/models'",
         "  funnel serve --data funnel-live --tls-cert server.crt --tls-key server.key --port 8443",
         "  FUNNEL_TLS_KEYSTORE_PASSWORD=... funnel serve --data funnel-live --tls-keystore server.p12 --port 8443",
         "",
@@ -135,6 +144,54 @@ final class ServeCommand implements Callable<Integer> {
           + " if that takes longer than this, exit 1. Default: ${DEFAULT-VALUE}.")
   int shutdownTimeout;
 
+
+  @Option(names = "--train-every-minutes", paramLabel = "M", defaultValue = "0",
+      description = "Retrain each model when M minutes passed since its last training and new events were logged. 0 = off (default).")
+  double trainEveryMinutes;
+
+  @Option(names = "--train-every-events", paramLabel = "N", defaultValue = "0",
+      description = "Retrain each model when N events were logged since its last training. 0 = off (default).")
+  long trainEveryEvents;
+
+  @Option(names = "--train", paramLabel = "NAME=ALGO[,k=v...]",
+      description = "What to retrain for model NAME (repeatable), e.g. itemcf=itemcf,neighbors=200. Default: the serving model's algorithm and parameters.")
+  java.util.List<String> trainSpecs = new java.util.ArrayList<>();
+
+  @Option(names = "--keep-versions", paramLabel = "N", defaultValue = "5",
+      description = "Model versions kept per model in DIR/models/NAME/ (the serving one always). Default: ${DEFAULT-VALUE}.")
+  int keepVersions;
+
+  @Option(names = "--holdout", paramLabel = "F", defaultValue = "0.2",
+      description = "Share of each user's newest events held out to evaluate a retrained model. Default: ${DEFAULT-VALUE}.")
+  double holdout;
+
+  @Option(names = "--promote-metric", paramLabel = "METRIC@K", defaultValue = "ndcg@20",
+      description = "Holdout metric a new version must not be worse on. Default: ${DEFAULT-VALUE}.")
+  String promoteMetric;
+
+  @Option(names = "--promote-tolerance", paramLabel = "T", defaultValue = "0.02",
+      description = "Promote when candidate >= serving x (1 - T) on the metric. Default: ${DEFAULT-VALUE}.")
+  double promoteTolerance;
+
+  @Option(names = "--train-threads", paramLabel = "N", defaultValue = "1",
+      description = "Threads for background training and evaluation (they run at low priority). Default: ${DEFAULT-VALUE}.")
+  int trainThreads;
+
+  /** The model lifecycle of the flags. */
+  private ModelLifecycle.Config lifecycleConfig() {
+    java.util.Map<String, ModelLifecycle.TrainSpec> specs = new java.util.LinkedHashMap<>();
+    for (String spec : trainSpecs) {
+      java.util.Map.Entry<String, ModelLifecycle.TrainSpec> e = ModelLifecycle.TrainSpec.parse(spec);
+      specs.put(e.getKey(), e.getValue());
+    }
+    if (trainEveryMinutes < 0) {
+      throw new IllegalArgumentException("--train-every-minutes must be >= 0; got " + trainEveryMinutes);
+    }
+    return ModelLifecycle.Config.defaults().withSchedule(Math.round(trainEveryMinutes * 60_000), trainEveryEvents).withKeep(keepVersions)
+        .withTrain(specs).withRetraining(new Retraining.Config(holdout, promoteMetric, promoteTolerance, true, trainThreads));
+  }
+
+
   /** The server config of the flags, API keys from --api-key-file and FUNNEL_API_KEY, TLS files. */
   private ServerConfig serverConfig() {
     ApiKeys keys = ApiKeys.load(apiKeyFile, System.getenv(ApiKeys.ENV_VAR));
@@ -190,9 +247,11 @@ final class ServeCommand implements Callable<Integer> {
         new dev.funnel.server.OnlineSnapshot.Config(!noSnapshots, snapshotEveryEvents, snapshotEverySeconds * 1000, 2));
     ServerConfig serverConfig = serverConfig(); // bad key or TLS file: fail before taking the data directory
     Duration bound = shutdownBound();
+    ModelLifecycle.Config lifecycle = lifecycleConfig();
     LiveService live = LiveService.open(data, models, config);
     FunnelServer server;
     try {
+      ModelLifecycle.start(live, lifecycle);
       server = FunnelServer.start(serverConfig, live, FunnelServer.Scoring.WORKERS, maxBodyBytes);
     } catch (RuntimeException e) {
       live.close();
@@ -208,6 +267,12 @@ final class ServeCommand implements Callable<Integer> {
     } else {
       System.out.printf("api keys   %d configured; reads %s%n", serverConfig.apiKeys().size(), readsNeedKey ? "need a key" : "open");
     }
+    System.out.printf("training   %s; versions in %s (GET /v1/models)%n", lifecycle.everyMillis() == 0 && lifecycle.everyEvents() == 0
+        ? "on demand only (POST /v1/models/NAME/train)"
+        : "every " + (lifecycle.everyEvents() > 0 ? lifecycle.everyEvents() + " events" : "")
+            + (lifecycle.everyEvents() > 0 && lifecycle.everyMillis() > 0 ? " or " : "")
+            + (lifecycle.everyMillis() > 0 ? trainEveryMinutes + " min" : "") + ", in the background",
+        live.directory().modelsDir());
     System.out.printf("serving    %s live from %s on %s://%s:%d (Ctrl-C or SIGTERM to stop)%n", String.join(", ", live.recommenders().keySet()),
         live.directory().root(), serverConfig.scheme(), host, server.port());
     String signal = stop.await(); // closes the server (drain), then the service (final fsync, catalog flush, lock released)

@@ -108,6 +108,9 @@ public final class FunnelServer implements AutoCloseable {
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive; maxBodyBytes=" + maxBodyBytes);
     }
+    if (live.lifecycle() == null) {
+      ModelLifecycle.start(live, ModelLifecycle.Config.defaults()); // training on demand only; the CLI starts one with a schedule
+    }
     Map<String, SavedModel> models = new TreeMap<>();
     live.recommenders().forEach((name, r) -> models.put(name, r.saved()));
     return start(config, models, scoring, live, maxBodyBytes);

@@ -50,8 +50,10 @@ final class HttpRoutes {
   private final Supplier<List<String>> hidden;
   /** Live mode: the write routes; null when serving a models folder only. */
   private final LiveRoutes live;
-  /** Live mode: the service, for its metrics; null otherwise. */
+  /** Live mode: the service (its metrics, the models serving now, which change on swaps); null otherwise. */
   private final LiveService liveService;
+  /** Live mode: the model lifecycle routes; null otherwise. */
+  private final ModelRoutes lifecycle;
   private final Auth auth;
   /** Per-client request rate on /v1/*; null when off. */
   private final RateLimiter limiter;
@@ -75,9 +77,13 @@ final class HttpRoutes {
     this.maxBodyBytes = maxBodyBytes;
     this.online = liveService == null ? null : liveService.recommenders();
     this.hidden = liveService == null ? List::of : liveService::hiddenItems;
-    this.liveService = liveService;
     this.metrics = metrics;
     this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes, config.maxBatchEvents());
+    this.liveService = liveService;
+    this.lifecycle = liveService == null ? null : new ModelRoutes(liveService, this);
+    if (liveService != null) {
+      metrics.modelVersions(liveService::versionGauges);
+    }
     this.models = models;
     this.defaultModel = defaultModel;
     this.maxK = maxK;
@@ -104,8 +110,9 @@ final class HttpRoutes {
       ModelRecommender model = model(ctx);
       String item = required(ctx, "item");
       int k = k(ctx);
+      ModelRecommender current = liveService == null ? model : liveService.servingModel(model.name());
       return () -> {
-        ModelRecommender.Result similar = model.similar(item, k, hidden.get());
+        ModelRecommender.Result similar = current.similar(item, k, hidden.get());
         if (similar == null) {
           throw new RequestException(404, "unknown item '" + item + "' in model '" + model.name() + "'", "item", item);
         }
@@ -132,13 +139,14 @@ final class HttpRoutes {
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(models, liveService, limiter == null ? -1 : limiter.clients()));
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(servingModels(), liveService, limiter == null ? -1 : limiter.clients()));
       } catch (RuntimeException e) {
         fail(ctx, e);
       }
     });
     if (live != null) {
       live.register(router);
+      lifecycle.register(router);
     }
     // Anything else, any method: a JSON 404 rather than Vert.x's HTML page.
     router.route().handler(ctx -> write(ctx, 404,
@@ -147,6 +155,18 @@ final class HttpRoutes {
     router.errorHandler(500, ctx -> fail(ctx, ctx.failure()));
     router.errorHandler(413, ctx -> write(ctx, 413, new Responses.ErrorBody("request body too large; limit " + maxBodyBytes + " bytes", null, null)));
     return router;
+  }
+
+  /** The models serving now: after a hot swap, the swapped-in ones. */
+  private Map<String, ModelRecommender> servingModels() {
+    if (liveService == null) {
+      return models;
+    }
+    Map<String, ModelRecommender> out = new java.util.TreeMap<>();
+    for (String name : models.keySet()) {
+      out.put(name, liveService.servingModel(name));
+    }
+    return out;
   }
 
   private byte[] openApiBytes() {

@@ -2,6 +2,7 @@ package dev.funnel.server;
 
 import dev.funnel.online.EventTypes;
 import dev.funnel.online.OnlineRecommender;
+import dev.funnel.recall.ModelRecommender;
 import dev.funnel.recall.SavedModel;
 import dev.funnel.store.DataDirectory;
 import dev.funnel.store.Event;
@@ -12,6 +13,7 @@ import dev.funnel.store.catalog.RocksCatalog;
 import dev.funnel.store.catalog.UserRecord;
 import dev.funnel.store.log.EventLog;
 import dev.funnel.store.log.LogConfig;
+import dev.funnel.store.log.LoggedEvent;
 import dev.funnel.store.log.RecoveryReport;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -143,9 +146,15 @@ public final class LiveService implements AutoCloseable {
   });
   /** How often retention runs (when the log config sets an age or size limit). */
   static final long RETENTION_PERIOD_MILLIS = 60_000;
+  /** The model versions on disk (models/NAME/...), and what each name serves now (for /v1/similar and /metrics). */
+  private final ModelVersions versions;
+  private final Map<String, ModelRecommender> serving = new ConcurrentHashMap<>();
+  private volatile ModelLifecycle lifecycle;
 
   private LiveService(Config config, DataDirectory directory, EventLog log, Catalog catalog, Map<String, OnlineRecommender> recommenders,
-      LongSupplier clock) {
+      LongSupplier clock, ModelVersions versions) {
+    this.versions = versions;
+    recommenders.forEach((name, r) -> serving.put(name, new ModelRecommender(name, r.saved())));
     this.config = config;
     this.directory = directory;
     this.log = log;
@@ -173,7 +182,9 @@ public final class LiveService implements AutoCloseable {
     List<AutoCloseable> opened = new ArrayList<>();
     opened.add(dir);
     try {
-      Map<String, SavedModel> models = ModelDirectory.load(modelsDir != null ? modelsDir : dir.modelsDir());
+      // Seeds (NAME.fnl) from the models folder; versions trained here (models/NAME/) always in the data directory.
+      ModelVersions versions = ModelVersions.open(dir.modelsDir(), modelsDir != null ? modelsDir : dir.modelsDir(), ModelLifecycle.Config.DEFAULT_KEEP);
+      Map<String, SavedModel> models = versions.loadServing();
       EventLog log = EventLog.open(dir.logDir(), config.log());
       opened.add(0, log);
       RocksCatalog catalog = RocksCatalog.open(dir);
@@ -182,7 +193,7 @@ public final class LiveService implements AutoCloseable {
       LiveService[] self = new LiveService[1];
       models.forEach((name, saved) -> recs.put(name,
           new OnlineRecommender(name, saved, config.types(), config.online(), id -> self[0] == null ? List.of() : self[0].categoriesOf(id), clock)));
-      LiveService live = new LiveService(config, dir, log, catalog, Collections.unmodifiableMap(recs), clock);
+      LiveService live = new LiveService(config, dir, log, catalog, Collections.unmodifiableMap(recs), clock, versions);
       self[0] = live;
       live.start();
       return live;
@@ -332,6 +343,71 @@ public final class LiveService implements AutoCloseable {
   /** The online snapshots (checkpoints) of this service. */
   public OnlineSnapshot snapshots() {
     return snapshots;
+  }
+
+  /**
+   * Replays the durable log in order, up to log position {@code upTo} (inclusive): the one read path of
+   * the log, used for the online state at open and for training snapshots, so whatever it leaves out
+   * (erased users) is left out of both. Runs on the caller's thread.
+   *
+   * @return events passed to {@code sink}
+   */
+  public long replayLog(long upTo, Consumer<LoggedEvent> sink) {
+    long[] sent = new long[1];
+    log.replay(1, le -> {
+      if (le.sequence() <= upTo) {
+        sink.accept(le);
+        sent[0]++;
+      }
+    });
+    return sent[0];
+  }
+
+  /** The model versions on disk. */
+  public ModelVersions versions() {
+    return versions;
+  }
+
+  /**
+   * Serves {@code saved} under {@code name} from the next request on: the online recommender's model
+   * view and the model behind {@code /v1/similar} are each replaced by one reference write. Requests
+   * already running finish on the model they started with; none sees a half-built one (both are built
+   * before the writes).
+   */
+  public void swap(String name, SavedModel saved) {
+    OnlineRecommender r = recommenders.get(name);
+    if (r == null) {
+      throw new IllegalArgumentException("unknown model '" + name + "'; models: " + String.join(", ", recommenders.keySet()));
+    }
+    ModelRecommender similar = new ModelRecommender(name, saved);
+    r.swapModel(name, saved);
+    serving.put(name, similar);
+  }
+
+  /** The model serving {@code name} now, as a {@link ModelRecommender} (for {@code /v1/similar}); null for an unknown name. */
+  public ModelRecommender servingModel(String name) {
+    return serving.get(name);
+  }
+
+  /** The background training of this service, once started ({@link ModelLifecycle#start}); else null. */
+  public ModelLifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /** Per model: the serving version, its creation time and swaps so far, for /metrics. */
+  java.util.List<ServerMetrics.ModelVersionGauge> versionGauges() {
+    List<ServerMetrics.ModelVersionGauge> out = new ArrayList<>();
+    ModelLifecycle l = lifecycle;
+    for (String name : versions.names()) {
+      long v = versions.serving(name);
+      long created = versions.version(name, v).map(ModelVersions.Version::createdAt).orElse(0L);
+      out.add(new ServerMetrics.ModelVersionGauge(name, v, created, l == null ? 0 : l.swaps(name)));
+    }
+    return out;
+  }
+
+  void attach(ModelLifecycle l) {
+    lifecycle = l;
   }
 
   private java.util.Collection<String> categoriesOf(String item) {
@@ -634,6 +710,10 @@ public final class LiveService implements AutoCloseable {
   /** Closes the log (final fsync), the catalog (flush), then releases the directory. Idempotent. */
   @Override
   public void close() {
+    ModelLifecycle l = lifecycle;
+    if (l != null) {
+      l.close(); // stop training before the log it reads closes
+    }
     if (snapshots != null) {
       snapshots.close(); // a final snapshot while the log is still open
     }

@@ -64,6 +64,16 @@ final class OpenApiDocument {
         d.idOp(d.op("delete", path, kind.equals("users") ? "Erase one user: profile, online state and logged events (right to erasure)"
             : "Delete one item", kind.equals("users") ? "Erased" : "Deleted", true));
       }
+      d.op("get", ModelRoutes.MODELS, "Every model: serving version, versions on disk with metrics, last training decision", "Models", false);
+      ObjectNode train = d.nameOp(d.op("post", ModelRoutes.TRAIN, "Train now on a log snapshot; promoted only if not worse than serving", "Lifecycle",
+          true));
+      d.query(train, "wait", "boolean", false, "true (default): answer with the result; false: 202 at once");
+      ObjectNode queued = child(child(train, "responses"), "200").deepCopy();
+      child(train, "responses").set("202", queued.put("description", "queued"));
+      d.respond(train, "503", "training failed", "Error");
+      ObjectNode rollback = d.nameOp(d.op("post", ModelRoutes.ROLLBACK, "Serve an older version again", "Lifecycle", true));
+      d.query(rollback, "version", "integer", false, "the version to serve; default: the newest older than the serving one");
+      d.respond(rollback, "409", "no older version", "Error");
     }
     root.set("paths", d.paths);
     root.set("components", d.components());
@@ -125,6 +135,14 @@ final class OpenApiDocument {
     return op;
   }
 
+  private ObjectNode nameOp(ObjectNode op) {
+    ObjectNode p = ((ArrayNode) op.get("parameters")).addObject();
+    p.put("name", "name").put("in", "path").put("required", true);
+    p.putObject("schema").put("type", "string");
+    respond(op, "404", "no such model", "Error");
+    return op;
+  }
+
   private void body(ObjectNode op) {
     op.putObject("requestBody").put("required", true).putObject("content").putObject("application/json").putObject("schema")
         .put("$ref", "#/components/schemas/Record");
@@ -154,6 +172,13 @@ final class OpenApiDocument {
     object(s, "Deleted", "deleted", "string");
     object(s, "Erased", "deleted", "string", "erased_through_sequence", "integer", "events_erased", "integer", "segments_rewritten", "integer",
         "compacted", "boolean");
+    ObjectNode lifecycle = object(s, "Lifecycle", "model", "string", "promoted", "boolean", "version", "integer", "log_position", "integer",
+        "reason", "string", "seconds", "number");
+    lifecycle.put("description", "a training's or rollback's result; 202 (wait=false) answers {queued: name}");
+    ObjectNode models = object(s, "Models");
+    child(models, "properties").putObject("models").put("type", "array").putObject("items").put("type", "object")
+        .put("description", "name, serving_version, algorithm, trained_on_log_position, log_position, training, schedule,"
+            + " versions [{version, created_at, algorithm, log_position, events, users, items, metrics, decision, serving}], last_attempt");
     ObjectNode schemes = c.putObject("securitySchemes");
     schemes.putObject("bearer").put("type", "http").put("scheme", "bearer");
     schemes.putObject("apiKey").put("type", "apiKey").put("in", "header").put("name", "X-Api-Key");

@@ -45,6 +45,15 @@ final class ServerMetrics {
   private final ConcurrentMap<String, RouteStats> routes = new ConcurrentHashMap<>();
   private final LongAdder exceptions = new LongAdder();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+  private volatile java.util.function.Supplier<java.util.List<ModelVersionGauge>> versions = java.util.List::of;
+
+  /** A model's serving version (0: the seed file), when it was created (epoch ms) and how many swaps it has seen. */
+  record ModelVersionGauge(String model, long version, long createdAtMillis, long swaps) {}
+
+  /** Live mode: where the model version gauges come from. */
+  void modelVersions(java.util.function.Supplier<java.util.List<ModelVersionGauge>> source) {
+    versions = source;
+  }
 
   // Ingest (live server only). Types are the configured event types (an unknown type is rejected
   // before it is counted), rejection fields the known event fields plus "line" and "other": bounded.
@@ -192,6 +201,26 @@ final class ServerMetrics {
     sb.append("# TYPE funnel_model_users gauge\n");
     for (ModelRecommender m : models.values()) {
       sb.append("funnel_model_users{model=\"").append(escape(m.name())).append("\"} ").append(m.saved().users().size()).append('\n');
+    }
+    java.util.List<ModelVersionGauge> gauges = versions.get();
+    if (!gauges.isEmpty()) {
+      long now = System.currentTimeMillis();
+      sb.append("# HELP funnel_model_version Serving version of each model (0: the seed model file).\n");
+      sb.append("# TYPE funnel_model_version gauge\n");
+      for (ModelVersionGauge g : gauges) {
+        sb.append("funnel_model_version{model=\"").append(escape(g.model())).append("\"} ").append(g.version()).append('\n');
+      }
+      sb.append("# HELP funnel_model_age_seconds Age of each model's serving version.\n");
+      sb.append("# TYPE funnel_model_age_seconds gauge\n");
+      for (ModelVersionGauge g : gauges) {
+        sb.append("funnel_model_age_seconds{model=\"").append(escape(g.model())).append("\"} ")
+            .append(format(Math.max(0, now - g.createdAtMillis()) / 1000.0)).append('\n');
+      }
+      sb.append("# HELP funnel_model_swaps_total Hot swaps of each model since start (promotions and rollbacks).\n");
+      sb.append("# TYPE funnel_model_swaps_total counter\n");
+      for (ModelVersionGauge g : gauges) {
+        sb.append("funnel_model_swaps_total{model=\"").append(escape(g.model())).append("\"} ").append(g.swaps()).append('\n');
+      }
     }
     sb.append("# HELP funnel_jvm_heap_used_bytes JVM heap in use.\n");
     sb.append("# TYPE funnel_jvm_heap_used_bytes gauge\n");

@@ -39,6 +39,17 @@ public final class LoadGenerator {
 
   private LoadGenerator() {}
 
+  /** Sees each measured request once it completes, on the client's one event loop (keep it short). */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * @param intendedNanos the {@link System#nanoTime} the request was scheduled for
+     * @param latencyMicros from then to the response's last byte (or the failure)
+     * @param ok a 2xx status
+     */
+    void completed(long intendedNanos, long latencyMicros, boolean ok);
+  }
+
   /**
    * Sends {@code rate} GET requests per second to {@code base} + each of {@code paths} in turn for
    * {@code warmup} (not measured) then {@code duration} (measured), and returns once every
@@ -48,7 +59,13 @@ public final class LoadGenerator {
    * @param paths paths with query, e.g. {@code /v1/recommend?user=42}
    */
   public static LoadResult run(URI base, List<String> paths, double rate, Duration warmup, Duration duration, int connections) {
-    return run(base, paths, null, rate, warmup, duration, connections);
+    return run(base, paths, null, rate, warmup, duration, connections, null);
+  }
+
+  /** As {@link #run(URI, List, double, Duration, Duration, int)}, telling {@code listener} (may be null) about each measured request. */
+  public static LoadResult run(URI base, List<String> paths, double rate, Duration warmup, Duration duration, int connections,
+      Listener listener) {
+    return run(base, paths, null, rate, warmup, duration, connections, listener);
   }
 
   /**
@@ -60,11 +77,11 @@ public final class LoadGenerator {
     if (bodies.isEmpty()) {
       throw new IllegalArgumentException("bodies must not be empty");
     }
-    return run(base, List.of(path), bodies, rate, warmup, duration, connections);
+    return run(base, List.of(path), bodies, rate, warmup, duration, connections, null);
   }
 
   private static LoadResult run(URI base, List<String> paths, List<String> bodies, double rate, Duration warmup, Duration duration,
-      int connections) {
+      int connections, Listener listener) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("paths must not be empty");
     }
@@ -87,7 +104,7 @@ public final class LoadGenerator {
       HttpClientAgent client = vertx.createHttpClient(
           new HttpClientOptions().setDefaultHost(base.getHost()).setDefaultPort(port).setKeepAlive(true).setTcpNoDelay(true),
           new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
-      return drive(client, base.getHost(), port, prefix, paths, bodies, rate, warmup, duration);
+      return drive(client, base.getHost(), port, prefix, paths, bodies, rate, warmup, duration, listener);
     } finally {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -100,7 +117,7 @@ public final class LoadGenerator {
   }
 
   private static LoadResult drive(HttpClientAgent client, String host, int port, String prefix, List<String> paths, List<String> bodies,
-      double rate, Duration warmup, Duration duration) {
+      double rate, Duration warmup, Duration duration, Listener listener) {
     long warmupCount = (long) Math.floor(rate * warmup.toNanos() / 1e9);
     long measuredCount = Math.max(1, (long) Math.floor(rate * duration.toNanos() / 1e9));
     long total = warmupCount + measuredCount;
@@ -131,11 +148,16 @@ public final class LoadGenerator {
           .onComplete(ar -> {
             long now = System.nanoTime();
             if (measured) {
-              recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, (now - intended) / 1000)));
+              long micros = Math.min(MAX_MICROS, Math.max(0, (now - intended) / 1000));
+              recorder.recordValue(micros);
               completed.increment();
               lastCompletion.accumulateAndGet(now, Math::max);
-              if (ar.failed() || ar.result() < 200 || ar.result() >= 300) {
+              boolean ok = ar.succeeded() && ar.result() >= 200 && ar.result() < 300;
+              if (!ok) {
                 errors.increment();
+              }
+              if (listener != null) {
+                listener.completed(intended, micros, ok);
               }
             }
             pending.decrementAndGet();

@@ -1,0 +1,300 @@
+package dev.funnel.bench.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.bench.serve.LoadGenerator;
+import dev.funnel.bench.serve.LoadResult;
+import dev.funnel.data.Dataset;
+import dev.funnel.data.Interactions;
+import dev.funnel.lifecycle.Retraining;
+import dev.funnel.recall.ModelFile;
+import dev.funnel.recall.SavedModel;
+import dev.funnel.server.FunnelServer;
+import dev.funnel.server.LiveService;
+import dev.funnel.server.ModelLifecycle;
+import dev.funnel.server.ServerConfig;
+import dev.funnel.store.DataDirectory;
+import dev.funnel.store.Event;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Hot swaps under load: the live service (log, catalog, online state, ItemCF) with two model
+ * versions on disk, the open-loop {@link LoadGenerator} sending {@code rate} {@code /v1/recommend}
+ * requests per second, and after a steady phase {@code swaps} rollbacks over HTTP alternating
+ * between the versions. Each rollback loads the version's file, builds the serving model and swaps
+ * it in, while the load goes on.
+ *
+ * <p>Version 0 is ItemCF trained on the dataset's training part (the seed file); version 1 is trained
+ * by the model lifecycle itself on the same events appended to the log (snapshot, holdout, refit).
+ *
+ * <p>Row: {@code swaps}, {@code failed} (non-2xx, errors and timeouts over the whole measured run),
+ * {@code steady_p99_ms} (requests scheduled before the first swap), {@code swap_p99_ms} (requests
+ * scheduled while a swap ran, or within {@code grace_ms} after it ended), plus counts and the
+ * swap durations.
+ */
+public final class HotSwapBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private HotSwapBench() {}
+
+  /** The bench's settings (from the preset). */
+  public record Settings(double rate, int connections, int swaps, Duration warmup, Duration steady, long gapMillis, long graceMillis, int k,
+      List<String> sources) {}
+
+  /**
+   * One row per swap source: {@code memory} rolls back and forth between the two newest versions (the
+   * version swapped out last is kept in memory, so each swap builds the serving model and swaps);
+   * {@code file} cycles over three versions, so every swap first reads a version file.
+   */
+  public static List<Map<String, Object>> run(Dataset d, String name, SavedModel seed, Settings s) throws Exception {
+    Path dir = Files.createTempDirectory("funnel-hotswap-bench");
+    Files.createDirectories(dir.resolve(DataDirectory.MODELS_DIR));
+    ModelFile.write(dir.resolve(DataDirectory.MODELS_DIR).resolve(name + ModelFile.SUFFIX), seed);
+    LiveService live = LiveService.open(dir, null, LiveService.Config.defaults());
+    FunnelServer server = null;
+    try {
+      // The bench measures swapping, not the promotion rule: a tolerance of 0.99 promotes whatever is trained.
+      ModelLifecycle lifecycle = ModelLifecycle.start(live,
+          ModelLifecycle.Config.defaults().withRetraining(Retraining.Config.defaults().withTolerance(0.99)));
+      ServerConfig defaults = ServerConfig.defaults();
+      server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, defaults.maxK(), null, defaults.eventLoops()), live);
+      long appended = appendTraining(live, d);
+      System.out.printf("appended %,d events to the log%n", appended);
+      ModelLifecycle.Result trained = lifecycle.train(name).get(30, TimeUnit.MINUTES);
+      System.out.printf("trained version %d in %.1f s: %s%n", trained.version(), trained.seconds(), trained.reason());
+      if (!trained.promoted()) {
+        throw new IllegalStateException("the trained version was not promoted: " + trained.reason());
+      }
+      URI base = URI.create("http://127.0.0.1:" + server.port());
+      // JIT-compile the serving and client paths first: on a starved machine an interpreted server falls
+      // behind during the first row's warm-up and the open-loop backlog spills into its steady phase.
+      LoadResult prewarm = LoadGenerator.run(base, paths(d, s.k()), s.rate(), Duration.ZERO, s.warmup().multipliedBy(2), s.connections());
+      System.out.println("pre-warm: " + prewarm.summary());
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String source : s.sources()) {
+        long[] cycle;
+        if (source.equals("memory")) {
+          cycle = new long[] {0, 1};
+        } else if (source.equals("file")) {
+          if (live.versions().numbers(name).size() < 3) {
+            ModelLifecycle.Result again = lifecycle.train(name).get(30, TimeUnit.MINUTES);
+            System.out.printf("trained version %d in %.1f s%n", again.version(), again.seconds());
+          }
+          cycle = new long[] {0, 1, 2};
+        } else {
+          throw new IllegalArgumentException("swap source must be memory or file; source=" + source);
+        }
+        rows.add(measure(d, name, s, base, lifecycle, source, cycle));
+      }
+      return rows;
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+      live.close();
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, ModelLifecycle lifecycle, String source,
+      long[] cycle) throws Exception {
+    {
+      HttpClient admin = HttpClient.newHttpClient();
+      // Let the garbage of the training just done go first, so the steady phase is not its full GC.
+      System.gc();
+      Thread.sleep(5_000);
+      // Untimed swaps through the whole cycle to warm up the path; their duration sizes the measured window.
+      long t0 = System.nanoTime();
+      for (long v : cycle) {
+        swap(admin, base, name, v);
+      }
+      double warmSwapMillis = (System.nanoTime() - t0) / 1e6 / cycle.length;
+      System.out.printf("%s: warm-up swaps %.0f ms each%n", source, warmSwapMillis);
+      long swapsBefore = lifecycle.swaps(name);
+
+      List<String> paths = paths(d, s.k());
+      long swapPhaseMillis = (long) (s.swaps() * (warmSwapMillis * 2 + s.gapMillis())) + 5_000;
+      Duration measured = s.steady().plus(Duration.ofMillis(swapPhaseMillis));
+      int capacity = (int) (s.rate() * measured.toSeconds() * 1.1) + 10_000;
+      long[] intended = new long[capacity];
+      long[] micros = new long[capacity];
+      boolean[] ok = new boolean[capacity];
+      int[] count = new int[1];
+      long[][] windows = new long[s.swaps()][2];
+      long[] measureStart = new long[1];
+      Thread swapper = new Thread(() -> {
+        try {
+          long startAt = System.nanoTime() + s.warmup().toNanos() + s.steady().toNanos() + 20_000_000L;
+          measureStart[0] = startAt - s.steady().toNanos();
+          while (System.nanoTime() < startAt) {
+            Thread.sleep(5);
+          }
+          for (int n = 0; n < s.swaps(); n++) {
+            windows[n][0] = System.nanoTime();
+            swap(admin, base, name, cycle[n % cycle.length]);
+            windows[n][1] = System.nanoTime();
+            Thread.sleep(s.gapMillis());
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException("swap failed: " + e.getMessage(), e);
+        }
+      }, "hotswap-swapper");
+      Throwable[] swapFailure = new Throwable[1];
+      swapper.setUncaughtExceptionHandler((t, e) -> swapFailure[0] = e);
+      swapper.start();
+      LoadResult load = LoadGenerator.run(base, paths, s.rate(), s.warmup(), measured, s.connections(), (when, latency, good) -> {
+        int i = count[0];
+        if (i < intended.length) {
+          intended[i] = when;
+          micros[i] = latency;
+          ok[i] = good;
+          count[0] = i + 1;
+        }
+      });
+      swapper.join();
+      if (swapFailure[0] != null) {
+        throw new IllegalStateException(swapFailure[0].getMessage(), swapFailure[0]);
+      }
+      Histogram steady = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+      Histogram during = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+      long graceNanos = TimeUnit.MILLISECONDS.toNanos(s.graceMillis());
+      long failed = load.errors();
+      int n = count[0];
+      long failedSteady = 0;
+      long failedSwap = 0;
+      for (int i = 0; i < n; i++) {
+        long t = intended[i];
+        if (t < windows[0][0]) {
+          steady.recordValue(micros[i]);
+          failedSteady += ok[i] ? 0 : 1;
+          continue;
+        }
+        for (long[] w : windows) {
+          if (t >= w[0] && t <= w[1] + graceNanos) {
+            during.recordValue(micros[i]);
+            failedSwap += ok[i] ? 0 : 1;
+            break;
+          }
+        }
+      }
+      double[] swapMillis = new double[s.swaps()];
+      double swapTotal = 0;
+      double swapMax = 0;
+      for (int i = 0; i < s.swaps(); i++) {
+        swapMillis[i] = (windows[i][1] - windows[i][0]) / 1e6;
+        swapTotal += swapMillis[i];
+        swapMax = Math.max(swapMax, swapMillis[i]);
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("swap_source", source);
+      row.put("model", name);
+      row.put("dataset", d.name());
+      row.put("rate", s.rate());
+      row.put("swaps", s.swaps());
+      row.put("failed", failed);
+      row.put("failed_steady", failedSteady);
+      row.put("failed_during_swaps", failedSwap);
+      row.put("requests", load.requests());
+      row.put("steady_requests", steady.getTotalCount());
+      row.put("swap_requests", during.getTotalCount());
+      row.put("steady_p50_ms", ms(steady.getValueAtPercentile(50)));
+      row.put("steady_p99_ms", ms(steady.getValueAtPercentile(99)));
+      row.put("swap_p50_ms", ms(during.getValueAtPercentile(50)));
+      row.put("swap_p99_ms", ms(during.getValueAtPercentile(99)));
+      row.put("swap_max_ms", ms(during.getMaxValue()));
+      row.put("all_p99_ms", Math.round(load.p99Ms() * 1000) / 1000.0);
+      row.put("swap_duration_mean_ms", Math.round(swapTotal / s.swaps() * 10) / 10.0);
+      row.put("swap_duration_max_ms", Math.round(swapMax * 10) / 10.0);
+      row.put("qps", Math.round(load.qps() * 10) / 10.0);
+      row.put("swaps_counted", lifecycle.swaps(name) - swapsBefore);
+      System.out.println(load.summary());
+      System.out.println(row);
+      return row;
+    }
+  }
+
+  /** Random known users, fixed seed, so every run sends the same request mix. */
+  private static List<String> paths(Dataset d, int k) {
+    SplittableRandom rnd = new SplittableRandom(42);
+    List<String> paths = new ArrayList<>();
+    for (int n = 0; n < 10_000; n++) {
+      paths.add("/v1/recommend?user=" + d.users().external(rnd.nextInt(d.users().size())) + "&k=" + k);
+    }
+    return paths;
+  }
+
+  private static double ms(long micros) {
+    return Math.round(micros) / 1000.0;
+  }
+
+  /** Appends the matrix's cells as click events (timestamps rising to now) and applies them to the online state. */
+  private static long appendTraining(LiveService live, Dataset d) {
+    Interactions train = d.train();
+    long now = System.currentTimeMillis();
+    long nnz = train.nnz();
+    long t = now - nnz;
+    List<Event> batch = new ArrayList<>(10_000);
+    long n = 0;
+    // The dataset has no timestamps: each user's items get rising times in a seeded random order, so the
+    // lifecycle's per-user "newest" holdout is a random 20% of each user rather than their highest item ids.
+    SplittableRandom rnd = new SplittableRandom(42);
+    for (int u = 0; u < train.numUsers(); u++) {
+      String user = d.users().external(u);
+      int[] row = train.itemsOf(u);
+      for (int i = row.length - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int x = row[i];
+        row[i] = row[j];
+        row[j] = x;
+      }
+      for (int p = 0; p < row.length; p++) {
+        String item = d.items().external(row[p]);
+        batch.add(Event.of(user, item, "click", t++));
+        if (batch.size() == 10_000) {
+          flush(live, batch);
+          n += 10_000;
+        }
+      }
+    }
+    n += batch.size();
+    flush(live, batch);
+    return n;
+  }
+
+  private static void flush(LiveService live, List<Event> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Event> copy = List.copyOf(batch);
+    live.append(copy).join();
+    live.observe(copy);
+    batch.clear();
+  }
+
+  private static void swap(HttpClient admin, URI base, String name, long version) throws Exception {
+    HttpResponse<String> r = admin.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + name + "/rollback?version=" + version))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode body = JSON.readTree(r.body());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("rollback to version " + version + " answered " + r.statusCode() + ": " + r.body());
+    }
+    if (body.get("version").asLong() != version) {
+      throw new IllegalStateException("rollback to version " + version + " serves " + body.get("version"));
+    }
+  }
+}

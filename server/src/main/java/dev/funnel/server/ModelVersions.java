@@ -1,0 +1,422 @@
+package dev.funnel.server;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.funnel.recall.ModelFile;
+import dev.funnel.recall.SavedModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The model versions of a data directory, per model name (layout in {@code docs/formats.md}, "Model
+ * versions"):
+ *
+ * <pre>
+ * models/NAME.fnl               the seed: a model file trained elsewhere (version 0; optional)
+ * models/NAME/manifest.json     which version serves, every kept version's facts, the last decision
+ * models/NAME/v000012.fnl       version 12
+ * </pre>
+ *
+ * A model file is written (and fsync'd) before the manifest that names it, and the manifest is
+ * replaced atomically (temporary file, fsync, rename), so a crash leaves either the old or the new
+ * manifest and every version it names is complete. The last {@code keep} versions are kept, plus the
+ * serving one whatever its age.
+ *
+ * <p>Thread-safe (one lock per store; writes are rare).
+ */
+public final class ModelVersions {
+  static final String MANIFEST = "manifest.json";
+  static final int FORMAT = 1;
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
+
+  /**
+   * One version's facts as the manifest keeps them.
+   *
+   * @param version 1, 2, ...; 0 is the seed model file
+   * @param createdAt epoch ms (the seed: its file's modification time)
+   * @param algorithm the registry name it was trained with
+   * @param logPosition the log position (sequence) of the snapshot it was trained on; 0 for the seed
+   * @param events positive events in that snapshot
+   * @param users users in its training data
+   * @param items items in its training data
+   * @param metrics the candidate's holdout metrics (empty without a holdout)
+   * @param decision why it was promoted (or rolled back to)
+   */
+  public record Version(long version, long createdAt, String algorithm, long logPosition, long events, int users, int items,
+      Map<String, Double> metrics, String decision) {
+    public String fileName() {
+      return fileName(version);
+    }
+
+    static String fileName(long version) {
+      return String.format("v%06d%s", version, ModelFile.SUFFIX);
+    }
+
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", version);
+      m.put("created_at", Instant.ofEpochMilli(createdAt).toString());
+      m.put("algorithm", algorithm);
+      m.put("log_position", logPosition);
+      m.put("events", events);
+      m.put("users", users);
+      m.put("items", items);
+      m.put("metrics", metrics);
+      m.put("decision", decision);
+      return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Version fromMap(Map<String, Object> m, Path manifest) {
+      try {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        ((Map<String, Object>) m.getOrDefault("metrics", Map.of())).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
+        return new Version(((Number) m.get("version")).longValue(), Instant.parse((String) m.get("created_at")).toEpochMilli(),
+            (String) m.get("algorithm"), ((Number) m.get("log_position")).longValue(), ((Number) m.get("events")).longValue(),
+            ((Number) m.get("users")).intValue(), ((Number) m.get("items")).intValue(), metrics, (String) m.get("decision"));
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(manifest + ": bad version entry " + m + ": " + e, e);
+      }
+    }
+  }
+
+  /** A training attempt's result, kept in the manifest whether or not it was promoted. */
+  public record Attempt(long at, boolean promoted, Long version, long logPosition, String reason, double seconds) {
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", Instant.ofEpochMilli(at).toString());
+      m.put("promoted", promoted);
+      m.put("version", version);
+      m.put("log_position", logPosition);
+      m.put("reason", reason);
+      m.put("seconds", Math.round(seconds * 1000) / 1000.0);
+      return m;
+    }
+
+    static Attempt fromMap(Map<String, Object> m) {
+      Object v = m.get("version");
+      return new Attempt(Instant.parse((String) m.get("at")).toEpochMilli(), Boolean.TRUE.equals(m.get("promoted")),
+          v == null ? null : ((Number) v).longValue(), ((Number) m.get("log_position")).longValue(), (String) m.get("reason"),
+          ((Number) m.get("seconds")).doubleValue());
+    }
+  }
+
+  /** One model's manifest. */
+  private static final class Manifest {
+    long serving;
+    final TreeMap<Long, Version> versions = new TreeMap<>();
+    Attempt lastAttempt;
+  }
+
+  private final Path root;
+  private final Path seeds;
+  private volatile int keep;
+  private final Map<String, Manifest> manifests = new TreeMap<>();
+
+  private ModelVersions(Path root, Path seeds, int keep) {
+    this.root = root;
+    this.seeds = seeds;
+    this.keep = keep;
+  }
+
+  /**
+   * Opens the versions under {@code root} (the data directory's {@code models}); seed model files
+   * ({@code NAME.fnl}) are read from {@code seeds} (usually the same folder).
+   *
+   * @param keep how many versions per model to keep on disk (the serving one is always kept)
+   * @throws IllegalArgumentException when there is neither a seed nor a versioned model
+   * @throws IllegalStateException when a manifest cannot be read (naming it)
+   */
+  public static ModelVersions open(Path root, Path seeds, int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep must be >= 1; keep=" + keep);
+    }
+    ModelVersions v = new ModelVersions(root, seeds, keep);
+    TreeSet<String> names = new TreeSet<>();
+    if (Files.isDirectory(seeds)) {
+      names.addAll(list(seeds, p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(ModelFile.SUFFIX),
+          n -> n.substring(0, n.length() - ModelFile.SUFFIX.length())));
+    }
+    if (Files.isDirectory(root)) {
+      names.addAll(list(root, p -> Files.isRegularFile(p.resolve(MANIFEST)), n -> n));
+    }
+    names.remove("");
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("no model files (*" + ModelFile.SUFFIX + ") in " + seeds + " and no model versions in " + root);
+    }
+    for (String name : names) {
+      v.manifests.put(name, v.readManifest(name));
+    }
+    return v;
+  }
+
+  private static List<String> list(Path dir, java.util.function.Predicate<Path> keep, java.util.function.UnaryOperator<String> name) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(keep).map(p -> name.apply(p.getFileName().toString())).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Manifest readManifest(String name) {
+    Manifest m = new Manifest();
+    Path file = root.resolve(name).resolve(MANIFEST);
+    if (!Files.isRegularFile(file)) {
+      return m;
+    }
+    try {
+      Map<String, Object> doc = JSON.readValue(file.toFile(), OBJECT);
+      int format = ((Number) doc.getOrDefault("format", 0)).intValue();
+      if (format < 1 || format > FORMAT) {
+        throw new IllegalStateException(file + ": manifest format " + format + " is not supported (this engine reads 1.." + FORMAT + ")");
+      }
+      m.serving = ((Number) doc.get("serving")).longValue();
+      for (Map<String, Object> e : (List<Map<String, Object>>) doc.getOrDefault("versions", List.of())) {
+        Version ver = Version.fromMap(e, file);
+        m.versions.put(ver.version(), ver);
+      }
+      Object last = doc.get("last_attempt");
+      if (last != null) {
+        m.lastAttempt = Attempt.fromMap((Map<String, Object>) last);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read model manifest " + file + ": " + e.getMessage(), e);
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalStateException("model manifest " + file + " is malformed: " + e, e);
+    }
+    if (m.serving != 0 && !m.versions.containsKey(m.serving)) {
+      throw new IllegalStateException(file + ": serving version " + m.serving + " is not among its versions " + m.versions.keySet());
+    }
+    return m;
+  }
+
+  /** Sets how many versions per model are kept from the next new version on. */
+  public void keep(int versions) {
+    if (versions < 1) {
+      throw new IllegalArgumentException("keep must be >= 1; keep=" + versions);
+    }
+    keep = versions;
+  }
+
+  /** Model names, sorted. */
+  public synchronized List<String> names() {
+    return List.copyOf(manifests.keySet());
+  }
+
+  public synchronized boolean has(String name) {
+    return manifests.containsKey(name);
+  }
+
+  /** The serving version number (0: the seed file). */
+  public synchronized long serving(String name) {
+    return manifest(name).serving;
+  }
+
+  /** The facts of a version (the seed's are derived from its file), if it exists. */
+  public synchronized Optional<Version> version(String name, long version) {
+    if (version == 0) {
+      Path seed = seedFile(name);
+      if (!Files.isRegularFile(seed)) {
+        return Optional.empty();
+      }
+      long mtime;
+      try {
+        mtime = Files.getLastModifiedTime(seed).toMillis();
+      } catch (IOException e) {
+        mtime = 0;
+      }
+      return Optional.of(new Version(0, mtime, null, 0, 0, 0, 0, Map.of(), "seed model file " + seed.getFileName()));
+    }
+    return Optional.ofNullable(manifest(name).versions.get(version));
+  }
+
+  /** Every version on disk, oldest first, the seed (0) included when its file exists. */
+  public synchronized List<Version> versions(String name) {
+    List<Version> out = new ArrayList<>();
+    version(name, 0).ifPresent(out::add);
+    out.addAll(manifest(name).versions.values());
+    return out;
+  }
+
+  public synchronized Optional<Attempt> lastAttempt(String name) {
+    return Optional.ofNullable(manifest(name).lastAttempt);
+  }
+
+  /** Reads a version's model file. */
+  public SavedModel load(String name, long version) {
+    Path file = version == 0 ? seedFile(name) : dir(name).resolve(Version.fileName(version));
+    try {
+      return ModelFile.read(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load version " + version + " of model '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The serving model of every name, by name. */
+  public Map<String, SavedModel> loadServing() {
+    Map<String, SavedModel> out = new LinkedHashMap<>();
+    for (String name : names()) {
+      out.put(name, load(name, serving(name)));
+    }
+    return out;
+  }
+
+  /**
+   * Writes {@code model} as the next version of {@code name} and makes it the serving one in the
+   * manifest; prunes versions beyond {@code keep}.
+   *
+   * @return the new version's facts
+   */
+  public synchronized Version addServing(String name, SavedModel model, long logPosition, long events, Map<String, Double> metrics,
+      Attempt attempt) {
+    Manifest m = manifest(name);
+    long next = Math.max(m.versions.isEmpty() ? 0 : m.versions.lastKey(), m.serving) + 1;
+    Path dir = dir(name);
+    Path file = dir.resolve(Version.fileName(next));
+    try {
+      Files.createDirectories(dir);
+      ModelFile.write(file, model);
+      force(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    Version v = new Version(next, System.currentTimeMillis(), model.model().algorithm(), logPosition, events, model.users().size(),
+        model.items().size(), Map.copyOf(metrics), attempt.reason());
+    m.versions.put(next, v);
+    long before = m.serving;
+    m.serving = next;
+    m.lastAttempt = new Attempt(attempt.at(), true, next, logPosition, attempt.reason(), attempt.seconds());
+    try {
+      writeManifest(name, m);
+    } catch (RuntimeException e) {
+      m.versions.remove(next);
+      m.serving = before;
+      throw e;
+    }
+    prune(name, m);
+    return v;
+  }
+
+  /** Records a training attempt that was not promoted. */
+  public synchronized void recordRejected(String name, Attempt attempt) {
+    Manifest m = manifest(name);
+    m.lastAttempt = attempt;
+    writeManifest(name, m);
+  }
+
+  /** Makes {@code version} the serving one in the manifest (the caller has loaded and swapped it in). */
+  public synchronized void setServing(String name, long version) {
+    Manifest m = manifest(name);
+    if (version(name, version).isEmpty()) {
+      throw new IllegalArgumentException("model '" + name + "' has no version " + version + "; versions: " + numbers(name));
+    }
+    long before = m.serving;
+    m.serving = version;
+    try {
+      writeManifest(name, m);
+    } catch (RuntimeException e) {
+      m.serving = before;
+      throw e;
+    }
+  }
+
+  /** The version numbers on disk, oldest first. */
+  public synchronized List<Long> numbers(String name) {
+    return versions(name).stream().map(Version::version).toList();
+  }
+
+  private Manifest manifest(String name) {
+    Manifest m = manifests.get(name);
+    if (m == null) {
+      throw new IllegalArgumentException("unknown model '" + name + "'; models: " + String.join(", ", manifests.keySet()));
+    }
+    return m;
+  }
+
+  private Path dir(String name) {
+    return root.resolve(name);
+  }
+
+  private Path seedFile(String name) {
+    return seeds.resolve(name + ModelFile.SUFFIX);
+  }
+
+  private void prune(String name, Manifest m) {
+    while (m.versions.size() > keep) {
+      Long oldest = m.versions.firstKey();
+      if (oldest == m.serving) {
+        oldest = m.versions.higherKey(oldest);
+        if (oldest == null) {
+          break;
+        }
+      }
+      m.versions.remove(oldest);
+      writeManifest(name, m);
+      try {
+        Files.deleteIfExists(dir(name).resolve(Version.fileName(oldest)));
+      } catch (IOException e) {
+        System.getLogger(ModelVersions.class.getName()).log(System.Logger.Level.WARNING,
+            "cannot delete old model version " + dir(name).resolve(Version.fileName(oldest)) + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void writeManifest(String name, Manifest m) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("format", FORMAT);
+    doc.put("model", name);
+    doc.put("serving", m.serving);
+    List<Map<String, Object>> versions = new ArrayList<>();
+    for (Version v : m.versions.values()) {
+      Map<String, Object> e = v.toMap();
+      e.put("file", v.fileName());
+      versions.add(e);
+    }
+    doc.put("versions", versions);
+    doc.put("last_attempt", m.lastAttempt == null ? null : m.lastAttempt.toMap());
+    Path dir = dir(name);
+    Path file = dir.resolve(MANIFEST);
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, MANIFEST, ".tmp");
+      try {
+        Files.write(tmp, JSON.writeValueAsBytes(doc));
+        force(tmp);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      force(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write model manifest " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void force(Path path) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, Files.isDirectory(path) ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (IOException e) {
+      if (!Files.isDirectory(path)) {
+        throw e;
+      }
+      // Some file systems cannot open a directory for fsync; the rename is still atomic.
+    }
+  }
+}
