@@ -32,8 +32,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One data directory brought to life: the lock, the event log (recovered), the catalog, the models of
- * the models folder each behind an {@link OnlineRecommender}, and the online state rebuilt by
- * replaying the whole log at open. The write side of the HTTP server calls it; it holds no HTTP.
+ * the models folder each behind an {@link OnlineRecommender}, and the online state rebuilt at open
+ * from the newest online snapshot ({@link OnlineSnapshot}) plus the log after it, or by replaying the
+ * whole log. The write side of the HTTP server calls it; it holds no HTTP.
  *
  * <p>Durability: {@link #append} completes after the log's fsync; the caller then {@link #observe}s the
  * events so the next recommendation reflects them. Events are observed only once durable, so a crash
