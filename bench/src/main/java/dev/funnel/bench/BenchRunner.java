@@ -3,6 +3,7 @@ package dev.funnel.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.funnel.bench.lightgcn.LightGcnBench;
 import dev.funnel.bench.live.IngestBench;
 import dev.funnel.bench.serve.LoadGenerator;
 import dev.funnel.bench.soak.SoakBench;
@@ -46,13 +47,15 @@ import java.util.TreeMap;
  *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
+ *   <li>{@code ann}: vector-index sweep with peers in the same run ({@link dev.funnel.bench.ann.AnnBench});
  *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}};
  *   <li>{@code soak}: {@code funnel serve} as a child process under mixed reads and writes; rows
  *       {@code {time_s, rss_mb, ...}} every sample and a summary row with {@code growth_pct} ({@link SoakBench});
  *   <li>{@code crash}: {@code kill -9} of the real server process while clients stream events, row {@code {rounds, acknowledged, lost,
  *       duplicated}} ({@link dev.funnel.bench.live.CrashBench});
  *   <li>{@code recovery}: restart after {@code kill -9} with a big log until {@code /ready}, row {@code {events, ready_seconds}}
- *       ({@link dev.funnel.bench.live.RecoveryBench}).
+ *       ({@link dev.funnel.bench.live.RecoveryBench});
+ *   <li>{@code lightgcn}: a LightGCN training curve validated on the test set ({@link LightGcnBench}).
  * </ul>
  */
 public final class BenchRunner {
@@ -108,8 +111,10 @@ public final class BenchRunner {
       case "soak" -> runSoak(spec, dataRoot, preset);
       case "crash", "recovery" -> runProcess(kind, spec);
       case "hotswap" -> runHotSwap(spec, dataRoot, preset);
+      case "ann" -> dev.funnel.bench.ann.AnnBench.run(spec, root, preset);
+      case "lightgcn" -> runLightGcn(spec, dataRoot, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, lightgcn");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
@@ -176,12 +181,21 @@ public final class BenchRunner {
       System.out.printf("%s: fit %.2f s, eval %.2f s, %s%n", model, row.fitSeconds(), row.evalSeconds(), row.metrics());
       Map<String, Object> json = row.toJson();
       json.put("dataset", d.name());
+      json.put("peak_rss_mb", LightGcnBench.peakRssMb());
       rows.add(json);
       names.add(model);
       results.add(row.evalResult());
     }
     System.out.print(EvalTable.format(results.get(0).protocol(), names, results));
     return rows;
+  }
+
+  /** LightGCN training curve with test-set validation: {@link LightGcnBench}. */
+  private static List<Map<String, Object>> runLightGcn(Map<String, Object> spec, Path dataRoot, Path preset) {
+    Dataset d = load(spec, dataRoot, preset);
+    int threads = spec.get("threads") == null ? Parallel.defaultThreads() : ((Number) spec.get("threads")).intValue();
+    double target = ((Number) spec.getOrDefault("target_recall", 0.18)).doubleValue();
+    return List.of(LightGcnBench.run(d, params(spec), threads, target));
   }
 
   @SuppressWarnings("unchecked")

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "funnel", mixinStandardHelpOptions = true, versionProvider = FunnelCli.VersionProvider.class,
     description = "Funnel: a multi-stage recommender engine for the JVM.",
     subcommands = {QuickstartCommand.class, EvalCommand.class, TrainCommand.class, RecommendCommand.class,
-        SimilarCommand.class, ServeCommand.class, DatasetCommand.class, ModelsCommand.class, ImportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+        SimilarCommand.class, ServeCommand.class, IndexCommand.class, DatasetCommand.class, ModelsCommand.class, ImportCommand.class,
+        ExportCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  funnel quickstart", "  funnel eval --dataset lightgcn:../shared/data/gowalla --model itemcf --k 20,50",
         "  funnel train --dataset movielens:ml-100k/u.data --model itemcf --out models/itemcf.fnl",
         "  funnel serve --models models --port 8080"})

@@ -95,6 +95,50 @@ final class PanamaKernels implements VectorKernels {
     }
   }
 
+  /** Output blocks of 4 vectors (64 floats with AVX-512) stay in registers over all the indexed rows. */
+  @Override
+  public void gatherRows(int[] index, float[] weights, int from, int to, float[] x, int dim, float[] y, int yOff) {
+    Windows.check(y, yOff, dim);
+    if (from < 0 || to > index.length || to > weights.length) {
+      throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") outside index (" + index.length
+          + ") or weights (" + weights.length + ")");
+    }
+    int c = 0;
+    for (; c + 4 * LANES <= dim; c += 4 * LANES) {
+      FloatVector acc0 = FloatVector.zero(SPECIES);
+      FloatVector acc1 = FloatVector.zero(SPECIES);
+      FloatVector acc2 = FloatVector.zero(SPECIES);
+      FloatVector acc3 = FloatVector.zero(SPECIES);
+      for (int p = from; p < to; p++) {
+        FloatVector w = FloatVector.broadcast(SPECIES, weights[p]);
+        int base = Math.multiplyExact(index[p], dim) + c;
+        acc0 = FloatVector.fromArray(SPECIES, x, base).fma(w, acc0);
+        acc1 = FloatVector.fromArray(SPECIES, x, base + LANES).fma(w, acc1);
+        acc2 = FloatVector.fromArray(SPECIES, x, base + 2 * LANES).fma(w, acc2);
+        acc3 = FloatVector.fromArray(SPECIES, x, base + 3 * LANES).fma(w, acc3);
+      }
+      acc0.intoArray(y, yOff + c);
+      acc1.intoArray(y, yOff + c + LANES);
+      acc2.intoArray(y, yOff + c + 2 * LANES);
+      acc3.intoArray(y, yOff + c + 3 * LANES);
+    }
+    for (; c + LANES <= dim; c += LANES) {
+      FloatVector acc = FloatVector.zero(SPECIES);
+      for (int p = from; p < to; p++) {
+        acc = FloatVector.fromArray(SPECIES, x, Math.multiplyExact(index[p], dim) + c)
+            .fma(FloatVector.broadcast(SPECIES, weights[p]), acc);
+      }
+      acc.intoArray(y, yOff + c);
+    }
+    for (; c < dim; c++) {
+      float sum = 0f;
+      for (int p = from; p < to; p++) {
+        sum += weights[p] * x[Math.multiplyExact(index[p], dim) + c];
+      }
+      y[yOff + c] = sum;
+    }
+  }
+
   @Override
   public void scale(float alpha, float[] x, int off, int n) {
     Windows.check(x, off, n);

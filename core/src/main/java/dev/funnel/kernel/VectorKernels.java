@@ -60,4 +60,21 @@ public interface VectorKernels {
    * first for a plain product.
    */
   void gemm(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc);
+
+  /**
+   * Weighted sum of indexed rows, the kernel of a sparse-dense product (one CSR row times a row-major
+   * matrix): {@code y[yOff+d] = sum over p in [from, to) of weights[p] * x[index[p]*dim + d]} for d in
+   * [0, dim). Overwrites the window of {@code y} (zero when the range is empty). An index whose row
+   * lies outside {@code x} raises {@link IndexOutOfBoundsException}.
+   *
+   * <p>The default is a loop of {@link #axpy}; the SIMD implementation keeps a block of the output row
+   * in registers across all the indexed rows, so each neighbour costs its loads and FMAs only.
+   */
+  default void gatherRows(int[] index, float[] weights, int from, int to, float[] x, int dim, float[] y, int yOff) {
+    Windows.check(y, yOff, dim);
+    java.util.Arrays.fill(y, yOff, yOff + dim, 0f);
+    for (int p = from; p < to; p++) {
+      axpy(weights[p], x, index[p] * dim, y, yOff, dim);
+    }
+  }
 }

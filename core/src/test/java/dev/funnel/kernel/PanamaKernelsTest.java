@@ -260,6 +260,50 @@ class PanamaKernelsTest {
   }
 
   @Test
+  void gatherRowsMatchesTheWeightedSumOfRows() {
+    Random rnd = new Random(seed + 7);
+    int rows = 50;
+    for (int dim : lengths) {
+      if (dim == 0 || dim > 200) {
+        continue;
+      }
+      float[] x = new float[rows * dim];
+      for (int p = 0; p < x.length; p++) {
+        x[p] = rnd.nextFloat() * 2f - 1f;
+      }
+      for (int count : new int[] {0, 1, 3, 17}) {
+        int from = 2;
+        int[] index = new int[from + count + 1];
+        float[] weights = new float[from + count + 1];
+        for (int p = 0; p < index.length; p++) {
+          index[p] = rnd.nextInt(rows);
+          weights[p] = rnd.nextFloat() * 2f - 1f;
+        }
+        String at = "gatherRows dim=" + dim + " count=" + count + " seed=" + seed;
+        for (VectorKernels k : BOTH) {
+          float[] y = window(rnd, 3, dim);
+          k.gatherRows(index, weights, from, from + count, x, dim, y, 3);
+          for (int d = 0; d < dim; d++) {
+            double exact = 0;
+            double abs = 0;
+            for (int p = from; p < from + count; p++) {
+              exact += (double) weights[p] * x[index[p] * dim + d];
+              abs += Math.abs((double) weights[p] * x[index[p] * dim + d]);
+            }
+            assertThat((double) y[3 + d]).as(k.name() + " " + at + " d=" + d).isCloseTo(exact, Offset.offset(tolerance(abs)));
+          }
+          assertSentinels(y, 3, dim, k.name() + " " + at);
+        }
+      }
+    }
+    for (VectorKernels k : BOTH) {
+      float[] x = new float[8];
+      assertThatThrownBy(() -> k.gatherRows(new int[] {0, 2}, new float[] {1f, 1f}, 0, 2, x, 4, new float[4], 0))
+          .as(k.name() + ": row 2 of a 2-row matrix").isInstanceOf(IndexOutOfBoundsException.class);
+    }
+  }
+
+  @Test
   void badWindowsFailBeforeWriting() {
     for (VectorKernels k : BOTH) {
       float[] x = new float[10];

@@ -1,0 +1,161 @@
+package dev.funnel.recall.lightgcn;
+
+import dev.funnel.data.Interactions;
+import dev.funnel.kernel.VectorKernels;
+
+/**
+ * The symmetric-normalised user-item graph of LightGCN, {@code Â = D^-1/2 A D^-1/2} with
+ * {@code A = [[0, R], [Rᵀ, 0]]} over {@code N = numUsers + numItems} nodes (users first, then items
+ * at {@code numUsers + i}), held as one CSR: row r lists its neighbours with weights
+ * {@code 1 / sqrt(d_r d_n)}. Isolated nodes have empty rows (the reference code sets the inf of
+ * {@code 0^-1/2} to 0).
+ *
+ * <p>Â is symmetric, so the same CSR serves the forward propagation {@code Â X} and the backward
+ * {@code Âᵀ G = Â G}. All products are "pull" (each output row gathers its neighbours), so rows can
+ * be computed by different threads without write conflicts; {@code dim}-float rows are accumulated
+ * with the SIMD axpy of {@link VectorKernels}.
+ */
+final class NormalizedGraph {
+  private final int numUsers;
+  private final int numNodes;
+  private final int[] ptr;
+  private final int[] adj;
+  private final float[] weight;
+
+  NormalizedGraph(Interactions train) {
+    numUsers = train.numUsers();
+    int numItems = train.numItems();
+    numNodes = numUsers + numItems;
+    int[] userPtr = train.userPtr();
+    int[] userItems = train.userItems();
+    int[] itemPtr = train.itemPtr();
+    int[] itemUsers = train.itemUsers();
+    int nnz = train.nnz();
+    ptr = new int[numNodes + 1];
+    adj = new int[2 * nnz];
+    weight = new float[2 * nnz];
+    for (int u = 0; u < numUsers; u++) {
+      ptr[u + 1] = userPtr[u + 1];
+    }
+    for (int i = 0; i < numItems; i++) {
+      ptr[numUsers + i + 1] = nnz + itemPtr[i + 1];
+    }
+    for (int u = 0; u < numUsers; u++) {
+      double du = userPtr[u + 1] - userPtr[u];
+      for (int p = userPtr[u]; p < userPtr[u + 1]; p++) {
+        int i = userItems[p];
+        adj[p] = numUsers + i;
+        weight[p] = (float) (1.0 / Math.sqrt(du * (itemPtr[i + 1] - itemPtr[i])));
+      }
+    }
+    for (int i = 0; i < numItems; i++) {
+      double di = itemPtr[i + 1] - itemPtr[i];
+      for (int p = itemPtr[i]; p < itemPtr[i + 1]; p++) {
+        int u = itemUsers[p];
+        adj[nnz + p] = u;
+        weight[nnz + p] = (float) (1.0 / Math.sqrt(di * (userPtr[u + 1] - userPtr[u])));
+      }
+    }
+  }
+
+  int numUsers() {
+    return numUsers;
+  }
+
+  int numNodes() {
+    return numNodes;
+  }
+
+  /** Stored entries (twice the training interactions). */
+  int nnz() {
+    return adj.length;
+  }
+
+  /** Neighbour count of node r. */
+  int degree(int r) {
+    return ptr[r + 1] - ptr[r];
+  }
+
+  /**
+   * Writes the distinct neighbours of {@code nodes[0 .. count)} into {@code out} and returns how many:
+   * a neighbour n is new when {@code mark[n] != stamp}, and is then marked.
+   */
+  int collectNeighbours(int[] nodes, int count, int[] mark, int stamp, int[] out) {
+    int c = 0;
+    for (int s = 0; s < count; s++) {
+      int r = nodes[s];
+      for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
+        int n = adj[p];
+        if (mark[n] != stamp) {
+          mark[n] = stamp;
+          out[c++] = n;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** {@code out[r] = (Â x)[r]} for rows r in [from, to); rows are {@code dim} floats. */
+  void multiplyRows(float[] x, float[] out, int dim, int from, int to, VectorKernels k) {
+    for (int r = from; r < to; r++) {
+      multiplyRow(x, out, r * dim, r, dim, k);
+    }
+  }
+
+  /** Writes {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)}. */
+  void multiplyRow(float[] x, float[] out, int outOff, int r, int dim, VectorKernels k) {
+    k.gatherRows(adj, weight, ptr[r], ptr[r + 1], x, dim, out, outOff);
+  }
+
+  /**
+   * {@code (Â x)[r]} for rows r in [from, to): written into {@code out[r]} when {@code out} is not null
+   * and added into {@code sum[r]}.
+   */
+  void multiplyRowsInto(float[] x, float[] out, float[] sum, float[] scratch, int dim, int from, int to, VectorKernels k) {
+    for (int r = from; r < to; r++) {
+      int off = r * dim;
+      if (out != null) {
+        multiplyRow(x, out, off, r, dim, k);
+        k.axpy(1f, out, off, sum, off, dim);
+      } else {
+        multiplyRow(x, scratch, 0, r, dim, k);
+        k.axpy(1f, scratch, 0, sum, off, dim);
+      }
+    }
+  }
+
+  /**
+   * {@code (Â x)[r]} for rows r in [from, to) where {@code x} is non-zero only on rows with
+   * {@code active[n]} set: such neighbours alone are gathered (a byte test per edge instead of a
+   * 64-float axpy). Writes {@code out[r]} when {@code out} is not null, adds the row into
+   * {@code sum[r]}, and sets {@code outActive[r]} (if not null) when the row may be non-zero.
+   */
+  void multiplySparseRows(float[] x, boolean[] active, float[] out, boolean[] outActive, float[] sum, float[] scratch,
+      int dim, int from, int to, VectorKernels k) {
+    for (int r = from; r < to; r++) {
+      boolean any = false;
+      for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
+        int n = adj[p];
+        if (active[n]) {
+          if (!any) {
+            java.util.Arrays.fill(scratch, 0, dim, 0f);
+            any = true;
+          }
+          k.axpy(weight[p], x, n * dim, scratch, 0, dim);
+        }
+      }
+      int off = r * dim;
+      if (any) {
+        if (out != null) {
+          System.arraycopy(scratch, 0, out, off, dim);
+        }
+        k.axpy(1f, scratch, 0, sum, off, dim);
+      } else if (out != null) {
+        java.util.Arrays.fill(out, off, off + dim, 0f);
+      }
+      if (outActive != null) {
+        outActive[r] = any;
+      }
+    }
+  }
+}
