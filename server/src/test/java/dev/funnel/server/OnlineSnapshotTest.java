@@ -298,6 +298,59 @@ class OnlineSnapshotTest {
     return out;
   }
 
+  /**
+   * Model change: the crash image's model is replaced by one with other item ids (same items, reordered, and a
+   * new one); the snapshot (stored by external item id) still loads, and equals a full replay under the new model.
+   */
+  @Test
+  void snapshotLoadsUnderAnotherModel() throws IOException {
+    SplittableRandom rnd = new SplittableRandom(13);
+    System.out.println("seed 13");
+    long[] ts = {1_700_000_000_000L};
+    Path data = tmp.resolve("data");
+    LiveFixture.writeModel(data);
+    try (LiveService live = LiveService.open(data, null, config(), CLOCK)) {
+      for (int b = 0; b < 10; b++) {
+        ingest(live, batch(rnd, 50, ts));
+      }
+      live.snapshots().writeNow().orElseThrow();
+      ingest(live, batch(rnd, 40, ts));
+      crashImage(data, tmp.resolve("crash"));
+      withoutSnapshots(data, tmp.resolve("replay"));
+    }
+    for (Path d : List.of(tmp.resolve("crash"), tmp.resolve("replay"))) {
+      writeReorderedModel(d);
+    }
+    try (LiveService fromSnapshot = LiveService.open(tmp.resolve("crash"), null, config(), CLOCK);
+        LiveService full = LiveService.open(tmp.resolve("replay"), null, noSnapshots(), CLOCK)) {
+      assertThat(fromSnapshot.snapshots().loadedFrom()).isNotNull();
+      assertThat(fromSnapshot.openReport().replayed()).isEqualTo(40);
+      assertThat(fromSnapshot.recommenders().get("itemcf").items().external(0)).isEqualTo("zz-model-only");
+      assertSameState(full, fromSnapshot, 60);
+    }
+  }
+
+  /** The fixture's model with items in another order (b0, zz-model-only, a1, a0): other dense ids for every item. */
+  private static void writeReorderedModel(Path data) throws IOException {
+    dev.funnel.data.IdMap users = new dev.funnel.data.IdMap();
+    dev.funnel.data.IdMap items = new dev.funnel.data.IdMap();
+    for (String i : new String[] {"zz-model-only", "b0", "a1", "a0"}) {
+      items.getOrAdd(i);
+    }
+    for (int u = 0; u < 4; u++) {
+      users.getOrAdd("u" + u);
+    }
+    // u0 {a0,a1}, u1 {a0,a1}, u2 {b0}, u3 {b0, zz-model-only}: ids a0=3, a1=2, b0=1, zz=0.
+    int[] ptr = {0, 2, 4, 5, 7};
+    int[] cols = {2, 3, 2, 3, 1, 0, 1};
+    dev.funnel.data.Interactions train = new dev.funnel.data.Interactions(4, 4, ptr, cols, new float[cols.length], new long[cols.length]);
+    dev.funnel.recall.SavedModel saved = dev.funnel.recall.SavedModel.of(
+        dev.funnel.experiment.Experiment.fit("itemcf", Map.of(), train, dev.funnel.recall.TrainContext.defaults()).model(), users, items, train);
+    Path models = data.resolve(DataDirectory.MODELS_DIR);
+    Files.createDirectories(models);
+    dev.funnel.recall.ModelFile.write(models.resolve("itemcf" + dev.funnel.recall.ModelFile.SUFFIX), saved);
+  }
+
   private static Path single(Path data) throws IOException {
     try (Stream<Path> s = Files.list(data.resolve(DataDirectory.SNAPSHOTS_DIR).resolve("online"))) {
       List<Path> l = s.toList();
