@@ -81,6 +81,18 @@ final class ServeCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   long logMaxBytes;
 
+  @Option(names = "--snapshot-every-events", paramLabel = "N", defaultValue = "1000000",
+      description = "Write an online snapshot (restart replays only the log after it) every N applied events; 0 = not by count."
+          + " Default: ${DEFAULT-VALUE}.")
+  long snapshotEveryEvents;
+
+  @Option(names = "--snapshot-every-seconds", paramLabel = "S", defaultValue = "300",
+      description = "Write an online snapshot when S seconds passed since the last and events arrived; 0 = not by time. Default: ${DEFAULT-VALUE}.")
+  long snapshotEverySeconds;
+
+  @Option(names = "--no-snapshots", description = "No online snapshots: every start replays the whole log.")
+  boolean noSnapshots;
+
   @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "16777216",
       description = "Largest write request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
   long maxBodyBytes;
@@ -231,7 +243,8 @@ final class ServeCommand implements Callable<Integer> {
     online = new OnlineRecommender.Config(new UserActivity.Config(maxOnlineUsers, users.historyLength(), users.maxSeen(), users.segments()),
         online.popularity(), online.triggerHalfLifeMillis(), online.coldStart(), online.seedFromTraining(), online.maxItems());
     LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), online,
-        defaults.log().withMaxAgeMillis(Math.round(logMaxAgeHours * 3_600_000)).withMaxTotalBytes(logMaxBytes), idempotencyWindow);
+        defaults.log().withMaxAgeMillis(Math.round(logMaxAgeHours * 3_600_000)).withMaxTotalBytes(logMaxBytes), idempotencyWindow,
+        new dev.funnel.server.OnlineSnapshot.Config(!noSnapshots, snapshotEveryEvents, snapshotEverySeconds * 1000, 2));
     ServerConfig serverConfig = serverConfig(); // bad key or TLS file: fail before taking the data directory
     Duration bound = shutdownBound();
     ModelLifecycle.Config lifecycle = lifecycleConfig();

@@ -294,6 +294,44 @@ public final class PopularityCounters {
     return b;
   }
 
+  /**
+   * Copies count, trending value and trending time of items {@code 0 .. count.length-1} (all
+   * registered) under their stripes, and the category totals, for {@link OnlineState}.
+   */
+  void copyTo(double[] count, double[] trend, long[] trendTime, Map<String, Double> categories) {
+    Page[] ps = pages;
+    for (int item = 0; item < count.length; item++) {
+      Page p = ps[item >>> PAGE_BITS];
+      int o = item & (PAGE - 1);
+      synchronized (stripes[item & (STRIPES - 1)]) {
+        count[item] = p.count[o];
+        trend[item] = p.trend[o];
+        trendTime[item] = p.trendTime[o];
+      }
+    }
+    categoryTotals.forEach((c, a) -> categories.put(c, a.sum()));
+  }
+
+  /** Sets (not adds) one item's counters, registering it; for {@link OnlineState}. */
+  void restore(int item, double count, double trend, long trendTime) {
+    Page p = page(item);
+    int o = item & (PAGE - 1);
+    synchronized (stripes[item & (STRIPES - 1)]) {
+      p.count[o] = count;
+      p.trend[o] = trend;
+      p.trendTime[o] = trendTime;
+    }
+    updates.increment();
+  }
+
+  /** Sets a category's total; for {@link OnlineState}. */
+  void restoreCategory(String category, double total) {
+    DoubleAdder a = new DoubleAdder();
+    a.add(total);
+    categoryTotals.put(category, a);
+    updates.increment();
+  }
+
   /** {@code 0.5^(age / halfLife)}. */
   static double decay(long ageMillis, double halfLifeMillis) {
     return Math.pow(0.5, ageMillis / halfLifeMillis);

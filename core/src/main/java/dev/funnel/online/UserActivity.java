@@ -155,6 +155,59 @@ public final class UserActivity {
     return USER_OVERHEAD + 16L * config.historyLength() + 8L * config.maxSeen();
   }
 
+  /** One user's state as plain arrays: the history oldest first, seen and negative items in insertion order (oldest first). */
+  interface UserSink {
+    void accept(String user, int[] items, float[] weights, long[] times, int[] seen, int[] negative);
+  }
+
+  /**
+   * Copies every user's state to {@code sink}, segment by segment, each segment's users least recently
+   * active first, holding the segment's lock while copying it (for {@link OnlineState}).
+   */
+  void copyUsers(UserSink sink) {
+    for (Segment seg : segments) {
+      synchronized (seg) {
+        for (Map.Entry<String, State> e : seg.map.entrySet()) {
+          State s = e.getValue();
+          int[] hi = new int[s.size];
+          float[] hw = new float[s.size];
+          long[] ht = new long[s.size];
+          int len = s.items.length;
+          for (int r = 0; r < s.size; r++) {
+            int p = Math.floorMod(s.head - s.size + r, len);
+            hi[r] = s.items[p];
+            hw[r] = s.weights[p];
+            ht[r] = s.times[p];
+          }
+          sink.accept(e.getKey(), hi, hw, ht, Arrays.copyOf(s.seen.values, s.seen.size), Arrays.copyOf(s.negative.values, s.negative.size));
+        }
+      }
+    }
+  }
+
+  /**
+   * Replaces the user's state by the given one (history oldest first, seen and negative oldest first),
+   * rebuilt through the same steps an event takes, so array capacities match a replay; the user
+   * becomes the most recently active of its segment. For {@link OnlineState}.
+   */
+  void restore(String user, int[] items, float[] weights, long[] times, int[] seen, int[] negative) {
+    Segment seg = segmentOf(user);
+    synchronized (seg) {
+      State old = seg.map.remove(user);
+      if (old != null) {
+        seg.bytes -= old.bytes() + keyBytes(user);
+      }
+      State s = new State(config);
+      for (int r = 0; r < items.length; r++) {
+        s.push(items[r], weights[r], times[r], config.historyLength());
+      }
+      s.seen.restore(seen); // distinct already: set, not add (add scans, so adding n items costs n^2)
+      s.negative.restore(negative);
+      seg.map.put(user, s);
+      seg.bytes += s.bytes() + keyBytes(user);
+    }
+  }
+
   private Segment segmentOf(String user) {
     int h = user.hashCode();
     h ^= h >>> 16;
@@ -280,6 +333,24 @@ public final class UserActivity {
         values = Arrays.copyOf(values, Math.min(cap, Math.max(INITIAL, values.length * 2)));
       }
       values[size++] = item;
+    }
+
+    /** Sets the values (distinct, oldest first; only the newest {@code cap} kept) with the capacity that adding them one by one reaches. */
+    void restore(int[] v) {
+      if (v.length > cap) {
+        v = Arrays.copyOfRange(v, v.length - cap, v.length);
+      }
+      if (v.length == 0) {
+        values = NONE;
+        size = 0;
+        return;
+      }
+      int n = INITIAL;
+      while (n < v.length) {
+        n *= 2;
+      }
+      values = Arrays.copyOf(v, Math.min(cap, n));
+      size = v.length;
     }
 
     void remove(int item) {

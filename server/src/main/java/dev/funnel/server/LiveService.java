@@ -32,8 +32,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One data directory brought to life: the lock, the event log (recovered), the catalog, the models of
- * the models folder each behind an {@link OnlineRecommender}, and the online state rebuilt by
- * replaying the whole log at open. The write side of the HTTP server calls it; it holds no HTTP.
+ * the models folder each behind an {@link OnlineRecommender}, and the online state rebuilt at open
+ * from the newest online snapshot ({@link OnlineSnapshot}) plus the log after it, or by replaying the
+ * whole log. The write side of the HTTP server calls it; it holds no HTTP.
  *
  * <p>Durability: {@link #append} completes after the log's fsync; the caller then {@link #observe}s the
  * events so the next recommendation reflects them. Events are observed only once durable, so a crash
@@ -58,18 +59,25 @@ public final class LiveService implements AutoCloseable {
    * @param log event log settings
    * @param idempotencyWindow how many recent event ids are remembered for de-duplication (bounded
    *     memory: about 100 bytes per id)
+   * @param snapshots checkpoints of the online state ({@link OnlineSnapshot}): a restart replays only the log after the newest
    */
-  public record Config(EventTypes types, OnlineRecommender.Config online, LogConfig log, int idempotencyWindow) {
+  public record Config(EventTypes types, OnlineRecommender.Config online, LogConfig log, int idempotencyWindow, OnlineSnapshot.Config snapshots) {
     public Config {
       Objects.requireNonNull(types, "types");
       Objects.requireNonNull(online, "online");
       Objects.requireNonNull(log, "log");
+      Objects.requireNonNull(snapshots, "snapshots");
       if (idempotencyWindow < 0) {
         throw new IllegalArgumentException("idempotencyWindow must be >= 0; idempotencyWindow=" + idempotencyWindow);
       }
     }
 
-    /** Default event types, online settings without training seed (the log is replayed), default log, 1,000,000 ids. */
+    /** With default online snapshots. */
+    public Config(EventTypes types, OnlineRecommender.Config online, LogConfig log, int idempotencyWindow) {
+      this(types, online, log, idempotencyWindow, OnlineSnapshot.Config.defaults());
+    }
+
+    /** Default event types, online settings without training seed (the log is replayed), default log, 1,000,000 ids, default snapshots. */
     public static Config defaults() {
       OnlineRecommender.Config d = OnlineRecommender.Config.defaults();
       OnlineRecommender.Config replayed = new OnlineRecommender.Config(d.users(), d.popularity(), d.triggerHalfLifeMillis(), d.coldStart(),
@@ -78,11 +86,15 @@ public final class LiveService implements AutoCloseable {
     }
 
     public Config withIdempotencyWindow(int ids) {
-      return new Config(types, online, log, ids);
+      return new Config(types, online, log, ids, snapshots);
     }
 
     public Config withOnline(OnlineRecommender.Config newOnline) {
-      return new Config(types, newOnline, log, idempotencyWindow);
+      return new Config(types, newOnline, log, idempotencyWindow, snapshots);
+    }
+
+    public Config withSnapshots(OnlineSnapshot.Config newSnapshots) {
+      return new Config(types, online, log, idempotencyWindow, newSnapshots);
     }
   }
 
@@ -111,6 +123,10 @@ public final class LiveService implements AutoCloseable {
   private final AtomicLong observed = new AtomicLong();
   private OpenReport report;
   private long replayMillis;
+  /** Events are applied under the read lock; a snapshot's cut takes the write lock (see {@link OnlineSnapshot}). */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock stateLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private final OnlineSnapshot.Applied applied = new OnlineSnapshot.Applied();
+  private OnlineSnapshot snapshots;
 
   /** Last sequences of durable batches not yet {@link #observe(List, long)}d: an erasure waits for those before it. */
   private final java.util.concurrent.ConcurrentSkipListSet<Long> unobserved = new java.util.concurrent.ConcurrentSkipListSet<>();
@@ -202,7 +218,14 @@ public final class LiveService implements AutoCloseable {
     long[] skipped = new long[1];
     long replayStart = System.nanoTime();
     erasedAtOpen = log.pendingErasures();
-    long replayed = replayLog(Long.MAX_VALUE, le -> {
+    snapshots = new OnlineSnapshot(directory.snapshotsDir().resolve("online"), config.snapshots());
+    OnlineSnapshot.Image image = loadSnapshot();
+    long[] held = new long[1];
+    long replayed = log.replay(image == null ? 1 : image.through() + 1, le -> {
+      if (image != null && image.holds(le.sequence())) {
+        held[0]++;
+        return;
+      }
       Event e = le.event();
       if (e.id() != null) {
         ids.remember(e.id(), e.user());
@@ -213,6 +236,8 @@ public final class LiveService implements AutoCloseable {
         skipped[0]++;
       }
     });
+    applied.reset(log.lastSequence());
+    replayed -= held[0];
     report = new OpenReport(log.recovery(), replayed - skipped[0], skipped[0], List.copyOf(recommenders.keySet()));
     replayMillis = (System.nanoTime() - replayStart) / 1_000_000;
     LOG.log(Level.DEBUG, "replayed " + replayed + " logged events into the online state in " + replayMillis + " ms");
@@ -231,6 +256,7 @@ public final class LiveService implements AutoCloseable {
         }
       });
     }
+    snapshots.start(this::captureSnapshot, observed::get, replayed);
     if (config.log().maxAgeMillis() > 0 || config.log().maxTotalBytes() > 0) {
       maintenance.scheduleWithFixedDelay(this::scheduledRetention, 0, RETENTION_PERIOD_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -256,6 +282,68 @@ public final class LiveService implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "log retention failed: " + e, e);
     }
+  }
+
+  /** The newest usable snapshot, restored into every recommender and the idempotency window; null for full replay. */
+  private OnlineSnapshot.Image loadSnapshot() {
+    if (!config.snapshots().enabled()) {
+      return null;
+    }
+    String refused = config.online().seedFromTraining() ? "the online state is seeded from training (model-dependent counts)"
+        : !erasedAtOpen.isEmpty() ? "erasures are pending compaction " + erasedAtOpen.keySet() : null;
+    if (refused != null) {
+      if (!snapshots.files().isEmpty()) {
+        LOG.log(Level.INFO, "online snapshots in " + snapshots.directory() + " not used: " + refused + "; replaying the whole log");
+      }
+      return null;
+    }
+    long t0 = System.nanoTime();
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    OnlineSnapshot.Image image = snapshots.load(log.lastSequence()).orElse(null);
+    if (image != null) {
+      for (OnlineRecommender r : recommenders.values()) {
+        image.state().restoreInto(r);
+      }
+      for (int i = 0; i < image.ids().size(); i++) {
+        String user = image.idUsers().get(i);
+        ids.remember(image.ids().get(i), user.isEmpty() ? null : user);
+      }
+      LOG.log(Level.INFO, String.format("loaded online snapshot %s (through sequence %d, %,d users) in %d ms (%d ms CPU); replaying the log after it",
+          snapshots.loadedFrom(), image.through(), image.state().users(), (System.nanoTime() - t0) / 1_000_000,
+          (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000));
+    }
+    return image;
+  }
+
+  /** A consistent cut for {@link OnlineSnapshot}, under the state write lock; null when none can be taken now. */
+  private OnlineSnapshot.Image captureSnapshot() {
+    if (!log.pendingErasures().isEmpty() || recommenders.isEmpty()) {
+      return null; // counters may still hold erased events until compaction takes them out
+    }
+    OnlineRecommender first = recommenders.values().iterator().next();
+    List<String> idKeys = new ArrayList<>();
+    List<String> idUsers = new ArrayList<>();
+    stateLock.writeLock().lock();
+    long t0 = System.nanoTime();
+    try {
+      long[] above = applied.above();
+      if (above == null) {
+        LOG.log(Level.WARNING, "online snapshot skipped: too many batches applied out of order (a batch appended but never applied?)");
+        return null;
+      }
+      long through = applied.through();
+      dev.funnel.online.OnlineState state = dev.funnel.online.OnlineState.capture(first);
+      ids.durableIds(idKeys, idUsers);
+      return new OnlineSnapshot.Image(through, above, idKeys, idUsers, state, System.nanoTime() - t0);
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  /** The online snapshots (checkpoints) of this service. */
+  public OnlineSnapshot snapshots() {
+    return snapshots;
   }
 
   /**
@@ -408,9 +496,14 @@ public final class LiveService implements AutoCloseable {
    * recommender; an event a recommender refuses is skipped (it was validated before logging).
    */
   public void observe(List<Event> events, long lastSequence) {
+    stateLock.readLock().lock();
     try {
       observe(events);
     } finally {
+      if (!events.isEmpty()) {
+        applied.add(lastSequence - events.size() + 1, lastSequence); // as far as it went: a snapshot never waits on a failed batch
+      }
+      stateLock.readLock().unlock();
       if (!events.isEmpty()) {
         unobserved.remove(lastSequence);
       }
@@ -422,12 +515,17 @@ public final class LiveService implements AutoCloseable {
    * {@link #append} (tests, tools); use {@link #observe(List, long)} for appended ones.
    */
   public void observe(List<Event> events) {
-    for (Event e : events) {
-      try {
-        observeOne(e);
-      } catch (IllegalArgumentException bad) {
-        LOG.log(Level.WARNING, "event not applied to the online state: " + bad.getMessage());
+    stateLock.readLock().lock();
+    try {
+      for (Event e : events) {
+        try {
+          observeOne(e);
+        } catch (IllegalArgumentException bad) {
+          LOG.log(Level.WARNING, "event not applied to the online state: " + bad.getMessage());
+        }
       }
+    } finally {
+      stateLock.readLock().unlock();
     }
   }
 
@@ -452,8 +550,13 @@ public final class LiveService implements AutoCloseable {
   public void putItem(ItemRecord item) {
     catalog.putItem(item);
     track(item);
-    for (OnlineRecommender r : recommenders.values()) {
-      r.addItem(item.id());
+    stateLock.readLock().lock();
+    try {
+      for (OnlineRecommender r : recommenders.values()) {
+        r.addItem(item.id());
+      }
+    } finally {
+      stateLock.readLock().unlock();
     }
   }
 
@@ -510,6 +613,11 @@ public final class LiveService implements AutoCloseable {
    * <p>Models trained before the erasure still hold the user until they are retrained.
    */
   public Erasure eraseUser(String id) {
+    // Every online snapshot goes first (they may hold the user), and none is written until the erasure is done.
+    return snapshots.exclusive(() -> erase(id));
+  }
+
+  private Erasure erase(String id) {
     synchronized (erasureLock) {
       long[] before = counted.get(id);
       long after = Math.max(erasedAtOpen.getOrDefault(id, 0L), before == null ? 0L : before[1]);
@@ -607,6 +715,9 @@ public final class LiveService implements AutoCloseable {
     if (l != null) {
       l.close(); // stop training before the log it reads closes
     }
+    if (snapshots != null) {
+      snapshots.close(); // a final snapshot while the log is still open
+    }
     maintenance.shutdownNow();
     try {
       maintenance.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -659,6 +770,17 @@ public final class LiveService implements AutoCloseable {
 
     synchronized int size() {
       return ids.size();
+    }
+
+    /** The ids whose append is durable, eldest first, with their users ("" for an erased one). */
+    synchronized void durableIds(List<String> keys, List<String> users) {
+      for (Map.Entry<String, Reservation> e : ids.entrySet()) {
+        CompletableFuture<Long> f = e.getValue().append();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+          keys.add(e.getKey());
+          users.add(e.getValue().user() == null ? "" : e.getValue().user());
+        }
+      }
     }
 
     synchronized void remember(String id, String user) {

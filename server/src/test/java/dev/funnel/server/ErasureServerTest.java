@@ -124,7 +124,9 @@ class ErasureServerTest {
 
     stop();
     start();
-    assertThat(live.openReport().replayed()).as("only the other user's events are replayed").isEqualTo(2);
+    // The graceful stop wrote an online snapshot after the erasure: it is loaded, without the user, and nothing is left to replay.
+    assertThat(live.snapshots().loadedFrom()).isNotNull();
+    assertThat(live.openReport().replayed()).isZero();
     assertThat(call("GET", "/v1/recommend?user=victim&k=10", null, 200).get("fallback").asText()).isEqualTo("popularity");
     assertThat(popularity("zz-private-item")).isZero();
     assertThat(popularity("zz-shared-item")).isEqualTo(1.0);
@@ -161,7 +163,9 @@ class ErasureServerTest {
   void retentionBySizeRunsThroughTheService() throws Exception {
     LiveFixture.writeModel(data);
     LiveService.Config d = LiveService.Config.defaults();
-    LiveService.Config small = new LiveService.Config(d.types(), d.online(), LogConfig.defaults().withSegmentBytes(1024).withMaxTotalBytes(4096), 100);
+    // Without online snapshots: the restart below must replay what retention left (a snapshot would keep it all).
+    LiveService.Config small = new LiveService.Config(d.types(), d.online(), LogConfig.defaults().withSegmentBytes(1024).withMaxTotalBytes(4096), 100,
+        OnlineSnapshot.Config.disabled());
     try (LiveService s = LiveService.open(data, null, small)) {
       for (int i = 0; i < 200; i++) {
         long seq = s.append(java.util.List.of(dev.funnel.store.Event.of("u" + i, "i" + i, "click", i))).get();
