@@ -181,7 +181,7 @@ public final class BenchRunner {
     for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
       String model = m.get("name").toString();
       Map<String, String> params = params(m);
-      FittedModel fitted = Experiment.fit(model, params, d.train(), context);
+      FittedModel fitted = Experiment.fit(model, params, d.train(), context.withItemFeatures(d.itemFeatures()));
       ResultRow row = Experiment.evaluate(fitted, d, protocol, context);
       System.out.printf("%s: fit %.2f s, eval %.2f s, %s%n", model, row.fitSeconds(), row.evalSeconds(), row.metrics());
       Map<String, Object> json = row.toJson();

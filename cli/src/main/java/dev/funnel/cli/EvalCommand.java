@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
     Dataset dataset = data.load(System.out).dataset();
     List<ResultRow> rows = new ArrayList<>();
     for (String model : models) {
-      FittedModel fitted = Experiment.fit(model, params.get(model), dataset.train(), context);
+      FittedModel fitted = Experiment.fit(model, params.get(model), dataset.train(), context.withItemFeatures(dataset.itemFeatures()));
       System.out.printf("train      %s in %.2f s%n", model, fitted.fitSeconds());
       rows.add(Experiment.evaluate(fitted, dataset, protocol, context));
     }

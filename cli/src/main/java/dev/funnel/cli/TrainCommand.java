@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
     Dataset d = data.load(System.out).dataset();
     Interactions train = d.train();
     TrainContext context = new TrainContext(threads == null ? Parallel.defaultThreads() : threads, data.seed,
-        new ConsoleProgress(System.out, quiet), checkpointing);
+        new ConsoleProgress(System.out, quiet), checkpointing).withItemFeatures(d.itemFeatures());
     FittedModel fitted = Experiment.fit(model, params, train, context);
     ModelFile.write(out, SavedModel.of(fitted.model(), d.users(), d.items(), train));
     System.out.printf("trained    %s on %,d interactions in %.2f s; wrote %s (%,d bytes)%n", model, train.nnz(), fitted.fitSeconds(),
