@@ -1,9 +1,9 @@
 package dev.funnel.recall.als;
 
 import dev.funnel.data.Interactions;
-import dev.funnel.io.BinaryIO;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.recall.FactorModel;
 import dev.funnel.recall.RecallAlgorithm;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
@@ -215,15 +215,7 @@ public final class Ials implements RecallAlgorithm<IalsConfig> {
 
   @Override
   public RecallModel read(DataInput in, IalsConfig config, Interactions train) throws IOException {
-    int dim = in.readInt();
-    float[] userVectors = BinaryIO.readFloats(in);
-    float[] itemVectors = BinaryIO.readFloats(in);
-    if (dim != config.dim() || userVectors.length != (long) train.numUsers() * dim
-        || itemVectors.length != (long) train.numItems() * dim) {
-      throw new IOException("ials payload does not match the model: dim=" + dim + " (config " + config.dim()
-          + "), user floats=" + userVectors.length + ", item floats=" + itemVectors.length + " for "
-          + train.numUsers() + " users and " + train.numItems() + " items");
-    }
-    return new IalsModel(config, train, dim, userVectors, itemVectors);
+    FactorModel.Tables t = FactorModel.readTables(in, NAME, config.dim(), train);
+    return new IalsModel(config, train, t.dim(), t.userVectors(), t.itemVectors());
   }
 }

@@ -1,8 +1,8 @@
 package dev.funnel.recall.lightgcn;
 
 import dev.funnel.data.Interactions;
-import dev.funnel.io.BinaryIO;
 import dev.funnel.kernel.Kernels;
+import dev.funnel.recall.FactorModel;
 import dev.funnel.recall.RecallAlgorithm;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
@@ -156,15 +156,7 @@ public final class LightGcn implements RecallAlgorithm<LightGcnConfig> {
 
   @Override
   public RecallModel read(DataInput in, LightGcnConfig config, Interactions train) throws IOException {
-    int dim = in.readInt();
-    float[] userVectors = BinaryIO.readFloats(in);
-    float[] itemVectors = BinaryIO.readFloats(in);
-    if (dim != config.dim() || userVectors.length != (long) train.numUsers() * dim
-        || itemVectors.length != (long) train.numItems() * dim) {
-      throw new IOException("lightgcn payload does not match the model: dim=" + dim + " (config " + config.dim()
-          + "), user floats=" + userVectors.length + ", item floats=" + itemVectors.length + " for "
-          + train.numUsers() + " users and " + train.numItems() + " items");
-    }
-    return new LightGcnModel(config, train, dim, userVectors, itemVectors);
+    FactorModel.Tables t = FactorModel.readTables(in, NAME, config.dim(), train);
+    return new LightGcnModel(config, train, t.dim(), t.userVectors(), t.itemVectors());
   }
 }

@@ -4,6 +4,7 @@ import dev.funnel.data.Interactions;
 import dev.funnel.io.BinaryIO;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.recall.FactorModel;
 import dev.funnel.recall.RecallAlgorithm;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
@@ -156,16 +157,12 @@ public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
 
   @Override
   public RecallModel read(DataInput in, MfBprConfig config, Interactions train) throws IOException {
-    int dim = in.readInt();
-    float[] userVectors = BinaryIO.readFloats(in);
-    float[] itemVectors = BinaryIO.readFloats(in);
+    FactorModel.Tables t = FactorModel.readTables(in, NAME, config.dim(), train);
     float[] bias = in.readBoolean() ? BinaryIO.readFloats(in) : null;
-    if (dim != config.dim() || userVectors.length != (long) train.numUsers() * dim
-        || itemVectors.length != (long) train.numItems() * dim || (bias != null && bias.length != train.numItems())) {
-      throw new IOException("mfbpr payload does not match the model: dim=" + dim + " (config " + config.dim()
-          + "), user floats=" + userVectors.length + ", item floats=" + itemVectors.length + " for "
-          + train.numUsers() + " users and " + train.numItems() + " items");
+    if (bias != null && bias.length != train.numItems()) {
+      throw new IOException(NAME + " payload does not match the model: bias floats=" + bias.length + " for "
+          + train.numItems() + " items");
     }
-    return new MfBprModel(config, train, dim, userVectors, itemVectors, bias);
+    return new MfBprModel(config, train, t.dim(), t.userVectors(), t.itemVectors(), bias);
   }
 }

@@ -2,42 +2,20 @@ package dev.funnel.recall.mf;
 
 import dev.funnel.data.Interactions;
 import dev.funnel.io.BinaryIO;
-import dev.funnel.kernel.Kernels;
-import dev.funnel.kernel.VectorKernels;
-import dev.funnel.recall.EmbeddingModel;
-import dev.funnel.recall.ItemFilter;
-import dev.funnel.recall.ScoredItems;
-import dev.funnel.util.TopK;
+import dev.funnel.recall.FactorModel;
 import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * A trained MF-BPR model: user and item embeddings (row-major, {@code dim} floats per row) and an
- * optional item bias. Immutable; the arrays are never written after construction.
+ * A trained MF-BPR model: user and item embeddings and an optional item bias. Users without training
+ * items keep their random initial vector, so their scores mean nothing.
  */
-public final class MfBprModel implements EmbeddingModel {
+public final class MfBprModel extends FactorModel {
   private final MfBprConfig config;
-  private final Interactions train;
-  private final int dim;
-  private final float[] userVectors;
-  private final float[] itemVectors;
-  private final float[] bias;
-  private final float[] inverseItemNorms;
 
   MfBprModel(MfBprConfig config, Interactions train, int dim, float[] userVectors, float[] itemVectors, float[] bias) {
+    super(train, dim, userVectors, itemVectors, bias, false);
     this.config = config;
-    this.train = train;
-    this.dim = dim;
-    this.userVectors = userVectors;
-    this.itemVectors = itemVectors;
-    this.bias = bias;
-    VectorKernels k = Kernels.get();
-    int numItems = train.numItems();
-    this.inverseItemNorms = new float[numItems];
-    for (int i = 0; i < numItems; i++) {
-      float norm = k.norm(itemVectors, i * dim, dim);
-      inverseItemNorms[i] = norm > 0 ? 1f / norm : 0f;
-    }
   }
 
   @Override
@@ -50,75 +28,10 @@ public final class MfBprModel implements EmbeddingModel {
     return config;
   }
 
-  @Override
-  public int numUsers() {
-    return train.numUsers();
-  }
-
-  @Override
-  public int numItems() {
-    return train.numItems();
-  }
-
-  @Override
-  public int dim() {
-    return dim;
-  }
-
-  /** A copy of the user table, row-major: user u is {@code [u*dim, (u+1)*dim)}. */
-  @Override
-  public float[] userVectors() {
-    return userVectors.clone();
-  }
-
-  /** A copy of the item table, row-major: item i is {@code [i*dim, (i+1)*dim)}. */
-  @Override
-  public float[] itemVectors() {
-    return itemVectors.clone();
-  }
-
-  /** A copy of the item bias, or null when trained without one. */
-  @Override
-  public float[] itemBias() {
-    return bias == null ? null : bias.clone();
-  }
-
-  @Override
-  public void scoreUser(int user, float[] out) {
-    int numItems = train.numItems();
-    Kernels.get().dotRows(userVectors, user * dim, itemVectors, 0, numItems, dim, out, 0);
-    if (bias != null) {
-      for (int i = 0; i < numItems; i++) {
-        out[i] += bias[i];
-      }
-    }
-  }
-
-  /** Users without training items keep their random initial vector, so their scores mean nothing. */
-  @Override
-  public boolean knowsUser(int user) {
-    return train.userDegree(user) > 0;
-  }
-
-  /** Cosine similarity of item vectors. */
-  @Override
-  public ScoredItems similarItems(int item, int k, ItemFilter filter) {
-    int numItems = train.numItems();
-    float[] scores = new float[numItems];
-    Kernels.get().dotRows(itemVectors, item * dim, itemVectors, 0, numItems, dim, scores, 0);
-    float self = inverseItemNorms[item];
-    for (int j = 0; j < numItems; j++) {
-      scores[j] *= self * inverseItemNorms[j];
-    }
-    scores[item] = Float.NEGATIVE_INFINITY;
-    return TopK.select(scores, k, filter);
-  }
-
+  /** The tables, then a has-bias flag and the bias. */
   @Override
   public void writePayload(DataOutput out) throws IOException {
-    out.writeInt(dim);
-    BinaryIO.writeFloats(out, userVectors);
-    BinaryIO.writeFloats(out, itemVectors);
+    writeTables(out);
     out.writeBoolean(bias != null);
     if (bias != null) {
       BinaryIO.writeFloats(out, bias);

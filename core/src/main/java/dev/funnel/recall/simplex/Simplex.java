@@ -1,9 +1,9 @@
 package dev.funnel.recall.simplex;
 
 import dev.funnel.data.Interactions;
-import dev.funnel.io.BinaryIO;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.recall.FactorModel;
 import dev.funnel.recall.RecallAlgorithm;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
@@ -115,15 +115,7 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
 
   @Override
   public RecallModel read(DataInput in, SimplexConfig config, Interactions train) throws IOException {
-    int dim = in.readInt();
-    float[] userVectors = BinaryIO.readFloats(in);
-    float[] itemVectors = BinaryIO.readFloats(in);
-    if (dim != config.dim() || userVectors.length != (long) train.numUsers() * dim
-        || itemVectors.length != (long) train.numItems() * dim) {
-      throw new IOException("simplex payload does not match the model: dim=" + dim + " (config " + config.dim()
-          + "), user floats=" + userVectors.length + ", item floats=" + itemVectors.length + " for "
-          + train.numUsers() + " users and " + train.numItems() + " items");
-    }
-    return new SimplexModel(config, train, dim, userVectors, itemVectors);
+    FactorModel.Tables t = FactorModel.readTables(in, NAME, config.dim(), train);
+    return new SimplexModel(config, train, t.dim(), t.userVectors(), t.itemVectors());
   }
 }

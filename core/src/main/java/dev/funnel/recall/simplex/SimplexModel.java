@@ -1,34 +1,22 @@
 package dev.funnel.recall.simplex;
 
 import dev.funnel.data.Interactions;
-import dev.funnel.io.BinaryIO;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
-import dev.funnel.recall.EmbeddingModel;
-import dev.funnel.recall.ItemFilter;
-import dev.funnel.recall.ScoredItems;
-import dev.funnel.util.TopK;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.funnel.recall.FactorModel;
 
 /**
  * A trained SimpleX model, kept in serving form: the unit-length user tower outputs (no dropout) and
  * the unit-length item vectors, so the cosine score is a plain inner product and the tables can go
- * behind an inner-product ANN index as they are. Immutable.
+ * behind an inner-product ANN index as they are (item cosine needs no norms). A
+ * user without training items has only its random initial vector, so its scores mean nothing.
  */
-public final class SimplexModel implements EmbeddingModel {
+public final class SimplexModel extends FactorModel {
   private final SimplexConfig config;
-  private final Interactions train;
-  private final int dim;
-  private final float[] userVectors;
-  private final float[] itemVectors;
 
   SimplexModel(SimplexConfig config, Interactions train, int dim, float[] userVectors, float[] itemVectors) {
+    super(train, dim, userVectors, itemVectors, null, true);
     this.config = config;
-    this.train = train;
-    this.dim = dim;
-    this.userVectors = userVectors;
-    this.itemVectors = itemVectors;
   }
 
   /** Runs the user tower over every user and normalises both tables. */
@@ -68,60 +56,5 @@ public final class SimplexModel implements EmbeddingModel {
   @Override
   public SimplexConfig config() {
     return config;
-  }
-
-  @Override
-  public int numUsers() {
-    return train.numUsers();
-  }
-
-  @Override
-  public int numItems() {
-    return train.numItems();
-  }
-
-  @Override
-  public int dim() {
-    return dim;
-  }
-
-  /** A copy of the unit-length user tower outputs, row-major. */
-  @Override
-  public float[] userVectors() {
-    return userVectors.clone();
-  }
-
-  /** A copy of the unit-length item vectors, row-major. */
-  @Override
-  public float[] itemVectors() {
-    return itemVectors.clone();
-  }
-
-  /** Cosine of the user tower output with every item. */
-  @Override
-  public void scoreUser(int user, float[] out) {
-    Kernels.get().dotRows(userVectors, user * dim, itemVectors, 0, train.numItems(), dim, out, 0);
-  }
-
-  /** A user without training items has only its random initial vector, so its scores mean nothing. */
-  @Override
-  public boolean knowsUser(int user) {
-    return train.userDegree(user) > 0;
-  }
-
-  /** Cosine similarity of item vectors. */
-  @Override
-  public ScoredItems similarItems(int item, int k, ItemFilter filter) {
-    float[] scores = new float[train.numItems()];
-    Kernels.get().dotRows(itemVectors, item * dim, itemVectors, 0, train.numItems(), dim, scores, 0);
-    scores[item] = Float.NEGATIVE_INFINITY;
-    return TopK.select(scores, k, filter);
-  }
-
-  @Override
-  public void writePayload(DataOutput out) throws IOException {
-    out.writeInt(dim);
-    BinaryIO.writeFloats(out, userVectors);
-    BinaryIO.writeFloats(out, itemVectors);
   }
 }
