@@ -55,10 +55,21 @@ public enum Similarity {
   /** L2-normalises every row of {@code rows x dim} in place; zero rows stay zero. */
   public static void normalizeRows(VectorKernels k, float[] data, int rows, int dim) {
     for (int r = 0; r < rows; r++) {
-      float norm = k.norm(data, r * dim, dim);
-      if (norm > 0f) {
-        k.scale(1f / norm, data, r * dim, dim);
-      }
+      normalize(k, data, r * dim, dim);
+    }
+  }
+
+  /** Makes one vector ready to score: L2-normalised in place when this similarity is cosine, else untouched. */
+  public void prepare(VectorKernels k, float[] x, int off, int dim) {
+    if (normalizes()) {
+      normalize(k, x, off, dim);
+    }
+  }
+
+  private static void normalize(VectorKernels k, float[] x, int off, int dim) {
+    float norm = k.norm(x, off, dim);
+    if (norm > 0f) {
+      k.scale(1f / norm, x, off, dim);
     }
   }
 }

@@ -115,12 +115,7 @@ public final class FlatIndex implements VectorIndex {
 
   private float[] prepare(float[] query, int off, float[] into) {
     System.arraycopy(query, off, into, 0, dim);
-    if (similarity.normalizes()) {
-      float n = kernels.norm(into, 0, dim);
-      if (n > 0f) {
-        kernels.scale(1f / n, into, 0, dim);
-      }
-    }
+    similarity.prepare(kernels, into, 0, dim);
     return into;
   }
 

@@ -41,12 +41,7 @@ final class HnswBuilder {
     int vecOff = 1 + 2 * m;
     for (int i = 0; i < n; i++) {
       System.arraycopy(vectors, i * dim, block, i * stride + vecOff, dim);
-      if (similarity.normalizes()) {
-        float norm = kernels.norm(block, i * stride + vecOff, dim);
-        if (norm > 0f) {
-          kernels.scale(1f / norm, block, i * stride + vecOff, dim);
-        }
-      }
+      similarity.prepare(kernels, block, i * stride + vecOff, dim);
     }
     int[] levels = new int[n];
     int[][] upper = new int[n][];

@@ -91,12 +91,7 @@ public final class HnswIndex implements VectorIndex {
     HnswGraph.Scratch s = graph.scratch();
     float[] q = s.query;
     System.arraycopy(query, 0, q, 0, graph.dim);
-    if (graph.similarity.normalizes()) {
-      float n = graph.kernels.norm(q, 0, graph.dim);
-      if (n > 0f) {
-        graph.kernels.scale(1f / n, q, 0, graph.dim);
-      }
-    }
+    graph.similarity.prepare(graph.kernels, q, 0, graph.dim);
     int cur = graph.entryPoint;
     for (int l = graph.maxLevel; l > 0; l--) {
       cur = graph.greedy(q, 0, cur, l, s);

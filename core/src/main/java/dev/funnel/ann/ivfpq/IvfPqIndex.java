@@ -211,12 +211,7 @@ public final class IvfPqIndex implements VectorIndex {
       return ScoredItems.EMPTY;
     }
     float[] q = query.clone();
-    if (similarity.normalizes()) {
-      float n = kernels.norm(q, 0, dim);
-      if (n > 0f) {
-        kernels.scale(1f / n, q, 0, dim);
-      }
-    }
+    similarity.prepare(kernels, q, 0, dim);
     boolean l2 = similarity == Similarity.L2;
     int nlist = listPtr.length - 1;
     float[] cs = new float[nlist];

@@ -130,12 +130,7 @@ public final class LshIndex implements VectorIndex {
       return ScoredItems.EMPTY;
     }
     float[] q = query.clone();
-    if (similarity.normalizes()) {
-      float n = kernels.norm(q, 0, dim);
-      if (n > 0f) {
-        kernels.scale(1f / n, q, 0, dim);
-      }
-    }
+    similarity.prepare(kernels, q, 0, dim);
     int bits = config.bits();
     float[] proj = new float[config.tables() * bits];
     kernels.dotRows(q, 0, planes, 0, proj.length, dim, proj, 0);
