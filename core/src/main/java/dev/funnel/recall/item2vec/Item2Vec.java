@@ -76,7 +76,7 @@ public final class Item2Vec implements RecallAlgorithm<Item2VecConfig> {
     boolean walks = config.corpus() != Item2VecConfig.Corpus.SEQUENCES;
     int[][] userSequences = sequences ? userSequences(train, config.ordered()) : new int[0][];
     WalkGraph graph = walks ? WalkGraph.build(train, config.graphNeighbors(), context) : null;
-    int[] walkStarts = walks ? walkStarts(train, graph) : new int[0];
+    int[] walkStarts = walks ? walkStarts(graph) : new int[0];
     long walkSentences = (long) walkStarts.length * config.walksPerItem();
     long sentences = userSequences.length + walkSentences;
     if (sentences > Integer.MAX_VALUE) {
@@ -242,21 +242,9 @@ public final class Item2Vec implements RecallAlgorithm<Item2VecConfig> {
     return out;
   }
 
-  private static int[] walkStarts(Interactions train, WalkGraph graph) {
-    int n = 0;
-    for (int i = 0; i < graph.numItems(); i++) {
-      if (graph.degree(i) > 0) {
-        n++;
-      }
-    }
-    int[] starts = new int[n];
-    n = 0;
-    for (int i = 0; i < graph.numItems(); i++) {
-      if (graph.degree(i) > 0) {
-        starts[n++] = i;
-      }
-    }
-    return starts;
+  /** The items a walk can leave (at least one edge). */
+  private static int[] walkStarts(WalkGraph graph) {
+    return java.util.stream.IntStream.range(0, graph.numItems()).filter(i -> graph.degree(i) > 0).toArray();
   }
 
   /** word2vec's subsampling: keep item i with probability (sqrt(f/t) + 1) t/f, f its share of all occurrences. */

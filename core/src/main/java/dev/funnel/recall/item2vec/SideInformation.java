@@ -6,7 +6,6 @@ import dev.funnel.io.BinaryIO;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -74,16 +73,6 @@ final class SideInformation {
 
   int fields() {
     return fieldNames.length;
-  }
-
-  /** Whether the item has a value in at least one field. */
-  boolean hasFeatures(int item) {
-    for (int j = 0; j < fieldNames.length; j++) {
-      if (itemPtr[j][item + 1] > itemPtr[j][item]) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -261,9 +250,5 @@ final class SideInformation {
       }
     }
     return new SideInformation(dim, names, values, null, null, tables, null);
-  }
-
-  List<String> fieldNames() {
-    return new ArrayList<>(List.of(fieldNames));
   }
 }
