@@ -7,10 +7,10 @@ import dev.funnel.io.BinaryIO;
 import dev.funnel.registry.Registry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -146,26 +146,51 @@ public final class ModelFile {
       throw new IOException("training matrix does not match its fingerprint: the file is damaged");
     }
     long payloadLength = in.readLong();
-    if (payloadLength < 0 || payloadLength > Integer.MAX_VALUE - 8) {
+    if (payloadLength < 0) {
       throw new IOException("corrupt payload length " + payloadLength);
     }
-    byte[] payload = in.readNBytes((int) payloadLength);
-    if (payload.length != payloadLength) {
-      throw new IOException("truncated: payload has " + payload.length + " of " + payloadLength + " bytes");
+    // The payload is parsed straight from the checked stream, not first copied into a byte array:
+    // a rollback then allocates the model once, not three times. The checksum is still checked
+    // before the model is returned, and a damaged file reports the checksum, not the parse error
+    // its damage caused (reads are bounded by the payload, arrays by the bytes left).
+    Bounded payload = new Bounded(in, payloadLength);
+    RecallModel model = null;
+    Exception parseError = null;
+    try {
+      model = readModel(algorithm, config, new DataInputStream(payload), train);
+    } catch (IOException | RuntimeException e) {
+      parseError = e;
+    }
+    long unread = payload.drain();
+    if (payload.consumed() < payloadLength) {
+      throw new IOException("truncated: payload has " + payload.consumed() + " of " + payloadLength + " bytes");
     }
     int expected = (int) crc.getValue();
     int stored = new DataInputStream(buffered).readInt();
     if (stored != expected) {
       throw new IOException(String.format("checksum mismatch (stored 0x%08X, computed 0x%08X): the file is damaged", stored, expected));
     }
+    if (parseError instanceof IOException io) {
+      throw io;
+    }
+    if (parseError != null) {
+      throw (RuntimeException) parseError;
+    }
+    if (unread > 0) {
+      throw new IOException("algorithm '" + algorithm + "' left " + unread + " of " + payloadLength + " payload bytes unread");
+    }
+    return new SavedModel(model, users, items, train, fingerprint, engine);
+  }
+
+  private static RecallModel readModel(String algorithm, Map<String, String> config, DataInputStream payload, Interactions train)
+      throws IOException {
     RecallAlgorithm<?> trainer;
     try {
       trainer = Registry.recall(algorithm);
     } catch (IllegalArgumentException e) {
       throw new IOException("model file written by algorithm '" + algorithm + "', which this engine does not have: " + e.getMessage(), e);
     }
-    RecallModel model = readModel(trainer, config, new DataInputStream(new ByteArrayInputStream(payload)), train);
-    return new SavedModel(model, users, items, train, fingerprint, engine);
+    return readModel(trainer, config, payload, train);
   }
 
   private static <C extends Record> RecallModel readModel(RecallAlgorithm<C> algorithm, Map<String, String> config,
@@ -177,5 +202,71 @@ public final class ModelFile {
       throw new IOException("stored config of '" + algorithm.name() + "' is not valid for this engine: " + e.getMessage(), e);
     }
     return algorithm.read(payload, resolved, train);
+  }
+
+  /** At most {@code limit} bytes of a stream; {@link #available()} never promises more than are left. */
+  private static final class Bounded extends FilterInputStream {
+    private final long limit;
+    private long consumed;
+
+    Bounded(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    long consumed() {
+      return consumed;
+    }
+
+    /** Reads what the parser left of the payload (so the checksum covers it); returns how many bytes that was. */
+    long drain() throws IOException {
+      long before = consumed;
+      byte[] skip = new byte[8192];
+      while (read(skip, 0, skip.length) > 0) {
+        // counted by read
+      }
+      return consumed - before;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (consumed >= limit) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        consumed++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (consumed >= limit) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, limit - consumed));
+      if (n > 0) {
+        consumed += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(Math.min(n, limit - consumed));
+      consumed += Math.max(0, skipped);
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(in.available(), limit - consumed);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
   }
 }

@@ -8,7 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +32,21 @@ class BinaryIOTest {
       BinaryIO.writeInts(out, ints);
       BinaryIO.writeFloats(out, floats);
       BinaryIO.writeLongs(out, longs);
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-      assertThat(BinaryIO.readInts(in)).as("seed %d length %d", seed, length).isEqualTo(ints);
-      assertThat(BinaryIO.readFloats(in)).isEqualTo(floats);
-      assertThat(BinaryIO.readLongs(in)).isEqualTo(longs);
+      // A byte array knows its remaining size (arrays allocated whole); a stream that does not
+      // (available() 0, like a socket) takes the chunked path that grows as data arrives.
+      for (boolean sized : new boolean[] {true, false}) {
+        InputStream raw = new ByteArrayInputStream(bytes.toByteArray());
+        DataInputStream in = new DataInputStream(sized ? raw : new FilterInputStream(raw) {
+          @Override
+          public int available() {
+            return 0;
+          }
+        });
+        assertThat(BinaryIO.readInts(in)).as("seed %d length %d sized %s", seed, length, sized).isEqualTo(ints);
+        assertThat(BinaryIO.readFloats(in)).isEqualTo(floats);
+        assertThat(BinaryIO.readLongs(in)).isEqualTo(longs);
+        assertThat(in.read()).as("all bytes consumed").isEqualTo(-1);
+      }
     }
   }
 
