@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -93,6 +95,12 @@ public final class OnlineRecommender {
   private final PopularityCounters popularity;
   private volatile ModelView view;
   private volatile ItemFilter available = ItemFilter.ALL;
+  /**
+   * Users the model must not answer for: erased after it was trained, so their training row and
+   * parameters are ignored (served as users the model never saw) until a model trained without them
+   * is swapped in.
+   */
+  private final Set<String> unlearned = ConcurrentHashMap.newKeySet();
 
   public OnlineRecommender(String name, SavedModel saved, EventTypes types, Config config) {
     this(name, saved, types, config, null, System::currentTimeMillis);
@@ -201,6 +209,25 @@ public final class OnlineRecommender {
   }
 
   /**
+   * From now on the model's row and parameters of {@code user} are not used: the user is served as
+   * one the model never saw (online history and popularity), whatever model is swapped in, until
+   * {@link #relearned} says a model without the user serves.
+   */
+  public void unlearn(String user) {
+    unlearned.add(user);
+  }
+
+  /** The serving model was trained without these users: their ids may be answered by the model again. */
+  public void relearned(Collection<String> users) {
+    unlearned.removeAll(users);
+  }
+
+  /** The users the model must not answer for now (see {@link #unlearn}). */
+  public Set<String> unlearned() {
+    return Set.copyOf(unlearned);
+  }
+
+  /**
    * Sets the availability hook: only items it accepts are ever returned. Keyed by online dense id
    * ({@link #items()}); checked per candidate, so it should be a bit-set or array lookup.
    */
@@ -250,7 +277,7 @@ public final class OnlineRecommender {
     ItemFilter availableNow = available;
     RecallModel model = v.saved.model();
     int u = v.saved.users().get(user);
-    if (u >= model.numUsers()) {
+    if (u >= model.numUsers() || (u >= 0 && !unlearned.isEmpty() && unlearned.contains(user))) {
       u = -1;
     }
     int[] row = v.saved.train().userItems();

@@ -116,10 +116,29 @@ public final class ModelFile {
     }
   }
 
-  public static SavedModel read(InputStream source) throws IOException {
-    CRC32C crc = new CRC32C();
-    BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
-    DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
+  /**
+   * The user ids of a model file, read from its head only (the id maps come before the training
+   * matrix and the model): which users a version was trained on, without loading it. The checksum at
+   * the end is not checked.
+   */
+  public static IdMap readUsers(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+      checkHead(data);
+      data.readUTF(); // engine
+      data.readUTF(); // algorithm
+      int entries = data.readInt();
+      for (int n = 0; n < 2 * entries; n++) {
+        data.readUTF();
+      }
+      data.readLong(); // fingerprint
+      return IdMap.readFrom(data);
+    } catch (IOException e) {
+      throw new IOException(path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkHead(DataInputStream in) throws IOException {
     int magic = in.readInt();
     if (magic != MAGIC) {
       throw new IOException(String.format("not a Funnel model file (magic 0x%08X, expected 0x%08X)", magic, MAGIC));
@@ -128,6 +147,13 @@ public final class ModelFile {
     if (version < 1 || version > VERSION_CURRENT) {
       throw new IOException("model format version " + version + " is not supported (this engine reads 1.." + VERSION_CURRENT + ")");
     }
+  }
+
+  public static SavedModel read(InputStream source) throws IOException {
+    CRC32C crc = new CRC32C();
+    BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
+    DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
+    checkHead(in);
     String engine = in.readUTF();
     String algorithm = in.readUTF();
     int entries = in.readInt();

@@ -117,6 +117,7 @@ final class LiveRoutes {
       out.put("events_erased", e.eventsErased());
       out.put("segments_rewritten", e.segmentsRewritten());
       out.put("compacted", e.compacted());
+      out.put("models_retraining", e.modelsRetraining());
       return out;
     }));
   }

@@ -218,6 +218,16 @@ public final class LiveService implements AutoCloseable {
     long[] skipped = new long[1];
     long replayStart = System.nanoTime();
     erasedAtOpen = log.pendingErasures();
+    // Users erased while a model version held them: not answered by the model until a version trained
+    // without them serves. The manifest keeps them across restarts; an erasure a crash interrupted
+    // before it reached the manifest is still pending in the log.
+    for (String name : versions.names()) {
+      OnlineRecommender r = recommenders.get(name);
+      versions.pendingErasures(name).forEach(r::unlearn);
+      for (String user : erasedAtOpen.keySet()) {
+        unlearnFromModels(name, user);
+      }
+    }
     snapshots = new OnlineSnapshot(directory.snapshotsDir().resolve("online"), config.snapshots());
     OnlineSnapshot.Image image = loadSnapshot();
     long[] held = new long[1];
@@ -586,14 +596,17 @@ public final class LiveService implements AutoCloseable {
   /**
    * What {@link #eraseUser} did.
    *
-   * @param existed whether there was a profile, online state or any logged event of the user
+   * @param existed whether there was a profile, online state, any logged event of the user or a model
+   *     version trained on them
    * @param erasedThrough the log sequence through which the user's events are erased
    * @param eventsErased events whose bytes compaction removed from the log now (0 when compaction failed)
    * @param segmentsRewritten segment files compaction rewrote
    * @param compacted whether compaction finished (false: the erasure is durable and replay skips the
    *     events, and compaction is retried at the next erasure or open)
+   * @param modelsRetraining models with a version trained on the user: retraining without them now
    */
-  public record Erasure(String user, boolean existed, long erasedThrough, long eventsErased, int segmentsRewritten, boolean compacted) {}
+  public record Erasure(String user, boolean existed, long erasedThrough, long eventsErased, int segmentsRewritten, boolean compacted,
+      List<String> modelsRetraining) {}
 
   /** Erases the user (see {@link #eraseUser}); returns whether there was anything to erase. */
   public boolean deleteUser(String id) {
@@ -610,7 +623,13 @@ public final class LiveService implements AutoCloseable {
    * fsync, atomic rename, directory fsync) and each erased event is taken back out of the popularity
    * counters. Events of the user sent after the call returns are new data.
    *
-   * <p>Models trained before the erasure still hold the user until they are retrained.
+   * <p>Models: from the call on, no model answers for the user from what it learned of them (their
+   * training row and parameters are ignored; they are served like a new user). Every model with a
+   * version that held the user is retrained at once on a snapshot without them and the new version
+   * promoted whatever its holdout score; then every version that held the user is deleted, so no
+   * rollback brings them back. Until that retraining is done, other users' recommendations may still
+   * reflect aggregates (item similarities, item vectors) the user's events contributed to. The
+   * pending erasure is kept in the model's manifest, so a restart does not forget it.
    */
   public Erasure eraseUser(String id) {
     // Every online snapshot goes first (they may hold the user), and none is written until the erasure is done.
@@ -624,11 +643,26 @@ public final class LiveService implements AutoCloseable {
       long through = log.erase(id);
       awaitObserved(through);
       counted.put(id, new long[] {after, through});
+      List<String> retrain = new ArrayList<>();
+      for (String name : versions.names()) {
+        if (unlearnFromModels(name, id)) {
+          retrain.add(name);
+        }
+      }
+      ModelLifecycle l = lifecycle;
+      if (!retrain.isEmpty()) {
+        if (l != null) {
+          l.retrainAfterErasure(retrain);
+        } else {
+          LOG.log(Level.WARNING, "user '" + id + "' erased while models " + retrain + " hold them; they are not answered by those models,"
+              + " but no model lifecycle runs to retrain them");
+        }
+      }
       boolean profile = catalog.deleteUser(id);
       if (profile) {
         catalog.compact(); // a RocksDB delete is a tombstone: compaction drops the old value's bytes too
       }
-      boolean existed = profile;
+      boolean existed = profile || !retrain.isEmpty();
       for (OnlineRecommender r : recommenders.values()) {
         existed |= r.forget(id);
       }
@@ -639,10 +673,32 @@ public final class LiveService implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "compaction after the erasure of user '" + id + "' failed; the erasure is durable and replay skips the events: "
             + e, e);
-        return new Erasure(id, true, through, 0, 0, false);
+        return new Erasure(id, true, through, 0, 0, false, retrain);
       }
-      return new Erasure(id, existed || c.eventsErased() > 0, through, c.eventsErased(), c.segmentsRewritten(), true);
+      return new Erasure(id, existed || c.eventsErased() > 0, through, c.eventsErased(), c.segmentsRewritten(), true, retrain);
     }
+  }
+
+  /**
+   * When a version of model {@code name} (serving or on disk) was trained on {@code user}: the model
+   * stops answering for the user now, and the erasure is recorded in the model's manifest until a
+   * version trained without the user serves ({@link ModelLifecycle#retrainAfterErasure}).
+   *
+   * @return whether a version held the user
+   */
+  private boolean unlearnFromModels(String name, String user) {
+    OnlineRecommender r = recommenders.get(name);
+    boolean held = r.saved().users().get(user) >= 0 || !versions.versionsWithUser(name, user).isEmpty();
+    if (held) {
+      r.unlearn(user);
+      versions.addPendingErasure(name, user);
+    }
+    return held;
+  }
+
+  /** A version trained without {@code users} now serves {@code name}: the model may answer for them again. */
+  void relearned(String name, java.util.Set<String> users) {
+    recommenders.get(name).relearned(users);
   }
 
   /** Waits (bounded) until every batch through {@code sequence} has been applied to the online state. */

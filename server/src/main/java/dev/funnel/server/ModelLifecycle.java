@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -187,6 +188,10 @@ public final class ModelLifecycle implements AutoCloseable {
     ModelLifecycle l = new ModelLifecycle(live, config);
     live.versions().keep(config.keep());
     live.attach(l);
+    List<String> erased = live.versions().names().stream().filter(n -> !live.versions().pendingErasures(n).isEmpty()).toList();
+    if (!erased.isEmpty()) {
+      l.retrainAfterErasure(erased); // erasures a restart interrupted before a clean version served
+    }
     if (config.everyMillis() > 0 || config.everyEvents() > 0) {
       l.worker.scheduleWithFixedDelay(l::runDue, config.checkMillis(), config.checkMillis(), TimeUnit.MILLISECONDS);
     }
@@ -231,6 +236,26 @@ public final class ModelLifecycle implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Queues a retraining of {@code names}, whose versions held a user erased since: each new version
+   * is promoted whatever its holdout score (the serving one must go), then every version that held
+   * an erased user is deleted ({@link ModelVersions#purge}).
+   */
+  public void retrainAfterErasure(List<String> names) {
+    try {
+      worker.execute(() -> {
+        try {
+          trainAll(names);
+        } catch (RuntimeException e) {
+          LOG.log(Level.ERROR, "retraining after an erasure failed (the erased users stay unanswered by " + names
+              + " and are retrained at the next training): " + e.getMessage(), e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.log(Level.WARNING, "model lifecycle closed: retraining after an erasure waits for the next start");
+    }
+  }
+
   /** The schedule's check: trains the models that are due, on one shared snapshot. */
   private void runDue() {
     if (closed) {
@@ -257,6 +282,12 @@ public final class ModelLifecycle implements AutoCloseable {
   }
 
   private List<Result> trainAll(List<String> names) {
+    // Erasures recorded before the replay starts are in the log already, so the snapshot holds none of
+    // their users' events; a version trained on it clears them. Later ones wait for the next training.
+    Map<String, Set<String>> clears = new LinkedHashMap<>();
+    for (String name : names) {
+      clears.put(name, live.versions().pendingErasures(name));
+    }
     long position = live.log().lastSequence();
     TrainingSnapshot.Builder b = new TrainingSnapshot.Builder(live.eventTypes());
     live.replayLog(position, le -> b.accept(le.sequence(), le.event()));
@@ -267,12 +298,12 @@ public final class ModelLifecycle implements AutoCloseable {
       if (closed) {
         break;
       }
-      out.add(trainOne(name, snapshot));
+      out.add(trainOne(name, snapshot, clears.get(name)));
     }
     return out;
   }
 
-  private Result trainOne(String name, TrainingSnapshot snapshot) {
+  private Result trainOne(String name, TrainingSnapshot snapshot, Set<String> erased) {
     long start = System.nanoTime();
     long at = System.currentTimeMillis();
     ModelVersions versions = live.versions();
@@ -287,7 +318,9 @@ public final class ModelLifecycle implements AutoCloseable {
       }
       Retraining.Outcome o;
       try {
-        o = Retraining.run(spec.algorithm(), spec.params(), snapshot, serving, trainedOn, config.retraining(), config.seed());
+        // After an erasure the serving version must go whatever the comparison says: no comparison.
+        o = erased.isEmpty() ? Retraining.run(spec.algorithm(), spec.params(), snapshot, serving, trainedOn, config.retraining(), config.seed())
+            : Retraining.run(spec.algorithm(), spec.params(), snapshot, null, 0, config.retraining(), config.seed());
       } catch (RuntimeException e) {
         double seconds = (System.nanoTime() - start) / 1e9;
         String reason = "training failed: " + e.getMessage();
@@ -301,18 +334,30 @@ public final class ModelLifecycle implements AutoCloseable {
         LOG.log(Level.INFO, "model '" + name + "' (log position " + snapshot.position() + "): " + o.reason());
         return new Result(name, false, servingVersion, snapshot.position(), o.reason(), seconds);
       }
+      String reason = erased.isEmpty() ? o.reason() : "retrained after the erasure of " + erased.size() + " users the serving version held; "
+          + o.reason();
       ModelVersions.Version v;
       synchronized (swapLock) {
         long outVersion = versions.serving(name);
         SavedModel out = live.recommenders().get(name).saved();
         v = versions.addServing(name, o.model(), snapshot.position(), snapshot.events(), o.metrics(),
-            new ModelVersions.Attempt(at, true, null, snapshot.position(), o.reason(), seconds));
+            new ModelVersions.Attempt(at, true, null, snapshot.position(), reason, seconds));
         previous.put(name, new Held(outVersion, out));
         live.swap(name, o.model());
         swaps.get(name).incrementAndGet();
+        if (!erased.isEmpty()) {
+          List<Long> deleted = versions.purge(name, erased);
+          Held held = previous.get(name);
+          if (held != null && erased.stream().anyMatch(u -> held.model().users().get(u) >= 0)) {
+            previous.remove(name);
+          }
+          live.relearned(name, erased);
+          LOG.log(Level.INFO, "model '" + name + "' version " + v.version() + " trained without " + erased.size()
+              + " erased users; deleted the versions that held them: " + deleted);
+        }
       }
-      LOG.log(Level.INFO, "model '" + name + "' version " + v.version() + " serving (log position " + snapshot.position() + "): " + o.reason());
-      return new Result(name, true, v.version(), snapshot.position(), o.reason(), seconds);
+      LOG.log(Level.INFO, "model '" + name + "' version " + v.version() + " serving (log position " + snapshot.position() + "): " + reason);
+      return new Result(name, true, v.version(), snapshot.position(), reason, seconds);
     } finally {
       lastRun.put(name, new long[] {snapshot.position(), System.currentTimeMillis()});
       training = null;

@@ -159,6 +159,8 @@ final class ModelRoutes {
       m.put("trained_on_log_position", trainedOn);
       m.put("log_position", end);
       m.put("training", l != null && name.equals(l.training()));
+      // How many erased users a version on disk still holds (ids are not listed: they were erased).
+      m.put("pending_erasures", versions.pendingErasures(name).size());
       if (l != null) {
         Map<String, Object> schedule = new LinkedHashMap<>();
         schedule.put("every_minutes", l.config().everyMillis() / 60_000.0);

@@ -122,6 +122,8 @@ public final class ModelVersions {
     long serving;
     final TreeMap<Long, Version> versions = new TreeMap<>();
     Attempt lastAttempt;
+    /** Users erased while a version on disk still held them; cleared by {@link #purge}. */
+    final TreeSet<String> pendingErasures = new TreeSet<>();
   }
 
   private final Path root;
@@ -192,6 +194,7 @@ public final class ModelVersions {
         Version ver = Version.fromMap(e, file);
         m.versions.put(ver.version(), ver);
       }
+      m.pendingErasures.addAll((List<String>) doc.getOrDefault("pending_erasures", List.of()));
       Object last = doc.get("last_attempt");
       if (last != null) {
         m.lastAttempt = Attempt.fromMap((Map<String, Object>) last);
@@ -261,7 +264,7 @@ public final class ModelVersions {
 
   /** Reads a version's model file. */
   public SavedModel load(String name, long version) {
-    Path file = version == 0 ? seedFile(name) : dir(name).resolve(Version.fileName(version));
+    Path file = file(name, version);
     try {
       return ModelFile.read(file);
     } catch (IOException e) {
@@ -337,6 +340,94 @@ public final class ModelVersions {
     }
   }
 
+  /**
+   * The versions on disk whose training data held {@code user} (read from each file's head), oldest
+   * first.
+   */
+  public synchronized List<Long> versionsWithUser(String name, String user) {
+    List<Long> out = new ArrayList<>();
+    for (Version v : versions(name)) {
+      Path file = file(name, v.version());
+      try {
+        if (ModelFile.readUsers(file).get(user) >= 0) {
+          out.add(v.version());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the users of " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Records durably that {@code user} was erased while a version of {@code name} on disk held them,
+   * so that until {@link #purge} the user is not answered by those versions, also after a restart.
+   */
+  public synchronized void addPendingErasure(String name, String user) {
+    Manifest m = manifest(name);
+    if (m.pendingErasures.add(user)) {
+      try {
+        writeManifest(name, m);
+      } catch (RuntimeException e) {
+        m.pendingErasures.remove(user);
+        throw e;
+      }
+    }
+  }
+
+  /** The erased users some version of {@code name} on disk may still hold. */
+  public synchronized java.util.Set<String> pendingErasures(String name) {
+    return java.util.Set.copyOf(manifest(name).pendingErasures);
+  }
+
+  /**
+   * The serving version was trained without {@code users}: deletes every other version whose
+   * training data held any of them (the seed file too, when it lives in the data directory), then
+   * forgets them as pending. Rollback can then never bring an erased user's data back.
+   *
+   * @return the versions deleted, oldest first
+   */
+  public synchronized List<Long> purge(String name, java.util.Set<String> users) {
+    Manifest m = manifest(name);
+    List<Long> deleted = new ArrayList<>();
+    for (Version v : versions(name)) {
+      if (v.version() == m.serving) {
+        continue;
+      }
+      Path file = file(name, v.version());
+      boolean holds;
+      try {
+        dev.funnel.data.IdMap held = ModelFile.readUsers(file);
+        holds = users.stream().anyMatch(u -> held.get(u) >= 0);
+      } catch (IOException e) {
+        holds = true; // unreadable: it cannot be shown not to hold them
+      }
+      if (!holds) {
+        continue;
+      }
+      if (v.version() == 0 && !seeds.toAbsolutePath().normalize().equals(root.toAbsolutePath().normalize())) {
+        System.getLogger(ModelVersions.class.getName()).log(System.Logger.Level.WARNING, "the seed model file " + file
+            + " outside the data directory holds erased users; it is not served again, but delete it yourself");
+        continue;
+      }
+      m.versions.remove(v.version());
+      writeManifest(name, m);
+      try {
+        Files.deleteIfExists(file);
+        deleted.add(v.version());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete " + file + ", which holds erased users: " + e.getMessage(), e);
+      }
+    }
+    m.pendingErasures.removeAll(users);
+    writeManifest(name, m);
+    return deleted;
+  }
+
+  private Path file(String name, long version) {
+    return version == 0 ? seedFile(name) : dir(name).resolve(Version.fileName(version));
+  }
+
   /** The version numbers on disk, oldest first. */
   public synchronized List<Long> numbers(String name) {
     return versions(name).stream().map(Version::version).toList();
@@ -391,6 +482,9 @@ public final class ModelVersions {
     }
     doc.put("versions", versions);
     doc.put("last_attempt", m.lastAttempt == null ? null : m.lastAttempt.toMap());
+    if (!m.pendingErasures.isEmpty()) {
+      doc.put("pending_erasures", List.copyOf(m.pendingErasures));
+    }
     Path dir = dir(name);
     Path file = dir.resolve(MANIFEST);
     try {

@@ -170,14 +170,15 @@ final class OpenApiDocument {
     s.putObject("Record").put("type", "object").put("additionalProperties", true)
         .put("description", "item: categories, tags, available, published_at, expires_at, attributes; user: attributes");
     object(s, "Deleted", "deleted", "string");
-    object(s, "Erased", "deleted", "string", "erased_through_sequence", "integer", "events_erased", "integer", "segments_rewritten", "integer",
-        "compacted", "boolean");
+    ObjectNode erased = object(s, "Erased", "deleted", "string", "erased_through_sequence", "integer", "events_erased", "integer",
+        "segments_rewritten", "integer", "compacted", "boolean");
+    child(erased, "properties").putObject("models_retraining").put("type", "array").putObject("items").put("type", "string");
     ObjectNode lifecycle = object(s, "Lifecycle", "model", "string", "promoted", "boolean", "version", "integer", "log_position", "integer",
         "reason", "string", "seconds", "number");
     lifecycle.put("description", "a training's or rollback's result; 202 (wait=false) answers {queued: name}");
     ObjectNode models = object(s, "Models");
     child(models, "properties").putObject("models").put("type", "array").putObject("items").put("type", "object")
-        .put("description", "name, serving_version, algorithm, trained_on_log_position, log_position, training, schedule,"
+        .put("description", "name, serving_version, algorithm, trained_on_log_position, log_position, training, pending_erasures, schedule,"
             + " versions [{version, created_at, algorithm, log_position, events, users, items, metrics, decision, serving}], last_attempt");
     ObjectNode schemes = c.putObject("securitySchemes");
     schemes.putObject("bearer").put("type", "http").put("scheme", "bearer");

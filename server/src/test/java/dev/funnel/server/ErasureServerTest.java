@@ -186,4 +186,98 @@ class ErasureServerTest {
       assertThat(s.log().lastSequence()).isEqualTo(200);
     }
   }
+
+  private JsonNode itemcfModel() throws IOException, InterruptedException {
+    return call("GET", "/v1/models", null, 200).get("models").get(0);
+  }
+
+  /** Polls /v1/models until the condition holds (bounded: 60 s). */
+  private JsonNode awaitModel(java.util.function.Predicate<JsonNode> condition) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    JsonNode m = itemcfModel();
+    while (!condition.test(m) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      m = itemcfModel();
+    }
+    return m;
+  }
+
+  /** Every model file under models/ by the users it was trained on: none may hold {@code user}. */
+  private void assertNoModelFileHolds(String user) throws IOException {
+    try (Stream<Path> files = Files.walk(data.resolve(DataDirectory.MODELS_DIR))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(dev.funnel.recall.ModelFile.SUFFIX)).toList()) {
+        assertThat(dev.funnel.recall.ModelFile.readUsers(f).get(user)).as("users of %s", f).isNegative();
+      }
+    }
+  }
+
+  private String othersClicks() {
+    return click("o1", "o1", "a0") + "\n" + click("o2", "o1", "a1") + "\n" + click("o3", "o1", "b0") + "\n" + click("o4", "o2", "a0") + "\n"
+        + click("o5", "o2", "b0") + "\n" + click("o6", "o3", "a1") + "\n" + click("o7", "o3", "b0");
+  }
+
+  /**
+   * The seed model was trained on u0 (rows a0, a1): before the erasure the model answers for u0
+   * (never a0 or a1); from the DELETE on u0 is a user the model never saw, the model is retrained
+   * from the log without u0 and promoted, and every file that held u0 (the seed) is deleted, so
+   * neither a rollback nor a restart brings u0's training data back.
+   */
+  @Test
+  void aModelTrainedOnTheUserForgetsThemAtOnceAndIsRetrainedWithoutThem() throws Exception {
+    start();
+    call("POST", "/v1/events", othersClicks(), 200);
+    JsonNode before = call("GET", "/v1/recommend?user=u0&k=10", null, 200);
+    assertThat(before.get("fallback").isNull()).as("the model answers for a user it was trained on: %s", before).isTrue();
+    assertThat(before.get("items").findValuesAsText("item")).doesNotContain("a0", "a1");
+    assertThat(dev.funnel.recall.ModelFile.readUsers(data.resolve(DataDirectory.MODELS_DIR).resolve("itemcf.fnl")).get("u0")).isNotNegative();
+
+    JsonNode erased = call("DELETE", "/v1/users/u0", null, 200);
+    assertThat(erased.get("models_retraining").get(0).asText()).isEqualTo("itemcf");
+    JsonNode after = call("GET", "/v1/recommend?user=u0&k=10", null, 200);
+    assertThat(after.get("fallback").asText()).as("served as a user the model never saw, at once: %s", after).isEqualTo("popularity");
+    assertThat(after.get("items").findValuesAsText("item")).as("the training row no longer filters").contains("a0");
+
+    JsonNode m = awaitModel(x -> x.get("pending_erasures").asInt() == 0);
+    assertThat(m.get("pending_erasures").asInt()).as("%s", m).isZero();
+    assertThat(m.get("serving_version").asLong()).isPositive();
+    assertThat(m.get("last_attempt").get("reason").asText()).contains("erasure");
+    assertThat(m.get("versions").findValuesAsText("version")).doesNotContain("0");
+    assertThat(data.resolve(DataDirectory.MODELS_DIR).resolve("itemcf.fnl")).as("the seed held u0").doesNotExist();
+    assertNoModelFileHolds("u0");
+    assertThat(call("GET", "/v1/recommend?user=u0&k=10", null, 200).get("fallback").asText()).isEqualTo("popularity");
+    assertThat(call("GET", "/v1/recommend?user=o1&k=10", null, 200).get("fallback").isNull()).as("others are served by the new version").isTrue();
+
+    stop();
+    start();
+    assertThat(call("GET", "/v1/recommend?user=u0&k=10", null, 200).get("fallback").asText()).isEqualTo("popularity");
+    assertThat(itemcfModel().get("pending_erasures").asInt()).isZero();
+  }
+
+  /**
+   * When the model cannot be retrained yet (the log has no training events), the erasure stays
+   * pending in the manifest: u0 is not answered by the model, also after a restart, until a training
+   * succeeds; then the seed that held u0 goes.
+   */
+  @Test
+  void aModelErasureThatCannotBeRetrainedYetSurvivesARestart() throws Exception {
+    start();
+    call("DELETE", "/v1/users/u0", null, 200);
+    JsonNode m = awaitModel(x -> !x.get("last_attempt").isNull());
+    assertThat(m.get("last_attempt").get("reason").asText()).as("%s", m).contains("training failed");
+    assertThat(m.get("pending_erasures").asInt()).isEqualTo(1);
+    assertThat(call("GET", "/v1/recommend?user=u0&k=10", null, 200).get("fallback").asText()).isEqualTo("popularity");
+
+    stop();
+    start();
+    assertThat(call("GET", "/v1/recommend?user=u0&k=10", null, 200).get("fallback").asText())
+        .as("the pending erasure is read back from the manifest").isEqualTo("popularity");
+    assertThat(call("GET", "/v1/recommend?user=u1&k=10", null, 200).get("fallback").isNull()).as("other seed users are unaffected").isTrue();
+
+    call("POST", "/v1/events", othersClicks(), 200);
+    JsonNode trained = call("POST", "/v1/models/itemcf/train", null, 200);
+    assertThat(trained.get("promoted").asBoolean()).as("%s", trained).isTrue();
+    assertThat(itemcfModel().get("pending_erasures").asInt()).isZero();
+    assertThat(data.resolve(DataDirectory.MODELS_DIR).resolve("itemcf.fnl")).doesNotExist();
+    assertNoModelFileHolds("u0");
+  }
 }
