@@ -297,6 +297,10 @@ public final class BenchRunner {
     Duration duration = Duration.ofSeconds(number(spec, "duration_seconds", 20).longValue());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> run : (List<Map<String, Object>>) spec.get("runs")) {
+      // Each row starts its own server in this JVM: collect the previous row's (dead) server first,
+      // so its garbage is not collected inside this row's measurement.
+      System.gc();
+      Thread.sleep(2_000);
       if (run.get("rate") != null) { // open loop at a fixed rate (single events)
         rows.add(IngestBench.ingestOpenLoop(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("rate")).doubleValue(),
             warmup, duration));
