@@ -1,0 +1,134 @@
+package dev.funnel.rank.eval;
+
+import java.util.Arrays;
+
+/**
+ * Binary-classification metrics of a ranker's probabilities p against 0/1 labels y, unweighted.
+ *
+ * <ul>
+ *   <li>AUC, rank-based (Mann-Whitney U): sort by score, give tied scores their average rank R (1-based),
+ *       then AUC = (Σ_{positives} R - P(P+1)/2) / (P·N) with P positives and N negatives: the chance a
+ *       random positive outscores a random negative, ties counting one half. NaN with one class.
+ *   <li>GAUC (Zhou et al., DIN, KDD 2018, eq. 1): Σ_g n_g · AUC_g / Σ_g n_g over the groups (users) g with
+ *       both classes, n_g the group's number of samples (impressions); groups with one class are skipped.
+ *   <li>Logloss: -(1/n) Σ [y log p + (1-y) log(1-p)] with p clipped to [eps, 1-eps].
+ *   <li>Calibration ratio: mean(p) / mean(y); 1 is calibrated, above 1 over-predicts.
+ * </ul>
+ */
+public final class RankMetrics {
+  /** The clip of {@link #logloss(float[], float[])}, as scikit-learn's historical default. */
+  public static final double LOGLOSS_EPS = 1e-15;
+
+  private RankMetrics() {}
+
+  public static double auc(float[] scores, float[] labels) {
+    check(scores, labels);
+    int n = labels.length;
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = ((long) sortable(scores[i]) << 32) | i;
+    }
+    return auc(keys, 0, n, scores, labels);
+  }
+
+  /**
+   * AUC of the rows {@code keys[from..to)} (sorted by score in place): each key is a sortable score in
+   * the high 32 bits and the row in the low 32.
+   */
+  private static double auc(long[] keys, int from, int to, float[] scores, float[] labels) {
+    Arrays.sort(keys, from, to);
+    double positiveRanks = 0;
+    long positives = 0;
+    int i = from;
+    while (i < to) {
+      int j = i;
+      float s = scores[(int) keys[i]];
+      int tiePositives = 0;
+      while (j < to && scores[(int) keys[j]] == s) {
+        tiePositives += labels[(int) keys[j]] > 0 ? 1 : 0;
+        j++;
+      }
+      // ranks i+1 .. j (1-based within the slice) share their mean (i+1+j)/2
+      double meanRank = (i - from + 1 + j - from) / 2.0;
+      positiveRanks += tiePositives * meanRank;
+      positives += tiePositives;
+      i = j;
+    }
+    long negatives = (to - from) - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    return (positiveRanks - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+  }
+
+  /** Per-group AUC weighted by group size, one-class groups skipped; NaN when no group has both classes. */
+  public static double gauc(float[] scores, float[] labels, int[] groups) {
+    check(scores, labels);
+    if (groups.length != labels.length) {
+      throw new IllegalArgumentException("groups must have one entry per label (" + labels.length + "); has " + groups.length);
+    }
+    int n = labels.length;
+    long[] byGroup = new long[n];
+    for (int i = 0; i < n; i++) {
+      byGroup[i] = ((long) groups[i] << 32) | i;
+    }
+    Arrays.sort(byGroup);
+    long[] keys = new long[n];
+    double weighted = 0;
+    double total = 0;
+    int i = 0;
+    while (i < n) {
+      int g = (int) (byGroup[i] >> 32);
+      int j = i;
+      while (j < n && (int) (byGroup[j] >> 32) == g) {
+        int row = (int) byGroup[j];
+        keys[j] = ((long) sortable(scores[row]) << 32) | row;
+        j++;
+      }
+      double a = auc(keys, i, j, scores, labels);
+      if (!Double.isNaN(a)) {
+        weighted += (j - i) * a;
+        total += j - i;
+      }
+      i = j;
+    }
+    return total == 0 ? Double.NaN : weighted / total;
+  }
+
+  public static double logloss(float[] probabilities, float[] labels) {
+    check(probabilities, labels);
+    double sum = 0;
+    for (int i = 0; i < labels.length; i++) {
+      double p = Math.min(1 - LOGLOSS_EPS, Math.max(LOGLOSS_EPS, probabilities[i]));
+      sum -= labels[i] > 0 ? Math.log(p) : Math.log1p(-p);
+    }
+    return sum / labels.length;
+  }
+
+  /** mean(p) / mean(y); NaN without positives. */
+  public static double calibration(float[] probabilities, float[] labels) {
+    check(probabilities, labels);
+    double p = 0;
+    double y = 0;
+    for (int i = 0; i < labels.length; i++) {
+      p += probabilities[i];
+      y += labels[i];
+    }
+    return y == 0 ? Double.NaN : p / y;
+  }
+
+  private static void check(float[] scores, float[] labels) {
+    if (scores.length < labels.length) {
+      throw new IllegalArgumentException("scores (" + scores.length + ") must cover the labels (" + labels.length + ")");
+    }
+    if (labels.length == 0) {
+      throw new IllegalArgumentException("no samples to evaluate");
+    }
+  }
+
+  /** An int whose signed order is the float's numeric order (NaN sorts last). */
+  private static int sortable(float f) {
+    int bits = Float.floatToIntBits(f);
+    return bits < 0 ? bits ^ 0x7FFFFFFF : bits;
+  }
+}
