@@ -1,0 +1,129 @@
+package dev.funnel.rank.fm;
+
+import dev.funnel.rank.EpochTraining;
+import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.RankAlgorithm;
+import dev.funnel.rank.SampleBatch;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.loss.Logistic;
+import dev.funnel.train.optim.EmbeddingTable;
+import dev.funnel.train.optim.RowOptimizer;
+import java.io.DataInput;
+import java.io.IOException;
+
+/**
+ * Trains an {@link FmModel} on the logistic loss, one sample at a time. With g = (sigmoid(y) - label)
+ * times the sample weight, the gradients of Rendle (ICDM 2010, eq. 4) are
+ *
+ * <pre>
+ *   dL/dw0 = g,   dL/dw_i = g x_i,   dL/dv_{i,f} = g x_i (Σ_j v_{j,f} x_j - v_{i,f} x_i)
+ * </pre>
+ *
+ * applied through sparse row optimizers ({@link RowOptimizer}: Adagrad or Adam, with L2 on the touched
+ * rows only). Epochs over a seeded shuffle with early stopping on validation AUC ({@link
+ * EpochTraining}); deterministic with one thread, Hogwild with more.
+ */
+public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
+  public static final String NAME = "fm";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "factorization machine, O(kn) pairwise term (Rendle 2010), Adagrad/Adam sparse updates";
+  }
+
+  @Override
+  public FmConfig defaultConfig() {
+    return FmConfig.defaults();
+  }
+
+  @Override
+  public FmModel fit(FmConfig config, SampleBatch train, SampleBatch validation, TrainContext context) {
+    FieldMap fields = train.fields();
+    if (validation != null && !validation.fields().equals(fields)) {
+      throw new IllegalArgumentException("validation fields (" + validation.fields() + ") differ from training's (" + fields + ")");
+    }
+    int n = fields.numFeatures();
+    int dim = config.dim();
+    EmbeddingTable factorTable = new EmbeddingTable(n, dim);
+    float[] factors = factorTable.data();
+    WorkerRandom init = new WorkerRandom(context.seed());
+    for (int i = 0; i < factors.length; i++) {
+      factors[i] = (float) (init.nextGaussian() * config.initStd());
+    }
+    EmbeddingTable linearTable = new EmbeddingTable(n + 1, 1);
+    float[] linear = linearTable.data();
+    RowOptimizer factorStep = config.optimizerConfig(config.l2()).create(factorTable);
+    RowOptimizer linearStep = config.optimizerConfig(config.linearL2()).create(linearTable);
+    RowOptimizer biasStep = config.optimizerConfig(0).create(linearTable); // its own state, used for row n only
+    EpochTraining.run(train, validation, config.epochs(), config.patience(), context, id -> {
+      Gradients scratch = new Gradients(dim);
+      return row -> {
+        double loss = scratch.compute(linear, factors, dim, train, row);
+        scratch.apply(train, row, factors, dim, factorStep, linearStep, biasStep);
+        return loss;
+      };
+    }, batch -> {
+      float[] out = new float[batch.size()];
+      FmModel.score(linear, factors, dim, batch, out);
+      return out;
+    }, linear, factors);
+    return new FmModel(config, fields, linear, factors);
+  }
+
+  @Override
+  public FmModel read(DataInput in, FmConfig config, FieldMap fields) throws IOException {
+    return FmModel.read(in, config, fields);
+  }
+
+  /** One worker's scratch: the factor sums of the current row, its loss gradient g and a gradient row. */
+  static final class Gradients {
+    final float[] sums;
+    final float[] grad;
+    final float[] one = {1f};
+    float g;
+
+    Gradients(int dim) {
+      sums = new float[dim];
+      grad = new float[dim];
+    }
+
+    /** Scores row r, keeps dL/dy in {@link #g}; returns the row's weighted logistic loss. */
+    double compute(float[] linear, float[] factors, int dim, SampleBatch batch, int r) {
+      double y = FmModel.margin(linear, factors, dim, batch, r, sums);
+      float label = batch.labels()[r];
+      float weight = batch.weight(r);
+      g = (float) ((Logistic.sigmoid(y) - label) * weight);
+      return weight * (Logistic.softplus(y) - label * y);
+    }
+
+    /** dL/dv_{i,f} for entry k of the row into {@link #grad}: g x_i (sums_f - v_{i,f} x_i). */
+    void factorGradient(float[] factors, int dim, int feature, float x) {
+      int base = feature * dim;
+      float gx = g * x;
+      for (int f = 0; f < dim; f++) {
+        grad[f] = gx * (sums[f] - factors[base + f] * x);
+      }
+    }
+
+    /** Steps every weight row r touches with the gradients of the last {@link #compute}. */
+    void apply(SampleBatch batch, int r, float[] factors, int dim, RowOptimizer factorStep, RowOptimizer linearStep,
+        RowOptimizer biasStep) {
+      int[] ptr = batch.rowPtr();
+      int[] features = batch.features();
+      for (int k = ptr[r]; k < ptr[r + 1]; k++) {
+        int i = features[k];
+        float x = batch.value(k);
+        factorGradient(factors, dim, i, x);
+        factorStep.update(i, grad, 0);
+        linearStep.updateScaled(i, g * x, one, 0);
+      }
+      biasStep.updateScaled(linearStep.table().rows() - 1, g, one, 0);
+    }
+  }
+}
