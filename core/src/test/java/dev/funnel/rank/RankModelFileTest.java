@@ -1,0 +1,64 @@
+package dev.funnel.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.funnel.config.Params;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.registry.Registry;
+import dev.funnel.util.Progress;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RankModelFileTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyAlgorithmRoundTripsWithIdenticalScores() throws IOException {
+    SampleBatch train = Synthetic.batch(2000, true, 1);
+    SampleBatch test = Synthetic.batch(300, true, 2);
+    assertThat(Registry.rankAlgorithms().keySet()).contains("lr", "fm");
+    for (RankAlgorithm<?> algorithm : Registry.rankAlgorithms().values()) {
+      RankModel model = fit(algorithm, train);
+      Path file = dir.resolve(algorithm.name() + ".fnr");
+      RankModelFile.write(file, model);
+      RankModel back = RankModelFile.read(file);
+      assertThat(back.algorithm()).isEqualTo(algorithm.name());
+      assertThat(back.config()).isEqualTo(model.config());
+      assertThat(back.fields()).isEqualTo(model.fields());
+      assertThat(back.score(test)).containsExactly(model.score(test));
+    }
+  }
+
+  private static <C extends Record> RankModel fit(RankAlgorithm<C> algorithm, SampleBatch train) {
+    C config = Params.bind(algorithm.defaultConfig(), Map.of("epochs", "2"));
+    return algorithm.fit(config, train, null, new TrainContext(1, 7, Progress.NONE));
+  }
+
+  @Test
+  void damagedFilesAreRefused() throws IOException {
+    RankModel model = fit(Registry.rank("lr"), Synthetic.batch(500, false, 3));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RankModelFile.write(out, model);
+    byte[] bytes = out.toByteArray();
+    byte[] flipped = bytes.clone();
+    flipped[bytes.length - 10] ^= 1;
+    assertThatThrownBy(() -> RankModelFile.read(new ByteArrayInputStream(flipped))).hasMessageContaining("checksum mismatch");
+    byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 30);
+    assertThatThrownBy(() -> RankModelFile.read(new ByteArrayInputStream(truncated))).isInstanceOf(IOException.class);
+    byte[] magic = bytes.clone();
+    magic[0] = 0;
+    assertThatThrownBy(() -> RankModelFile.read(new ByteArrayInputStream(magic))).hasMessageContaining("not a Funnel ranking model file");
+  }
+
+  @Test
+  void unknownNamesListTheValidOnes() {
+    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: fm, lr");
+  }
+}
