@@ -118,8 +118,9 @@ public final class BenchRunner {
       case "lightgcn" -> runLightGcn(spec, dataRoot, preset);
       case "train-speed" -> runTrainSpeed(spec, dataRoot, preset);
       case "kernels" -> KernelRows.run(spec);
+      case "rank-eval" -> dev.funnel.bench.rank.RankBench.run(spec, dataRoot, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, lightgcn, train-speed, kernels");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, lightgcn, train-speed, kernels, rank-eval");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);

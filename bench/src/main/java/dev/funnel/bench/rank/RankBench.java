@@ -1,0 +1,129 @@
+package dev.funnel.bench.rank;
+
+import dev.funnel.config.Params;
+import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.LibsvmReader;
+import dev.funnel.rank.RankAlgorithm;
+import dev.funnel.rank.RankModel;
+import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.eval.RankEvaluation;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.registry.Registry;
+import dev.funnel.util.Progress;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code rank-eval} preset kind: reads libFM train / validation / test files over a field map,
+ * and for each model fits on train with early stopping on validation AUC, then reports test metrics
+ * (auc, gauc by the group field, logloss, calibration) and validation AUC. Throughput is measured
+ * apart, so early stopping does not blur it: {@code train_samples_per_s} is a fit of {@code
+ * throughput_epochs} epochs without validation on {@code throughput_threads} threads (samples x
+ * epochs / wall seconds), {@code score_per_s} scores the test file single-threaded for about a second.
+ *
+ * <p>Preset fields: {@code data} (directory under the data root), {@code train}, {@code validation},
+ * {@code test} (file names), {@code fields} (a {@link FieldMap} spec), {@code group_field}, {@code
+ * threads} (of the quality fit; 1 is deterministic), {@code seed}, {@code throughput_epochs},
+ * {@code throughput_threads}, and {@code models}: a list of {@code {model: NAME, params: {...}}}.
+ */
+public final class RankBench {
+  private RankBench() {}
+
+  @SuppressWarnings("unchecked")
+  public static List<Map<String, Object>> run(Map<String, Object> spec, Path dataRoot, Path preset) throws IOException {
+    Path dir = dataRoot.resolve(text(spec, "data", preset));
+    FieldMap fields = FieldMap.parse(text(spec, "fields", preset));
+    String group = (String) spec.get("group_field");
+    long t0 = System.nanoTime();
+    SampleBatch train = LibsvmReader.read(dir.resolve(text(spec, "train", preset)), fields, group);
+    SampleBatch validation = LibsvmReader.read(dir.resolve(text(spec, "validation", preset)), fields, group);
+    SampleBatch test = LibsvmReader.read(dir.resolve(text(spec, "test", preset)), fields, group);
+    System.out.printf("read %,d train / %,d validation / %,d test samples (%.2f s)%n", train.size(), validation.size(), test.size(),
+        (System.nanoTime() - t0) / 1e9);
+    int threads = ((Number) spec.getOrDefault("threads", 1)).intValue();
+    long seed = ((Number) spec.getOrDefault("seed", 42)).longValue();
+    int throughputEpochs = ((Number) spec.getOrDefault("throughput_epochs", 5)).intValue();
+    int throughputThreads = ((Number) spec.getOrDefault("throughput_threads", 2)).intValue();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
+      String name = text(m, "model", preset);
+      Map<String, String> params = new LinkedHashMap<>();
+      ((Map<String, Object>) m.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
+      rows.add(row(Registry.rank(name), params, train, validation, test, threads, seed, throughputEpochs, throughputThreads));
+    }
+    return rows;
+  }
+
+  private static <C extends Record> Map<String, Object> row(RankAlgorithm<C> algorithm, Map<String, String> params, SampleBatch train,
+      SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int throughputThreads) {
+    C config = Params.bind(algorithm.defaultConfig(), params);
+    long t0 = System.nanoTime();
+    RankModel model = algorithm.fit(config, train, validation, new TrainContext(threads, seed, printing(algorithm.name())));
+    double fitSeconds = (System.nanoTime() - t0) / 1e9;
+    RankEvaluation onTest = RankEvaluation.of(model, test);
+    RankEvaluation onValidation = RankEvaluation.of(model, validation);
+
+    Map<String, String> speedParams = new LinkedHashMap<>(params);
+    speedParams.put("epochs", String.valueOf(throughputEpochs));
+    speedParams.put("patience", "0");
+    C speedConfig = Params.bind(algorithm.defaultConfig(), speedParams);
+    long t1 = System.nanoTime();
+    algorithm.fit(speedConfig, train, null, new TrainContext(throughputThreads, seed, Progress.NONE));
+    double speedSeconds = (System.nanoTime() - t1) / 1e9;
+
+    float[] out = new float[test.size()];
+    model.score(test, out); // warm-up
+    long scored = 0;
+    long t2 = System.nanoTime();
+    while (System.nanoTime() - t2 < 1_000_000_000L) {
+      model.score(test, out);
+      scored += test.size();
+    }
+    double scoreSeconds = (System.nanoTime() - t2) / 1e9;
+
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("model", algorithm.name());
+    row.put("params", Params.describe(config));
+    row.put("metrics", onTest.toMap());
+    row.put("validation_auc", onValidation.auc());
+    row.put("fit_seconds", round(fitSeconds));
+    row.put("fit_threads", threads);
+    row.put("train_samples_per_s", Math.round((double) train.size() * throughputEpochs / speedSeconds));
+    row.put("train_threads", throughputThreads);
+    row.put("score_per_s", Math.round(scored / scoreSeconds));
+    System.out.printf("%s: test %s, fit %.2f s, %,d train samples/s (%d threads), %,d scores/s%n", algorithm.name(), onTest.toMap(),
+        fitSeconds, row.get("train_samples_per_s"), throughputThreads, row.get("score_per_s"));
+    return row;
+  }
+
+  private static Progress printing(String model) {
+    return new Progress() {
+      @Override
+      public void start(String task, long total) {}
+
+      @Override
+      public void advance(long steps) {}
+
+      @Override
+      public void finish(String summary) {
+        System.out.println(model + " " + summary);
+      }
+    };
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private static String text(Map<String, Object> spec, String key, Path preset) {
+    Object v = spec.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException(preset + ": missing field '" + key + "'");
+    }
+    return v.toString();
+  }
+}
