@@ -22,8 +22,9 @@ import java.util.Map;
  * and for each model fits on train with early stopping on validation AUC, then reports test metrics
  * (auc, gauc by the group field, logloss, calibration) and validation AUC. Throughput is measured
  * apart, so early stopping does not blur it: {@code train_samples_per_s} is a fit of {@code
- * throughput_epochs} epochs without validation on {@code throughput_threads} threads (samples x
- * epochs / wall seconds), {@code score_per_s} scores the test file single-threaded for about a second.
+ * throughput_epochs} epochs without validation on each of {@code throughput_threads} thread counts (samples x
+ * epochs / wall seconds; the row's figure is the last count's, all are in {@code
+ * train_samples_per_s_by_threads}), {@code score_per_s} scores the test file single-threaded for about a second.
  *
  * <p>Preset fields: {@code data} (directory under the data root), {@code train}, {@code validation},
  * {@code test} (file names), {@code fields} (a {@link FieldMap} spec), {@code group_field}, {@code
@@ -47,7 +48,8 @@ public final class RankBench {
     int threads = ((Number) spec.getOrDefault("threads", 1)).intValue();
     long seed = ((Number) spec.getOrDefault("seed", 42)).longValue();
     int throughputEpochs = ((Number) spec.getOrDefault("throughput_epochs", 5)).intValue();
-    int throughputThreads = ((Number) spec.getOrDefault("throughput_threads", 2)).intValue();
+    int[] throughputThreads = ((List<Number>) spec.getOrDefault("throughput_threads", List.of(1, 2))).stream()
+        .mapToInt(Number::intValue).toArray();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
       String name = text(m, "model", preset);
@@ -59,7 +61,7 @@ public final class RankBench {
   }
 
   private static <C extends Record> Map<String, Object> row(RankAlgorithm<C> algorithm, Map<String, String> params, SampleBatch train,
-      SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int throughputThreads) {
+      SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int[] throughputThreads) {
     C config = Params.bind(algorithm.defaultConfig(), params);
     long t0 = System.nanoTime();
     RankModel model = algorithm.fit(config, train, validation, new TrainContext(threads, seed, printing(algorithm.name())));
@@ -71,9 +73,14 @@ public final class RankBench {
     speedParams.put("epochs", String.valueOf(throughputEpochs));
     speedParams.put("patience", "0");
     C speedConfig = Params.bind(algorithm.defaultConfig(), speedParams);
-    long t1 = System.nanoTime();
-    algorithm.fit(speedConfig, train, null, new TrainContext(throughputThreads, seed, Progress.NONE));
-    double speedSeconds = (System.nanoTime() - t1) / 1e9;
+    Map<String, Object> speeds = new LinkedHashMap<>();
+    long samplesPerSecond = 0;
+    for (int t : throughputThreads) {
+      long t1 = System.nanoTime();
+      algorithm.fit(speedConfig, train, null, new TrainContext(t, seed, Progress.NONE));
+      samplesPerSecond = Math.round((double) train.size() * throughputEpochs / ((System.nanoTime() - t1) / 1e9));
+      speeds.put(String.valueOf(t), samplesPerSecond);
+    }
 
     float[] out = new float[test.size()];
     model.score(test, out); // warm-up
@@ -92,11 +99,12 @@ public final class RankBench {
     row.put("validation_auc", onValidation.auc());
     row.put("fit_seconds", round(fitSeconds));
     row.put("fit_threads", threads);
-    row.put("train_samples_per_s", Math.round((double) train.size() * throughputEpochs / speedSeconds));
-    row.put("train_threads", throughputThreads);
+    row.put("train_samples_per_s", samplesPerSecond);
+    row.put("train_threads", throughputThreads[throughputThreads.length - 1]);
+    row.put("train_samples_per_s_by_threads", speeds);
     row.put("score_per_s", Math.round(scored / scoreSeconds));
-    System.out.printf("%s: test %s, fit %.2f s, %,d train samples/s (%d threads), %,d scores/s%n", algorithm.name(), onTest.toMap(),
-        fitSeconds, row.get("train_samples_per_s"), throughputThreads, row.get("score_per_s"));
+    System.out.printf("%s: test %s, fit %.2f s, train samples/s by threads %s, %,d scores/s%n", algorithm.name(), onTest.toMap(),
+        fitSeconds, speeds, row.get("score_per_s"));
     return row;
   }
 
