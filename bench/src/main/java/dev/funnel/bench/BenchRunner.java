@@ -393,7 +393,8 @@ public final class BenchRunner {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  private static String string(Map<String, Object> spec, String key, Path preset) {
+  /** A required preset field as text; missing is an error naming the preset and field. */
+  public static String string(Map<String, Object> spec, String key, Path preset) {
     Object v = spec.get(key);
     if (v == null) {
       throw new IllegalArgumentException(preset + ": missing field '" + key + "'");

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Length-prefixed primitive arrays in big-endian DataOutput form. Reads never trust a length before
@@ -97,6 +99,25 @@ public final class BinaryIO {
       ByteBuffer.wrap(block).asLongBuffer().get(a, n, m);
     }
     return a;
+  }
+
+  /** A string map as an int count, then (utf key, utf value) per entry in iteration order. */
+  public static void writeStringMap(DataOutput out, Map<String, String> map) throws IOException {
+    out.writeInt(map.size());
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+  }
+
+  /** Reads what {@link #writeStringMap} wrote, in its order. */
+  public static Map<String, String> readStringMap(DataInput in) throws IOException {
+    int entries = readLength(in);
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int n = 0; n < entries; n++) {
+      map.put(in.readUTF(), in.readUTF());
+    }
+    return map;
   }
 
   /** The full length when the input has at least that many bytes left; else one chunk. */

@@ -1,24 +1,18 @@
 package dev.funnel.rank;
 
 import dev.funnel.config.Params;
+import dev.funnel.io.AtomicFile;
+import dev.funnel.io.BinaryIO;
+import dev.funnel.io.Checksummed;
 import dev.funnel.registry.Registry;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * The ranking model file, format version 1 (big-endian, strings modified UTF-8):
@@ -46,43 +40,19 @@ public final class RankModelFile {
 
   /** Writes atomically: to a temporary sibling, then renamed over {@code path}. */
   public static void write(Path path, RankModel model) throws IOException {
-    Path parent = path.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        write(os, model);
-      }
-      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(path, out -> write(out, model));
   }
 
   public static void write(OutputStream target, RankModel model) throws IOException {
-    CRC32C crc = new CRC32C();
-    BufferedOutputStream buffered = new BufferedOutputStream(target, 1 << 16);
-    DataOutputStream out = new DataOutputStream(new CheckedOutputStream(buffered, crc));
-    out.writeInt(MAGIC);
-    out.writeInt(VERSION_CURRENT);
-    out.writeUTF(dev.funnel.Version.ENGINE);
-    out.writeUTF(model.algorithm());
-    Map<String, String> config = Params.toStrings(model.config());
-    out.writeInt(config.size());
-    for (Map.Entry<String, String> e : config.entrySet()) {
-      out.writeUTF(e.getKey());
-      out.writeUTF(e.getValue());
-    }
-    out.writeUTF(model.fields().toString());
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    DataOutputStream pout = new DataOutputStream(payload);
-    model.writePayload(pout);
-    pout.flush();
-    out.writeLong(payload.size());
-    payload.writeTo(out);
-    out.flush();
-    new DataOutputStream(buffered).writeInt((int) crc.getValue());
-    buffered.flush();
+    Checksummed.write(target, out -> {
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION_CURRENT);
+      out.writeUTF(dev.funnel.Version.ENGINE);
+      out.writeUTF(model.algorithm());
+      BinaryIO.writeStringMap(out, Params.toStrings(model.config()));
+      out.writeUTF(model.fields().toString());
+      Checksummed.writeSized(out, model::writePayload);
+    });
   }
 
   public static RankModel read(Path path) throws IOException {
@@ -94,9 +64,8 @@ public final class RankModelFile {
   }
 
   public static RankModel read(InputStream source) throws IOException {
-    CRC32C crc = new CRC32C();
-    BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
-    DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
+    Checksummed.Input checked = new Checksummed.Input(source);
+    DataInputStream in = checked.data();
     int magic = in.readInt();
     if (magic != MAGIC) {
       throw new IOException(String.format("not a Funnel ranking model file (magic 0x%08X, expected 0x%08X)", magic, MAGIC));
@@ -107,11 +76,7 @@ public final class RankModelFile {
     }
     in.readUTF(); // engine
     String algorithm = in.readUTF();
-    int entries = in.readInt();
-    Map<String, String> config = new LinkedHashMap<>();
-    for (int n = 0; n < entries; n++) {
-      config.put(in.readUTF(), in.readUTF());
-    }
+    Map<String, String> config = BinaryIO.readStringMap(in);
     String fieldSpec = in.readUTF();
     long length = in.readLong();
     if (length < 0 || length > Integer.MAX_VALUE - 8) {
@@ -122,11 +87,7 @@ public final class RankModelFile {
     if (payload.length < length) {
       throw new IOException("truncated: payload has " + payload.length + " of " + length + " bytes");
     }
-    int expected = (int) crc.getValue();
-    int stored = new DataInputStream(buffered).readInt();
-    if (stored != expected) {
-      throw new IOException(String.format("checksum mismatch (stored 0x%08X, computed 0x%08X): the file is damaged", stored, expected));
-    }
+    checked.verify();
     RankAlgorithm<?> trainer;
     try {
       trainer = Registry.rank(algorithm);

@@ -3,25 +3,19 @@ package dev.funnel.recall;
 import dev.funnel.config.Params;
 import dev.funnel.data.IdMap;
 import dev.funnel.data.Interactions;
+import dev.funnel.io.AtomicFile;
 import dev.funnel.io.BinaryIO;
+import dev.funnel.io.Checksummed;
 import dev.funnel.registry.Registry;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * The recall model file, format version 1 (all numbers big-endian, strings modified UTF-8):
@@ -55,57 +49,29 @@ public final class ModelFile {
 
   /** Writes atomically: to a temporary sibling, then renamed over {@code path}. */
   public static void write(Path path, SavedModel saved) throws IOException {
-    Path parent = path.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
-    try (OutputStream os = Files.newOutputStream(tmp)) {
-      write(os, saved);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    try {
-      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
+    AtomicFile.write(path, out -> write(out, saved));
   }
 
   public static void write(OutputStream target, SavedModel saved) throws IOException {
-    CRC32C crc = new CRC32C();
-    BufferedOutputStream buffered = new BufferedOutputStream(target, 1 << 16);
-    DataOutputStream out = new DataOutputStream(new CheckedOutputStream(buffered, crc));
-    RecallModel model = saved.model();
-    out.writeInt(MAGIC);
-    out.writeInt(VERSION_CURRENT);
-    out.writeUTF(saved.engineVersion());
-    out.writeUTF(model.algorithm());
-    Map<String, String> config = Params.toStrings(model.config());
-    out.writeInt(config.size());
-    for (Map.Entry<String, String> e : config.entrySet()) {
-      out.writeUTF(e.getKey());
-      out.writeUTF(e.getValue());
-    }
-    out.writeLong(saved.dataFingerprint());
-    saved.users().writeTo(out);
-    saved.items().writeTo(out);
-    Interactions m = saved.train();
-    out.writeInt(m.numUsers());
-    out.writeInt(m.numItems());
-    BinaryIO.writeInts(out, m.userPtr());
-    BinaryIO.writeInts(out, m.userItems());
-    BinaryIO.writeFloats(out, m.userValues());
-    BinaryIO.writeLongs(out, m.userTimes());
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    DataOutputStream pout = new DataOutputStream(payload);
-    model.writePayload(pout);
-    pout.flush();
-    out.writeLong(payload.size());
-    payload.writeTo(out);
-    out.flush();
-    new DataOutputStream(buffered).writeInt((int) crc.getValue());
-    buffered.flush();
+    Checksummed.write(target, out -> {
+      RecallModel model = saved.model();
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION_CURRENT);
+      out.writeUTF(saved.engineVersion());
+      out.writeUTF(model.algorithm());
+      BinaryIO.writeStringMap(out, Params.toStrings(model.config()));
+      out.writeLong(saved.dataFingerprint());
+      saved.users().writeTo(out);
+      saved.items().writeTo(out);
+      Interactions m = saved.train();
+      out.writeInt(m.numUsers());
+      out.writeInt(m.numItems());
+      BinaryIO.writeInts(out, m.userPtr());
+      BinaryIO.writeInts(out, m.userItems());
+      BinaryIO.writeFloats(out, m.userValues());
+      BinaryIO.writeLongs(out, m.userTimes());
+      Checksummed.writeSized(out, model::writePayload);
+    });
   }
 
   public static SavedModel read(Path path) throws IOException {
@@ -150,17 +116,12 @@ public final class ModelFile {
   }
 
   public static SavedModel read(InputStream source) throws IOException {
-    CRC32C crc = new CRC32C();
-    BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
-    DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
+    Checksummed.Input checked = new Checksummed.Input(source);
+    DataInputStream in = checked.data();
     checkHead(in);
     String engine = in.readUTF();
     String algorithm = in.readUTF();
-    int entries = in.readInt();
-    Map<String, String> config = new LinkedHashMap<>();
-    for (int n = 0; n < entries; n++) {
-      config.put(in.readUTF(), in.readUTF());
-    }
+    Map<String, String> config = BinaryIO.readStringMap(in);
     long fingerprint = in.readLong();
     IdMap users = IdMap.readFrom(in);
     IdMap items = IdMap.readFrom(in);
@@ -191,11 +152,7 @@ public final class ModelFile {
     if (payload.consumed() < payloadLength) {
       throw new IOException("truncated: payload has " + payload.consumed() + " of " + payloadLength + " bytes");
     }
-    int expected = (int) crc.getValue();
-    int stored = new DataInputStream(buffered).readInt();
-    if (stored != expected) {
-      throw new IOException(String.format("checksum mismatch (stored 0x%08X, computed 0x%08X): the file is damaged", stored, expected));
-    }
+    checked.verify();
     if (parseError instanceof IOException io) {
       throw io;
     }

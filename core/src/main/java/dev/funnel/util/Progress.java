@@ -16,6 +16,22 @@ public interface Progress {
     public void finish(String summary) {}
   };
 
+  /** Hands each finished task's summary line to {@code sink} (e.g. System.out::println) and ignores the rest. */
+  static Progress summaries(java.util.function.Consumer<String> sink) {
+    return new Progress() {
+      @Override
+      public void start(String task, long total) {}
+
+      @Override
+      public void advance(long steps) {}
+
+      @Override
+      public void finish(String summary) {
+        sink.accept(summary);
+      }
+    };
+  }
+
   /** Begins a task of {@code total} steps (0 if unknown). */
   void start(String task, long total);
 

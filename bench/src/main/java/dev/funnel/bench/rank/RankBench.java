@@ -1,5 +1,6 @@
 package dev.funnel.bench.rank;
 
+import dev.funnel.bench.BenchRunner;
 import dev.funnel.config.Params;
 import dev.funnel.rank.FieldMap;
 import dev.funnel.rank.LibsvmReader;
@@ -36,13 +37,13 @@ public final class RankBench {
 
   @SuppressWarnings("unchecked")
   public static List<Map<String, Object>> run(Map<String, Object> spec, Path dataRoot, Path preset) throws IOException {
-    Path dir = dataRoot.resolve(text(spec, "data", preset));
-    FieldMap fields = FieldMap.parse(text(spec, "fields", preset));
+    Path dir = dataRoot.resolve(BenchRunner.string(spec, "data", preset));
+    FieldMap fields = FieldMap.parse(BenchRunner.string(spec, "fields", preset));
     String group = (String) spec.get("group_field");
     long t0 = System.nanoTime();
-    SampleBatch train = LibsvmReader.read(dir.resolve(text(spec, "train", preset)), fields, group);
-    SampleBatch validation = LibsvmReader.read(dir.resolve(text(spec, "validation", preset)), fields, group);
-    SampleBatch test = LibsvmReader.read(dir.resolve(text(spec, "test", preset)), fields, group);
+    SampleBatch train = LibsvmReader.read(dir.resolve(BenchRunner.string(spec, "train", preset)), fields, group);
+    SampleBatch validation = LibsvmReader.read(dir.resolve(BenchRunner.string(spec, "validation", preset)), fields, group);
+    SampleBatch test = LibsvmReader.read(dir.resolve(BenchRunner.string(spec, "test", preset)), fields, group);
     System.out.printf("read %,d train / %,d validation / %,d test samples (%.2f s)%n", train.size(), validation.size(), test.size(),
         (System.nanoTime() - t0) / 1e9);
     int threads = ((Number) spec.getOrDefault("threads", 1)).intValue();
@@ -52,7 +53,7 @@ public final class RankBench {
         .mapToInt(Number::intValue).toArray();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
-      String name = text(m, "model", preset);
+      String name = BenchRunner.string(m, "model", preset);
       Map<String, String> params = new LinkedHashMap<>();
       ((Map<String, Object>) m.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
       rows.add(row(Registry.rank(name), params, train, validation, test, threads, seed, throughputEpochs, throughputThreads));
@@ -64,7 +65,7 @@ public final class RankBench {
       SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int[] throughputThreads) {
     C config = Params.bind(algorithm.defaultConfig(), params);
     long t0 = System.nanoTime();
-    RankModel model = algorithm.fit(config, train, validation, new TrainContext(threads, seed, printing(algorithm.name())));
+    RankModel model = algorithm.fit(config, train, validation, new TrainContext(threads, seed, Progress.summaries(line -> System.out.println(algorithm.name() + " " + line))));
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     RankEvaluation onTest = RankEvaluation.of(model, test);
     RankEvaluation onValidation = RankEvaluation.of(model, validation);
@@ -108,30 +109,7 @@ public final class RankBench {
     return row;
   }
 
-  private static Progress printing(String model) {
-    return new Progress() {
-      @Override
-      public void start(String task, long total) {}
-
-      @Override
-      public void advance(long steps) {}
-
-      @Override
-      public void finish(String summary) {
-        System.out.println(model + " " + summary);
-      }
-    };
-  }
-
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
-  }
-
-  private static String text(Map<String, Object> spec, String key, Path preset) {
-    Object v = spec.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException(preset + ": missing field '" + key + "'");
-    }
-    return v.toString();
   }
 }
