@@ -20,9 +20,7 @@ class FactorizationMachineTest {
 
   @Test
   void pairwiseTermEqualsTheExplicitDoubleSum() {
-    long seed = System.nanoTime();
-    System.out.println("FactorizationMachineTest pairwise seed=" + seed);
-    Random rnd = new Random(seed);
+    Random rnd = seeded("pairwise");
     int dim = 4;
     int n = 6;
     float[] linear = randomArray(rnd, n + 1);
@@ -48,9 +46,7 @@ class FactorizationMachineTest {
 
   @Test
   void gradientsMatchFiniteDifferences() {
-    long seed = System.nanoTime();
-    System.out.println("FactorizationMachineTest gradient seed=" + seed);
-    Random rnd = new Random(seed);
+    Random rnd = seeded("gradient");
     int dim = 3;
     int n = 5;
     float[] linear = randomArray(rnd, n + 1);
@@ -88,6 +84,12 @@ class FactorizationMachineTest {
     double down = loss.getAsDouble();
     w[at] = saved;
     return (up - down) / (2 * h);
+  }
+
+  private static Random seeded(String test) {
+    long seed = System.nanoTime();
+    System.out.println("FactorizationMachineTest " + test + " seed=" + seed);
+    return new Random(seed);
   }
 
   private static float[] randomArray(Random rnd, int n) {
