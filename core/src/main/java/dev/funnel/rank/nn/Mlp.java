@@ -1,0 +1,184 @@
+package dev.funnel.rank.nn;
+
+import dev.funnel.kernel.VectorKernels;
+import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.optim.EmbeddingTable;
+import dev.funnel.train.optim.OptimizerConfig;
+import dev.funnel.train.optim.RowOptimizer;
+
+/**
+ * A multi-layer perceptron: hidden {@link Linear} layers each followed by one {@link Activation},
+ * then a linear output layer (no activation: the caller adds it to other logits). Forward and
+ * backward run on a mini-batch; the per-thread buffers and the accumulated gradients live in a
+ * {@link Workspace}, so one (immutable once trained) stack can score on many threads.
+ */
+public final class Mlp {
+  private final Linear[] layers;
+  private final Activation activation;
+
+  /** A zero stack in -> hidden[0] -> ... -> out; call {@link #initGlorot} before training. */
+  public Mlp(int in, int[] hidden, int out, Activation activation) {
+    this(layers(in, hidden, out), activation);
+  }
+
+  /** Over existing layers (e.g. read from a model file); consecutive sizes must agree. */
+  public Mlp(Linear[] layers, Activation activation) {
+    if (layers.length == 0 || activation == null) {
+      throw new IllegalArgumentException("an MLP needs at least one layer and an activation");
+    }
+    for (int i = 1; i < layers.length; i++) {
+      if (layers[i].in() != layers[i - 1].out()) {
+        throw new IllegalArgumentException("layer " + i + " takes " + layers[i].in() + " inputs but layer " + (i - 1)
+            + " gives " + layers[i - 1].out());
+      }
+    }
+    this.layers = layers.clone();
+    this.activation = activation;
+  }
+
+  private static Linear[] layers(int in, int[] hidden, int out) {
+    Linear[] l = new Linear[hidden.length + 1];
+    int width = in;
+    for (int i = 0; i < hidden.length; i++) {
+      l[i] = new Linear(width, hidden[i]);
+      width = hidden[i];
+    }
+    l[hidden.length] = new Linear(width, out);
+    return l;
+  }
+
+  public void initGlorot(WorkerRandom random) {
+    for (Linear l : layers) {
+      l.initGlorot(random);
+    }
+  }
+
+  public int depth() {
+    return layers.length;
+  }
+
+  public Linear layer(int i) {
+    return layers[i];
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  public int in() {
+    return layers[0].in();
+  }
+
+  public int out() {
+    return layers[layers.length - 1].out();
+  }
+
+  /** Multiply-adds of one row's forward pass. */
+  public long flopsPerRow() {
+    long f = 0;
+    for (Linear l : layers) {
+      f += (long) l.in() * l.out();
+    }
+    return f;
+  }
+
+  /**
+   * Runs {@code x} (m x in) through the stack; returns the workspace's output array, whose first
+   * m x out values are the result (valid until the workspace's next forward).
+   */
+  public float[] forward(VectorKernels k, float[] x, int m, Workspace w) {
+    w.ensure(this, m);
+    float[] input = x;
+    for (int i = 0; i < layers.length; i++) {
+      layers[i].forward(k, input, m, w.z[i]);
+      if (i < layers.length - 1) {
+        activation.forward(w.z[i], w.a[i], m * layers[i].out());
+        input = w.a[i];
+      }
+    }
+    return w.z[layers.length - 1];
+  }
+
+  /**
+   * Back-propagates {@code dOut} (m x out, dL/d output) through the last {@link #forward} of {@code w}
+   * on the same {@code x}: accumulates every layer's gradient into {@link Workspace#grad} and, unless
+   * {@code dx} is null, overwrites {@code dx[0 .. m*in)} with dL/dx.
+   */
+  public void backward(VectorKernels k, float[] x, float[] dOut, int m, float[] dx, Workspace w) {
+    float[] d = dOut;
+    for (int i = layers.length - 1; i >= 0; i--) {
+      if (i < layers.length - 1) {
+        activation.backward(w.z[i], w.a[i], d, d, m * layers[i].out());
+      }
+      float[] input = i == 0 ? x : w.a[i - 1];
+      float[] next = i == 0 ? dx : (d == w.d0 ? w.d1 : w.d0);
+      layers[i].backward(k, input, d, m, next, w.grad[i], w.scratch);
+      d = next;
+    }
+  }
+
+  /** One optimizer per layer, each over the layer's whole parameter array as a single row. */
+  public RowOptimizer[] optimizers(OptimizerConfig config) {
+    RowOptimizer[] o = new RowOptimizer[layers.length];
+    for (int i = 0; i < layers.length; i++) {
+      float[] p = layers[i].params();
+      o[i] = config.create(new EmbeddingTable(1, p.length, p));
+    }
+    return o;
+  }
+
+  /** Applies the accumulated gradients of {@code w} with {@code optimizers}, then zeroes them. */
+  public void step(RowOptimizer[] optimizers, Workspace w) {
+    for (int i = 0; i < layers.length; i++) {
+      optimizers[i].update(0, w.grad[i], 0);
+      java.util.Arrays.fill(w.grad[i], 0f);
+    }
+  }
+
+  /** A fresh workspace (buffers grow to the largest batch seen). */
+  public Workspace workspace() {
+    return new Workspace(this);
+  }
+
+  /** One thread's buffers: per-layer pre-activations z and activations a, two gradient buffers, the gradients. */
+  public static final class Workspace {
+    final float[][] z;
+    final float[][] a;
+    final float[][] grad;
+    float[] d0 = new float[0];
+    float[] d1 = new float[0];
+    final Linear.Scratch scratch = new Linear.Scratch();
+    private int rows;
+
+    Workspace(Mlp mlp) {
+      int n = mlp.layers.length;
+      z = new float[n][0];
+      a = new float[n][0];
+      grad = new float[n][];
+      for (int i = 0; i < n; i++) {
+        grad[i] = new float[mlp.layers[i].params().length];
+      }
+    }
+
+    /** Layer i's accumulated gradient, laid out as its {@link Linear#params()}. */
+    public float[] grad(int i) {
+      return grad[i];
+    }
+
+    void ensure(Mlp mlp, int m) {
+      if (m <= rows) {
+        return;
+      }
+      int widest = 0;
+      for (int i = 0; i < mlp.layers.length; i++) {
+        int size = m * mlp.layers[i].out();
+        z[i] = new float[size];
+        a[i] = i < mlp.layers.length - 1 ? new float[size] : z[i];
+        widest = Math.max(widest, size);
+      }
+      d0 = new float[widest];
+      d1 = new float[widest];
+      rows = m;
+    }
+  }
+}
