@@ -63,7 +63,8 @@ public final class EpochTraining {
     }, validator, context.progress(), weights);
   }
 
-  private static void shuffle(int[] a, WorkerRandom random) {
+  /** Fisher-Yates with {@code random}; shared with {@link MiniBatchTraining}. */
+  static void shuffle(int[] a, WorkerRandom random) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int t = a[i];

@@ -1,0 +1,108 @@
+package dev.funnel.rank.deepfm;
+
+import dev.funnel.kernel.Kernels;
+import dev.funnel.kernel.VectorKernels;
+import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.FieldSlots;
+import dev.funnel.rank.MiniBatchTraining;
+import dev.funnel.rank.RankAlgorithm;
+import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.nn.Mlp;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.optim.EmbeddingTable;
+import dev.funnel.train.optim.OptimizerConfig;
+import dev.funnel.train.optim.RowOptimizer;
+import java.io.DataInput;
+import java.io.IOException;
+
+/**
+ * Trains a {@link DeepFmModel}: mini-batches of the mean weighted logistic loss, gradients by hand
+ * ({@link DeepFmGradients}), Adam everywhere: lazy per-row Adam on the embedding and first-order rows
+ * a batch touches (with coupled L2 {@code embeddingL2}), and Adam on each MLP layer as one row (its
+ * step count is the global step). Early stopping on validation AUC ({@link MiniBatchTraining}).
+ * Deterministic for a seed (single-threaded; {@code context.threads()} is not used yet).
+ */
+public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
+  public static final String NAME = "deepfm";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "DeepFM (Guo et al. 2017): FM and an MLP over shared field embeddings, mini-batch Adam";
+  }
+
+  @Override
+  public DeepFmConfig defaultConfig() {
+    return DeepFmConfig.defaults();
+  }
+
+  /** A fresh network: Gaussian embeddings, zero first-order weights, Glorot MLP. */
+  static DeepFmNet init(DeepFmConfig config, FieldMap fields, long seed) {
+    int n = fields.numFeatures();
+    int dim = config.dim();
+    WorkerRandom random = new WorkerRandom(seed);
+    float[] embeddings = new float[n * dim];
+    for (int i = 0; i < embeddings.length; i++) {
+      embeddings[i] = (float) (random.nextGaussian() * config.initStd());
+    }
+    Mlp mlp = new Mlp(fields.numFields() * dim, config.hiddenUnits(), 1, config.activation());
+    mlp.initGlorot(random);
+    return new DeepFmNet(n, fields.numFields(), dim, new float[n + 1], embeddings, mlp);
+  }
+
+  @Override
+  public DeepFmModel fit(DeepFmConfig config, SampleBatch train, SampleBatch validation, TrainContext context) {
+    FieldMap fields = train.fields();
+    if (validation != null && !validation.fields().equals(fields)) {
+      throw new IllegalArgumentException("validation fields (" + validation.fields() + ") differ from training's (" + fields + ")");
+    }
+    DeepFmNet net = init(config, fields, context.seed());
+    int n = net.numFeatures;
+    int dim = net.dim;
+    FieldSlots slots = FieldSlots.of(train);
+    FieldSlots validationSlots = validation == null ? null : FieldSlots.of(validation);
+    OptimizerConfig adam = OptimizerConfig.adam(config.learningRate());
+    RowOptimizer embeddingStep = adam.withWeightDecay(config.embeddingL2()).create(new EmbeddingTable(n, dim, net.embeddings));
+    EmbeddingTable linearTable = new EmbeddingTable(n + 1, 1, net.linear);
+    RowOptimizer linearStep = adam.withWeightDecay(config.embeddingL2()).create(linearTable);
+    RowOptimizer biasStep = adam.create(linearTable); // its own state, used for row n only
+    RowOptimizer[] denseSteps = net.mlp.optimizers(adam.withWeightDecay(config.denseL2()));
+    DeepFmGradients grads = new DeepFmGradients(net);
+    VectorKernels k = Kernels.get();
+    float[] one = {1f};
+    float[][] weights = new float[2 + net.mlp.depth()][];
+    weights[0] = net.linear;
+    weights[1] = net.embeddings;
+    for (int i = 0; i < net.mlp.depth(); i++) {
+      weights[2 + i] = net.mlp.layer(i).params();
+    }
+    MiniBatchTraining.run(train.size(), validation, config.epochs(), config.patience(), config.batchSize(), context.seed(),
+        context.progress(), (rows, from, to) -> {
+          double loss = grads.compute(k, slots, train, rows, from, to);
+          for (int t = 0; t < grads.touchedCount; t++) {
+            int i = grads.touched[t];
+            embeddingStep.update(i, grads.embeddingGrad, i * dim);
+            linearStep.updateScaled(i, grads.linearGrad[i], one, 0);
+          }
+          biasStep.updateScaled(n, grads.biasGrad, one, 0);
+          grads.clearSparse();
+          net.mlp.step(denseSteps, grads.pass.workspace);
+          return loss;
+        }, batch -> {
+          float[] out = new float[batch.size()];
+          DeepFmModel.score(net, k, batch == validation ? validationSlots : FieldSlots.of(batch), out);
+          return out;
+        }, weights);
+    return new DeepFmModel(config, fields, net);
+  }
+
+  @Override
+  public DeepFmModel read(DataInput in, DeepFmConfig config, FieldMap fields) throws IOException {
+    return DeepFmModel.read(in, config, fields);
+  }
+}

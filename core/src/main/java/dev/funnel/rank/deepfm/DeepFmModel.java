@@ -1,0 +1,96 @@
+package dev.funnel.rank.deepfm;
+
+import dev.funnel.io.BinaryIO;
+import dev.funnel.kernel.Kernels;
+import dev.funnel.kernel.VectorKernels;
+import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.FieldSlots;
+import dev.funnel.rank.RankModel;
+import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.nn.Linear;
+import dev.funnel.rank.nn.Mlp;
+import dev.funnel.train.loss.Logistic;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * A trained DeepFM ({@link DeepFmNet}): scores in blocks of rows, the deep component as GEMMs.
+ * Payload: the linear weights (bias last), the embeddings row-major (numFeatures x dim), then each MLP
+ * layer's parameters (W row-major, then b), input layer first.
+ */
+public final class DeepFmModel implements RankModel {
+  /** Rows per forward block when scoring: big enough for GEMM efficiency, small enough for cache. */
+  static final int SCORE_BLOCK = 512;
+
+  private final DeepFmConfig config;
+  private final FieldMap fields;
+  private final DeepFmNet net;
+
+  DeepFmModel(DeepFmConfig config, FieldMap fields, DeepFmNet net) {
+    this.config = config;
+    this.fields = fields;
+    this.net = net;
+  }
+
+  static DeepFmModel read(DataInput in, DeepFmConfig config, FieldMap fields) throws IOException {
+    float[] linear = BinaryIO.readFloats(in);
+    float[] embeddings = BinaryIO.readFloats(in);
+    int[] hidden = config.hiddenUnits();
+    Linear[] layers = new Linear[hidden.length + 1];
+    int width = fields.numFields() * config.dim();
+    for (int i = 0; i <= hidden.length; i++) {
+      int out = i < hidden.length ? hidden[i] : 1;
+      layers[i] = new Linear(width, out, BinaryIO.readFloats(in));
+      width = out;
+    }
+    try {
+      return new DeepFmModel(config, fields, new DeepFmNet(fields.numFeatures(), fields.numFields(), config.dim(), linear, embeddings,
+          new Mlp(layers, config.activation())));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("DeepFM payload does not match its header: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String algorithm() {
+    return DeepFm.NAME;
+  }
+
+  @Override
+  public DeepFmConfig config() {
+    return config;
+  }
+
+  @Override
+  public FieldMap fields() {
+    return fields;
+  }
+
+  @Override
+  public void score(SampleBatch batch, float[] out) {
+    RankModel.checkFields(this, batch);
+    score(net, Kernels.get(), FieldSlots.of(batch), out);
+  }
+
+  static void score(DeepFmNet net, VectorKernels k, FieldSlots slots, float[] out) {
+    DeepFmNet.Pass pass = net.pass();
+    int n = slots.size();
+    for (int from = 0; from < n; from += SCORE_BLOCK) {
+      int to = Math.min(n, from + SCORE_BLOCK);
+      net.forward(k, slots, null, from, to, pass);
+      for (int b = 0; b < to - from; b++) {
+        out[from + b] = (float) Logistic.sigmoid(pass.logits[b]);
+      }
+    }
+  }
+
+  @Override
+  public void writePayload(DataOutput out) throws IOException {
+    BinaryIO.writeFloats(out, net.linear);
+    BinaryIO.writeFloats(out, net.embeddings);
+    for (int i = 0; i < net.mlp.depth(); i++) {
+      BinaryIO.writeFloats(out, net.mlp.layer(i).params());
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.funnel.rank.deepfm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.funnel.config.Params;
+import dev.funnel.kernel.Kernels;
+import dev.funnel.kernel.VectorKernels;
+import dev.funnel.rank.FieldSlots;
+import dev.funnel.rank.RankModel;
+import dev.funnel.rank.RankModelFile;
+import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.Synthetic;
+import dev.funnel.rank.eval.RankMetrics;
+import dev.funnel.rank.nn.Activation;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.registry.Registry;
+import dev.funnel.train.loss.Logistic;
+import dev.funnel.util.Progress;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DeepFmTest {
+
+  /** Synthetic rows with random values in [0.5, 1.5) and weights in [0.5, 2), so scaling by both is checked. */
+  private static SampleBatch valuedBatch(int n, long seed) {
+    SampleBatch base = Synthetic.batch(n, true, seed);
+    Random rnd = new Random(seed);
+    float[] values = new float[base.nnz()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = 0.5f + rnd.nextFloat();
+    }
+    float[] weights = new float[n];
+    for (int i = 0; i < n; i++) {
+      weights[i] = 0.5f + 1.5f * rnd.nextFloat();
+    }
+    return new SampleBatch(base.fields(), base.rowPtr(), base.features(), values, base.labels(), weights, null);
+  }
+
+  /** Mean weighted logistic loss of the whole batch under the net's current weights. */
+  private static double meanLoss(DeepFmNet net, VectorKernels k, FieldSlots slots, SampleBatch batch) {
+    DeepFmNet.Pass pass = net.pass();
+    net.forward(k, slots, null, 0, batch.size(), pass);
+    double loss = 0;
+    for (int r = 0; r < batch.size(); r++) {
+      double y = pass.logits[r];
+      loss += batch.weight(r) * (Logistic.softplus(y) - batch.labels()[r] * y);
+    }
+    return loss / batch.size();
+  }
+
+  private static void check(String what, double analytic, double numeric, long seed) {
+    assertThat(analytic).as("%s (seed %d)", what, seed).isCloseTo(numeric, within(3e-4 + 2e-2 * Math.abs(numeric)));
+  }
+
+  private static double numeric(float[] p, int j, DeepFmNet net, VectorKernels k, FieldSlots slots, SampleBatch batch) {
+    double eps = 1e-2;
+    float saved = p[j];
+    p[j] = (float) (saved + eps);
+    double up = meanLoss(net, k, slots, batch);
+    p[j] = (float) (saved - eps);
+    double down = meanLoss(net, k, slots, batch);
+    p[j] = saved;
+    return (up - down) / (2 * eps);
+  }
+
+  @Test
+  void gradientsMatchFiniteDifferences() {
+    long seed = 20261124L;
+    System.out.println("DeepFmTest finite differences seed=" + seed);
+    Random rnd = new Random(seed);
+    VectorKernels k = Kernels.get();
+    SampleBatch batch = valuedBatch(6, seed);
+    DeepFmConfig config = new DeepFmConfig(3, "5,4", Activation.SWISH, 6, 1e-3, 0, 0, 0.3, 1, 0);
+    DeepFmNet net = DeepFm.init(config, batch.fields(), seed);
+    for (int i = 0; i < net.linear.length; i++) {
+      net.linear[i] = (float) (0.3 * rnd.nextGaussian());
+    }
+    FieldSlots slots = FieldSlots.of(batch);
+    DeepFmGradients grads = new DeepFmGradients(net);
+    double loss = grads.compute(k, slots, batch, null, 0, batch.size());
+    assertThat(loss / batch.size()).isCloseTo(meanLoss(net, k, slots, batch), within(1e-6));
+    assertThat(grads.touchedCount).isGreaterThan(6);
+    for (int t = 0; t < grads.touchedCount; t++) {
+      int i = grads.touched[t];
+      check("w" + i, grads.linearGrad[i], numeric(net.linear, i, net, k, slots, batch), seed);
+      for (int d = 0; d < net.dim; d++) {
+        check("v" + i + "," + d, grads.embeddingGrad[i * net.dim + d], numeric(net.embeddings, i * net.dim + d, net, k, slots, batch), seed);
+      }
+    }
+    check("w0", grads.biasGrad, numeric(net.linear, net.numFeatures, net, k, slots, batch), seed);
+    for (int l = 0; l < net.mlp.depth(); l++) {
+      float[] p = net.mlp.layer(l).params();
+      for (int j = 0; j < p.length; j++) {
+        check("mlp layer " + l + " param " + j, grads.pass.workspace.grad(l)[j], numeric(p, j, net, k, slots, batch), seed);
+      }
+    }
+    // an untouched feature has no gradient
+    boolean[] seen = new boolean[net.numFeatures];
+    for (int t = 0; t < grads.touchedCount; t++) {
+      seen[grads.touched[t]] = true;
+    }
+    for (int i = 0; i < net.numFeatures; i++) {
+      if (!seen[i]) {
+        assertThat(grads.linearGrad[i]).isZero();
+      }
+    }
+  }
+
+  @Test
+  void learnsAnInteractionAndRoundTripsThroughTheModelFile() throws Exception {
+    long seed = 11L;
+    System.out.println("DeepFmTest synthetic seed=" + seed);
+    SampleBatch train = Synthetic.batch(4000, true, seed);
+    SampleBatch validation = Synthetic.batch(1000, true, seed + 1);
+    SampleBatch test = Synthetic.batch(2000, true, seed + 2);
+    DeepFmConfig config = Params.bind(DeepFmConfig.defaults(),
+        Map.of("dim", "4", "hidden", "16,8", "batchSize", "64", "learningRate", "0.01", "epochs", "20", "patience", "3"));
+    assertThat(Registry.rank("deepfm")).isInstanceOf(DeepFm.class);
+    RankModel model = new DeepFm().fit(config, train, validation, new TrainContext(1, seed, Progress.NONE));
+    float[] scores = model.score(test);
+    double auc = RankMetrics.auc(scores, test.labels());
+    // the rule holds for half the rows with p(click)=0.9 vs 0.1: the Bayes AUC is 0.9
+    assertThat(auc).isGreaterThan(0.85);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RankModelFile.write(out, model);
+    RankModel back = RankModelFile.read(new ByteArrayInputStream(out.toByteArray()));
+    assertThat(back.algorithm()).isEqualTo("deepfm");
+    assertThat(back.config()).isEqualTo(config);
+    assertThat(back.score(test)).containsExactly(scores);
+  }
+
+  @Test
+  void configNamesTheBadFieldAndValue() {
+    assertThatThrownBy(() -> new DeepFmConfig(0, "4", Activation.RELU, 8, 1e-3, 0, 0, 0.01, 1, 0)).hasMessage("dim must be positive; dim=0");
+    assertThatThrownBy(() -> new DeepFmConfig(4, "400,0", Activation.RELU, 8, 1e-3, 0, 0, 0.01, 1, 0))
+        .hasMessageContaining("hidden=400,0");
+    assertThatThrownBy(() -> new DeepFmConfig(4, "4,x", Activation.RELU, 8, 1e-3, 0, 0, 0.01, 1, 0)).hasMessageContaining("hidden=4,x");
+    assertThatThrownBy(() -> new DeepFmConfig(4, "4", Activation.RELU, 0, 1e-3, 0, 0, 0.01, 1, 0))
+        .hasMessage("batchSize must be positive; batchSize=0");
+    assertThatThrownBy(() -> new DeepFmConfig(4, "4", Activation.RELU, 8, 1e-3, -1, 0, 0.01, 1, 0))
+        .hasMessage("embeddingL2 must be >= 0 and finite; embeddingL2=-1.0");
+    assertThatThrownBy(() -> Params.bind(DeepFmConfig.defaults(), Map.of("learningRate", "0")))
+        .hasMessageContaining("learningRate=0.0");
+    assertThat(DeepFmConfig.defaults().hiddenUnits()).containsExactly(400, 400, 400);
+  }
+
+  @Test
+  void rowsWithoutExactlyOneFeaturePerFieldAreRefused() {
+    SampleBatch missing = new SampleBatch(Synthetic.FIELDS, new int[] {0, 3, 5}, new int[] {1, 12, 25, 3, 14}, null, new float[] {1, 0},
+        null, null);
+    assertThatThrownBy(() -> FieldSlots.of(missing)).hasMessageContaining("row 1 has no feature in field 'c'");
+    SampleBatch twice = new SampleBatch(Synthetic.FIELDS, new int[] {0, 4}, new int[] {1, 2, 12, 25}, null, new float[] {1}, null, null);
+    assertThatThrownBy(() -> FieldSlots.of(twice)).hasMessageContaining("row 0 has two features in field 'a' (1 and 2)");
+  }
+}
