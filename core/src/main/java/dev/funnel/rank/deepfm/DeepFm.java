@@ -13,6 +13,7 @@ import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.optim.EmbeddingTable;
 import dev.funnel.train.optim.OptimizerConfig;
 import dev.funnel.train.optim.RowOptimizer;
+import dev.funnel.util.Parallel;
 import java.io.DataInput;
 import java.io.IOException;
 
@@ -21,7 +22,8 @@ import java.io.IOException;
  * ({@link DeepFmGradients}), Adam everywhere: lazy per-row Adam on the embedding and first-order rows
  * a batch touches (with coupled L2 {@code embeddingL2}), and Adam on each MLP layer as one row (its
  * step count is the global step). Early stopping on validation AUC ({@link MiniBatchTraining}).
- * Deterministic for a seed (single-threaded; {@code context.threads()} is not used yet).
+ * Data parallel over {@code context.threads()}: each thread takes a contiguous part of the batch and
+ * the parts' gradients are summed in order, so a run is deterministic for a seed and thread count.
  */
 public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
   public static final String NAME = "deepfm";
@@ -72,7 +74,13 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     RowOptimizer linearStep = adam.withWeightDecay(config.embeddingL2()).create(linearTable);
     RowOptimizer biasStep = adam.create(linearTable); // its own state, used for row n only
     RowOptimizer[] denseSteps = net.mlp.optimizers(adam.withWeightDecay(config.denseL2()));
-    DeepFmGradients grads = new DeepFmGradients(net);
+    int threads = Math.max(1, context.threads());
+    DeepFmGradients[] parts = new DeepFmGradients[threads];
+    for (int t = 0; t < threads; t++) {
+      parts[t] = new DeepFmGradients(net);
+    }
+    DeepFmGradients grads = parts[0];
+    double[] partLoss = new double[threads];
     VectorKernels k = Kernels.get();
     float[] one = {1f};
     float[][] weights = new float[2 + net.mlp.depth()][];
@@ -83,7 +91,20 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     }
     MiniBatchTraining.run(train.size(), validation, config.epochs(), config.patience(), config.batchSize(), context.seed(),
         context.progress(), (rows, from, to) -> {
-          double loss = grads.compute(k, slots, train, rows, from, to);
+          // data parallel: part p of the batch always goes to parts[p] and parts are summed in order,
+          // so a run is deterministic for a given thread count
+          int m = to - from;
+          int chunk = (m + threads - 1) / threads;
+          Parallel.forRange(m, threads, chunk,
+              (worker, a, b) -> partLoss[a / chunk] = parts[a / chunk].compute(k, slots, train, rows, from + a, from + b, m));
+          double loss = 0;
+          for (int p = 0; p < threads; p++) {
+            loss += partLoss[p];
+            partLoss[p] = 0;
+            if (p > 0) {
+              grads.absorb(parts[p]);
+            }
+          }
           for (int t = 0; t < grads.touchedCount; t++) {
             int i = grads.touched[t];
             embeddingStep.update(i, grads.embeddingGrad, i * dim);

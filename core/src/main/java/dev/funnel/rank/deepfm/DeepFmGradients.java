@@ -39,8 +39,11 @@ final class DeepFmGradients {
     isTouched = new boolean[net.numFeatures];
   }
 
-  /** Forward and backward on rows {@code rows[from .. to)}; adds to the gradients; returns the summed weighted loss. */
-  double compute(VectorKernels k, FieldSlots slots, SampleBatch batch, int[] rows, int from, int to) {
+  /**
+   * Forward and backward on rows {@code rows[from .. to)}, part of a mini-batch of {@code batchRows}
+   * rows (the mean's divisor); adds to the gradients; returns the summed weighted loss.
+   */
+  double compute(VectorKernels k, FieldSlots slots, SampleBatch batch, int[] rows, int from, int to, int batchRows) {
     int m = to - from;
     net.forward(k, slots, rows, from, to, pass);
     if (dOut.length < m) {
@@ -54,7 +57,7 @@ final class DeepFmGradients {
       double y = pass.logits[b];
       float w = batch.weight(r);
       loss += w * (Logistic.softplus(y) - labels[r] * y);
-      dOut[b] = (float) ((Logistic.sigmoid(y) - labels[r]) * w / m);
+      dOut[b] = (float) ((Logistic.sigmoid(y) - labels[r]) * w / batchRows);
     }
     net.mlp.backward(k, pass.e, dOut, m, dE, pass.workspace);
     int dim = net.dim;
@@ -82,6 +85,32 @@ final class DeepFmGradients {
       }
     }
     return loss;
+  }
+
+  /** Adds {@code other}'s gradients (another part of the same mini-batch) to these and zeroes other's. */
+  void absorb(DeepFmGradients other) {
+    int dim = net.dim;
+    for (int t = 0; t < other.touchedCount; t++) {
+      int i = other.touched[t];
+      if (!isTouched[i]) {
+        isTouched[i] = true;
+        touched[touchedCount++] = i;
+      }
+      linearGrad[i] += other.linearGrad[i];
+      for (int d = i * dim; d < i * dim + dim; d++) {
+        embeddingGrad[d] += other.embeddingGrad[d];
+      }
+    }
+    biasGrad += other.biasGrad;
+    other.clearSparse();
+    for (int l = 0; l < net.mlp.depth(); l++) {
+      float[] mine = pass.workspace.grad(l);
+      float[] theirs = other.pass.workspace.grad(l);
+      for (int j = 0; j < mine.length; j++) {
+        mine[j] += theirs[j];
+      }
+      java.util.Arrays.fill(theirs, 0f);
+    }
   }
 
   /** Zeroes the sparse gradients (the MLP's are zeroed by its step). */

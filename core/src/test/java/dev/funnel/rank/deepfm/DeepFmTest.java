@@ -82,7 +82,7 @@ class DeepFmTest {
     }
     FieldSlots slots = FieldSlots.of(batch);
     DeepFmGradients grads = new DeepFmGradients(net);
-    double loss = grads.compute(k, slots, batch, null, 0, batch.size());
+    double loss = grads.compute(k, slots, batch, null, 0, batch.size(), batch.size());
     assertThat(loss / batch.size()).isCloseTo(meanLoss(net, k, slots, batch), within(1e-6));
     assertThat(grads.touchedCount).isGreaterThan(6);
     for (int t = 0; t < grads.touchedCount; t++) {
@@ -109,6 +109,35 @@ class DeepFmTest {
         assertThat(grads.linearGrad[i]).isZero();
       }
     }
+  }
+
+  @Test
+  void gradientsOfPartsAddUpToTheWholeBatch() {
+    long seed = 3L;
+    System.out.println("DeepFmTest parts seed=" + seed);
+    VectorKernels k = Kernels.get();
+    SampleBatch batch = valuedBatch(9, seed);
+    DeepFmNet net = DeepFm.init(new DeepFmConfig(3, "5", Activation.RELU, 9, 1e-3, 0, 0, 0.3, 1, 0), batch.fields(), seed);
+    FieldSlots slots = FieldSlots.of(batch);
+    DeepFmGradients whole = new DeepFmGradients(net);
+    double loss = whole.compute(k, slots, batch, null, 0, 9, 9);
+    DeepFmGradients first = new DeepFmGradients(net);
+    DeepFmGradients second = new DeepFmGradients(net);
+    double parts = first.compute(k, slots, batch, null, 0, 4, 9) + second.compute(k, slots, batch, null, 4, 9, 9);
+    first.absorb(second);
+    assertThat(parts).isCloseTo(loss, within(1e-5));
+    assertThat(first.touchedCount).isEqualTo(whole.touchedCount);
+    assertThat(first.biasGrad).isCloseTo(whole.biasGrad, within(1e-6f));
+    for (int i = 0; i < whole.embeddingGrad.length; i++) {
+      assertThat(first.embeddingGrad[i]).as("v %d", i).isCloseTo(whole.embeddingGrad[i], within(1e-6f));
+    }
+    for (int l = 0; l < net.mlp.depth(); l++) {
+      for (int j = 0; j < whole.pass.workspace.grad(l).length; j++) {
+        assertThat(first.pass.workspace.grad(l)[j]).isCloseTo(whole.pass.workspace.grad(l)[j], within(1e-6f));
+        assertThat(second.pass.workspace.grad(l)[j]).isZero();
+      }
+    }
+    assertThat(second.touchedCount).isZero();
   }
 
   @Test
