@@ -77,7 +77,7 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     int threads = Math.max(1, context.threads());
     DeepFmGradients[] parts = new DeepFmGradients[threads];
     for (int t = 0; t < threads; t++) {
-      parts[t] = new DeepFmGradients(net);
+      parts[t] = new DeepFmGradients(net, (float) config.dropout(), WorkerRandom.forWorker(context.seed() ^ 0xD80F, t).nextLong());
     }
     DeepFmGradients grads = parts[0];
     double[] partLoss = new double[threads];

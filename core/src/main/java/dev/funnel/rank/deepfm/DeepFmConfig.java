@@ -12,12 +12,13 @@ import dev.funnel.rank.nn.Activation;
  * @param learningRate Adam step size for every parameter, &gt; 0
  * @param embeddingL2 coupled L2 on the embedding and first-order rows a batch touches (lazy), &gt;= 0
  * @param denseL2 coupled L2 on the MLP weights and biases, &gt;= 0
+ * @param dropout inverted dropout on the MLP's hidden outputs while training, in [0, 1)
  * @param initStd standard deviation of the Gaussian initial embeddings, &gt; 0
  * @param epochs passes over the training data, &gt;= 1
  * @param patience epochs without a better validation AUC before stopping, &gt;= 0 (0: never stop early)
  */
 public record DeepFmConfig(int dim, String hidden, Activation activation, int batchSize, double learningRate, double embeddingL2,
-    double denseL2, double initStd, int epochs, int patience) {
+    double denseL2, double dropout, double initStd, int epochs, int patience) {
   public DeepFmConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -38,6 +39,9 @@ public record DeepFmConfig(int dim, String hidden, Activation activation, int ba
     if (!(denseL2 >= 0) || Double.isInfinite(denseL2)) {
       throw new IllegalArgumentException("denseL2 must be >= 0 and finite; denseL2=" + denseL2);
     }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1); dropout=" + dropout);
+    }
     if (!(initStd > 0) || Double.isInfinite(initStd)) {
       throw new IllegalArgumentException("initStd must be positive and finite; initStd=" + initStd);
     }
@@ -50,7 +54,7 @@ public record DeepFmConfig(int dim, String hidden, Activation activation, int ba
   }
 
   public static DeepFmConfig defaults() {
-    return new DeepFmConfig(10, "400,400,400", Activation.RELU, 4096, 1e-3, 0, 0, 1e-2, 100, 2);
+    return new DeepFmConfig(10, "400,400,400", Activation.RELU, 4096, 1e-3, 0, 0, 0, 1e-2, 100, 2);
   }
 
   /** The hidden layer sizes. */

@@ -3,6 +3,7 @@ package dev.funnel.rank.deepfm;
 import dev.funnel.kernel.VectorKernels;
 import dev.funnel.rank.FieldSlots;
 import dev.funnel.rank.SampleBatch;
+import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.loss.Logistic;
 
 /**
@@ -30,8 +31,14 @@ final class DeepFmGradients {
   private float[] dOut = new float[0];
   private float[] dE = new float[0];
 
-  DeepFmGradients(DeepFmNet net) {
+  private final float dropout;
+  private final WorkerRandom random;
+
+  /** Gradients with MLP dropout {@code dropout}, its masks drawn from a generator seeded with {@code seed}. */
+  DeepFmGradients(DeepFmNet net, float dropout, long seed) {
     this.net = net;
+    this.dropout = dropout;
+    this.random = new WorkerRandom(seed);
     this.pass = net.pass();
     embeddingGrad = new float[net.numFeatures * net.dim];
     linearGrad = new float[net.numFeatures];
@@ -45,7 +52,7 @@ final class DeepFmGradients {
    */
   double compute(VectorKernels k, FieldSlots slots, SampleBatch batch, int[] rows, int from, int to, int batchRows) {
     int m = to - from;
-    net.forward(k, slots, rows, from, to, pass);
+    net.forward(k, slots, rows, from, to, pass, dropout, random);
     if (dOut.length < m) {
       dOut = new float[m];
       dE = new float[m * net.numFields * net.dim];

@@ -3,6 +3,7 @@ package dev.funnel.rank.deepfm;
 import dev.funnel.kernel.VectorKernels;
 import dev.funnel.rank.FieldSlots;
 import dev.funnel.rank.nn.Mlp;
+import dev.funnel.train.WorkerRandom;
 
 /**
  * DeepFM's parameters and forward pass (Guo et al., IJCAI 2017, eq. 1-4). With e_f = x_f v_{i_f} the
@@ -67,6 +68,11 @@ final class DeepFmNet {
 
   /** Logits y_FM + y_DNN of the rows {@code rows[from .. to)} into {@code p.logits[0 .. to-from)}. */
   void forward(VectorKernels k, FieldSlots slots, int[] rows, int from, int to, Pass p) {
+    forward(k, slots, rows, from, to, p, 0f, null);
+  }
+
+  /** The training forward: as above, with dropout in the MLP (see {@link Mlp#forward}). */
+  void forward(VectorKernels k, FieldSlots slots, int[] rows, int from, int to, Pass p, float dropout, WorkerRandom random) {
     int m = to - from;
     p.ensure(m);
     int width = numFields * dim;
@@ -99,7 +105,7 @@ final class DeepFmNet {
       }
       p.logits[b] = (float) (y + 0.5 * (pairs - squares));
     }
-    float[] deep = mlp.forward(k, e, m, p.workspace);
+    float[] deep = mlp.forward(k, e, m, p.workspace, dropout, random);
     for (int b = 0; b < m; b++) {
       p.logits[b] += deep[b];
     }

@@ -8,7 +8,8 @@ import dev.funnel.train.optim.RowOptimizer;
 
 /**
  * A multi-layer perceptron: hidden {@link Linear} layers each followed by one {@link Activation},
- * then a linear output layer (no activation: the caller adds it to other logits). Forward and
+ * then a linear output layer (no activation: the caller adds it to other logits), optionally with
+ * dropout on the hidden outputs while training. Forward and
  * backward run on a mini-batch; the per-thread buffers and the accumulated gradients live in a
  * {@link Workspace}, so one (immutable once trained) stack can score on many threads.
  */
@@ -87,30 +88,62 @@ public final class Mlp {
    * m x out values are the result (valid until the workspace's next forward).
    */
   public float[] forward(VectorKernels k, float[] x, int m, Workspace w) {
+    return forward(k, x, m, w, 0f, null);
+  }
+
+  /**
+   * The training forward: as {@link #forward(VectorKernels, float[], int, Workspace)}, with inverted
+   * dropout (Srivastava et al., JMLR 2014) on every hidden layer's output when {@code dropout > 0}: a
+   * unit is zeroed with probability {@code dropout} (drawn from {@code random}) and the survivors are
+   * scaled by 1 / (1 - dropout), so inference needs no rescaling. {@link #backward} uses the same mask.
+   */
+  public float[] forward(VectorKernels k, float[] x, int m, Workspace w, float dropout, WorkerRandom random) {
+    if (!(dropout >= 0f && dropout < 1f)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1); dropout=" + dropout);
+    }
     w.ensure(this, m);
+    w.dropped = dropout > 0f;
+    float keep = 1f / (1f - dropout);
     float[] input = x;
     for (int i = 0; i < layers.length; i++) {
       layers[i].forward(k, input, m, w.z[i]);
       if (i < layers.length - 1) {
-        activation.forward(w.z[i], w.a[i], m * layers[i].out());
+        int n = m * layers[i].out();
+        activation.forward(w.z[i], w.a[i], n);
         input = w.a[i];
+        if (w.dropped) {
+          float[] mask = w.mask[i];
+          float[] o = w.o[i];
+          for (int j = 0; j < n; j++) {
+            mask[j] = random.nextFloat() < dropout ? 0f : keep;
+            o[j] = w.a[i][j] * mask[j];
+          }
+          input = o;
+        }
       }
     }
     return w.z[layers.length - 1];
   }
 
   /**
-   * Back-propagates {@code dOut} (m x out, dL/d output) through the last {@link #forward} of {@code w}
-   * on the same {@code x}: accumulates every layer's gradient into {@link Workspace#grad} and, unless
-   * {@code dx} is null, overwrites {@code dx[0 .. m*in)} with dL/dx.
+   * Back-propagates {@code dOut} (m x out, dL/d output) through the last forward of {@code w} on the
+   * same {@code x} (and dropout mask): accumulates every layer's gradient into {@link Workspace#grad}
+   * and, unless {@code dx} is null, overwrites {@code dx[0 .. m*in)} with dL/dx.
    */
   public void backward(VectorKernels k, float[] x, float[] dOut, int m, float[] dx, Workspace w) {
     float[] d = dOut;
     for (int i = layers.length - 1; i >= 0; i--) {
       if (i < layers.length - 1) {
-        activation.backward(w.z[i], w.a[i], d, d, m * layers[i].out());
+        int n = m * layers[i].out();
+        if (w.dropped) {
+          float[] mask = w.mask[i];
+          for (int j = 0; j < n; j++) {
+            d[j] *= mask[j];
+          }
+        }
+        activation.backward(w.z[i], w.a[i], d, d, n);
       }
-      float[] input = i == 0 ? x : w.a[i - 1];
+      float[] input = i == 0 ? x : (w.dropped ? w.o[i - 1] : w.a[i - 1]);
       float[] next = i == 0 ? dx : (d == w.d0 ? w.d1 : w.d0);
       layers[i].backward(k, input, d, m, next, w.grad[i], w.scratch);
       d = next;
@@ -145,6 +178,10 @@ public final class Mlp {
     final float[][] z;
     final float[][] a;
     final float[][] grad;
+    /** Dropout masks and the dropped outputs of the hidden layers (allocated on first use). */
+    final float[][] mask;
+    final float[][] o;
+    boolean dropped;
     float[] d0 = new float[0];
     float[] d1 = new float[0];
     final Linear.Scratch scratch = new Linear.Scratch();
@@ -154,6 +191,8 @@ public final class Mlp {
       int n = mlp.layers.length;
       z = new float[n][0];
       a = new float[n][0];
+      mask = new float[n][0];
+      o = new float[n][0];
       grad = new float[n][];
       for (int i = 0; i < n; i++) {
         grad[i] = new float[mlp.layers[i].params().length];
@@ -174,6 +213,8 @@ public final class Mlp {
         int size = m * mlp.layers[i].out();
         z[i] = new float[size];
         a[i] = i < mlp.layers.length - 1 ? new float[size] : z[i];
+        mask[i] = i < mlp.layers.length - 1 ? new float[size] : null;
+        o[i] = i < mlp.layers.length - 1 ? new float[size] : null;
         widest = Math.max(widest, size);
       }
       d0 = new float[widest];

@@ -75,13 +75,13 @@ class DeepFmTest {
     Random rnd = new Random(seed);
     VectorKernels k = Kernels.get();
     SampleBatch batch = valuedBatch(6, seed);
-    DeepFmConfig config = new DeepFmConfig(3, "5,4", Activation.SWISH, 6, 1e-3, 0, 0, 0.3, 1, 0);
+    DeepFmConfig config = new DeepFmConfig(3, "5,4", Activation.SWISH, 6, 1e-3, 0, 0, 0, 0.3, 1, 0);
     DeepFmNet net = DeepFm.init(config, batch.fields(), seed);
     for (int i = 0; i < net.linear.length; i++) {
       net.linear[i] = (float) (0.3 * rnd.nextGaussian());
     }
     FieldSlots slots = FieldSlots.of(batch);
-    DeepFmGradients grads = new DeepFmGradients(net);
+    DeepFmGradients grads = new DeepFmGradients(net, 0f, 0L);
     double loss = grads.compute(k, slots, batch, null, 0, batch.size(), batch.size());
     assertThat(loss / batch.size()).isCloseTo(meanLoss(net, k, slots, batch), within(1e-6));
     assertThat(grads.touchedCount).isGreaterThan(6);
@@ -117,12 +117,12 @@ class DeepFmTest {
     System.out.println("DeepFmTest parts seed=" + seed);
     VectorKernels k = Kernels.get();
     SampleBatch batch = valuedBatch(9, seed);
-    DeepFmNet net = DeepFm.init(new DeepFmConfig(3, "5", Activation.RELU, 9, 1e-3, 0, 0, 0.3, 1, 0), batch.fields(), seed);
+    DeepFmNet net = DeepFm.init(new DeepFmConfig(3, "5", Activation.RELU, 9, 1e-3, 0, 0, 0, 0.3, 1, 0), batch.fields(), seed);
     FieldSlots slots = FieldSlots.of(batch);
-    DeepFmGradients whole = new DeepFmGradients(net);
+    DeepFmGradients whole = new DeepFmGradients(net, 0f, 0L);
     double loss = whole.compute(k, slots, batch, null, 0, 9, 9);
-    DeepFmGradients first = new DeepFmGradients(net);
-    DeepFmGradients second = new DeepFmGradients(net);
+    DeepFmGradients first = new DeepFmGradients(net, 0f, 0L);
+    DeepFmGradients second = new DeepFmGradients(net, 0f, 0L);
     double parts = first.compute(k, slots, batch, null, 0, 4, 9) + second.compute(k, slots, batch, null, 4, 9, 9);
     first.absorb(second);
     assertThat(parts).isCloseTo(loss, within(1e-5));
@@ -148,7 +148,7 @@ class DeepFmTest {
     SampleBatch validation = Synthetic.batch(1000, true, seed + 1);
     SampleBatch test = Synthetic.batch(2000, true, seed + 2);
     DeepFmConfig config = Params.bind(DeepFmConfig.defaults(),
-        Map.of("dim", "4", "hidden", "16,8", "batchSize", "64", "learningRate", "0.01", "epochs", "20", "patience", "3"));
+        Map.of("dim", "4", "hidden", "16,8", "batchSize", "64", "learningRate", "0.01", "dropout", "0.1", "epochs", "20", "patience", "3"));
     assertThat(Registry.rank("deepfm")).isInstanceOf(DeepFm.class);
     RankModel model = new DeepFm().fit(config, train, validation, new TrainContext(1, seed, Progress.NONE));
     float[] scores = model.score(test);
@@ -166,14 +166,16 @@ class DeepFmTest {
 
   @Test
   void configNamesTheBadFieldAndValue() {
-    assertThatThrownBy(() -> new DeepFmConfig(0, "4", Activation.RELU, 8, 1e-3, 0, 0, 0.01, 1, 0)).hasMessage("dim must be positive; dim=0");
-    assertThatThrownBy(() -> new DeepFmConfig(4, "400,0", Activation.RELU, 8, 1e-3, 0, 0, 0.01, 1, 0))
+    assertThatThrownBy(() -> new DeepFmConfig(0, "4", Activation.RELU, 8, 1e-3, 0, 0, 0, 0.01, 1, 0)).hasMessage("dim must be positive; dim=0");
+    assertThatThrownBy(() -> new DeepFmConfig(4, "400,0", Activation.RELU, 8, 1e-3, 0, 0, 0, 0.01, 1, 0))
         .hasMessageContaining("hidden=400,0");
-    assertThatThrownBy(() -> new DeepFmConfig(4, "4,x", Activation.RELU, 8, 1e-3, 0, 0, 0.01, 1, 0)).hasMessageContaining("hidden=4,x");
-    assertThatThrownBy(() -> new DeepFmConfig(4, "4", Activation.RELU, 0, 1e-3, 0, 0, 0.01, 1, 0))
+    assertThatThrownBy(() -> new DeepFmConfig(4, "4,x", Activation.RELU, 8, 1e-3, 0, 0, 0, 0.01, 1, 0)).hasMessageContaining("hidden=4,x");
+    assertThatThrownBy(() -> new DeepFmConfig(4, "4", Activation.RELU, 0, 1e-3, 0, 0, 0, 0.01, 1, 0))
         .hasMessage("batchSize must be positive; batchSize=0");
-    assertThatThrownBy(() -> new DeepFmConfig(4, "4", Activation.RELU, 8, 1e-3, -1, 0, 0.01, 1, 0))
+    assertThatThrownBy(() -> new DeepFmConfig(4, "4", Activation.RELU, 8, 1e-3, -1, 0, 0, 0.01, 1, 0))
         .hasMessage("embeddingL2 must be >= 0 and finite; embeddingL2=-1.0");
+    assertThatThrownBy(() -> new DeepFmConfig(4, "4", Activation.RELU, 8, 1e-3, 0, 0, 1, 0.01, 1, 0))
+        .hasMessage("dropout must be in [0, 1); dropout=1.0");
     assertThatThrownBy(() -> Params.bind(DeepFmConfig.defaults(), Map.of("learningRate", "0")))
         .hasMessageContaining("learningRate=0.0");
     assertThat(DeepFmConfig.defaults().hiddenUnits()).containsExactly(400, 400, 400);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class MlpTest {
 
   /** L = Σ c_ij out_ij: dL/dout = c, so every parameter's and input's gradient is checkable. */
-  private static double loss(Mlp mlp, VectorKernels k, float[] x, int m, float[] c) {
-    float[] out = mlp.forward(k, x, m, mlp.workspace());
+  private static double loss(Mlp mlp, VectorKernels k, float[] x, int m, float[] c, float dropout, long maskSeed) {
+    float[] out = mlp.forward(k, x, m, mlp.workspace(), dropout, new WorkerRandom(maskSeed));
     double l = 0;
     for (int i = 0; i < c.length; i++) {
       l += (double) c[i] * out[i];
@@ -31,8 +31,8 @@ class MlpTest {
     return a;
   }
 
-  private static void checkGradients(Activation activation, long seed) {
-    System.out.println("MlpTest finite differences: activation=" + activation + " seed=" + seed);
+  private static void checkGradients(Activation activation, float dropout, long seed) {
+    System.out.println("MlpTest finite differences: activation=" + activation + " dropout=" + dropout + " seed=" + seed);
     Random rnd = new Random(seed);
     VectorKernels k = Kernels.get();
     int m = 5;
@@ -47,7 +47,7 @@ class MlpTest {
     float[] x = gaussian(rnd, m * 7);
     float[] c = gaussian(rnd, m * 2);
     Mlp.Workspace w = mlp.workspace();
-    mlp.forward(k, x, m, w);
+    mlp.forward(k, x, m, w, dropout, new WorkerRandom(seed)); // the same mask as every loss() below
     float[] dx = new float[m * 7];
     mlp.backward(k, x, c.clone(), m, dx, w);
     double eps = 1e-3;
@@ -56,9 +56,9 @@ class MlpTest {
       for (int j = 0; j < p.length; j++) {
         float saved = p[j];
         p[j] = (float) (saved + eps);
-        double up = loss(mlp, k, x, m, c);
+        double up = loss(mlp, k, x, m, c, dropout, seed);
         p[j] = (float) (saved - eps);
-        double down = loss(mlp, k, x, m, c);
+        double down = loss(mlp, k, x, m, c, dropout, seed);
         p[j] = saved;
         double numeric = (up - down) / (2 * eps);
         assertThat((double) w.grad(i)[j]).as("layer %d param %d (seed %d)", i, j, seed)
@@ -68,9 +68,9 @@ class MlpTest {
     for (int j = 0; j < x.length; j++) {
       float saved = x[j];
       x[j] = (float) (saved + eps);
-      double up = loss(mlp, k, x, m, c);
+      double up = loss(mlp, k, x, m, c, dropout, seed);
       x[j] = (float) (saved - eps);
-      double down = loss(mlp, k, x, m, c);
+      double down = loss(mlp, k, x, m, c, dropout, seed);
       x[j] = saved;
       double numeric = (up - down) / (2 * eps);
       assertThat((double) dx[j]).as("dx %d (seed %d)", j, seed)
@@ -80,12 +80,34 @@ class MlpTest {
 
   @Test
   void reluGradientsMatchFiniteDifferences() {
-    checkGradients(Activation.RELU, 20261124L);
+    checkGradients(Activation.RELU, 0f, 20261124L);
   }
 
   @Test
   void swishGradientsMatchFiniteDifferences() {
-    checkGradients(Activation.SWISH, 7L);
+    checkGradients(Activation.SWISH, 0f, 7L);
+  }
+
+  @Test
+  void dropoutGradientsMatchFiniteDifferencesUnderAFixedMask() {
+    checkGradients(Activation.SWISH, 0.4f, 13L);
+    checkGradients(Activation.RELU, 0.4f, 14L);
+  }
+
+  @Test
+  void dropoutZeroesUnitsAndScalesSurvivors() {
+    Mlp mlp = new Mlp(1, new int[] {2000}, 1, Activation.RELU);
+    float[] p = mlp.layer(0).params();
+    java.util.Arrays.fill(p, 0, 2000, 1f); // hidden unit j = relu(x) = 1 for x = 1
+    java.util.Arrays.fill(mlp.layer(1).params(), 0, 2000, 1f / 2000); // output = mean of the hidden units
+    Mlp.Workspace w = mlp.workspace();
+    float plain = mlp.forward(Kernels.get(), new float[] {1f}, 1, w)[0];
+    assertThat(plain).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+    float dropped = mlp.forward(Kernels.get(), new float[] {1f}, 1, w, 0.5f, new WorkerRandom(1))[0];
+    // about half the units survive, each scaled by 2: the mean stays near 1 but is not exactly 1
+    assertThat(dropped).isCloseTo(1f, org.assertj.core.data.Offset.offset(0.1f)).isNotEqualTo(plain);
+    assertThatThrownBy(() -> mlp.forward(Kernels.get(), new float[] {1f}, 1, w, 1f, new WorkerRandom(1)))
+        .hasMessage("dropout must be in [0, 1); dropout=1.0");
   }
 
   @Test
