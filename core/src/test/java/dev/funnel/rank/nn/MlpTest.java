@@ -50,32 +50,33 @@ class MlpTest {
     mlp.forward(k, x, m, w, dropout, new WorkerRandom(seed)); // the same mask as every loss() below
     float[] dx = new float[m * 7];
     mlp.backward(k, x, c.clone(), m, dx, w);
-    double eps = 1e-3;
+    java.util.function.DoubleSupplier lossNow = () -> loss(mlp, k, x, m, c, dropout, seed);
     for (int i = 0; i < mlp.depth(); i++) {
       float[] p = mlp.layer(i).params();
       for (int j = 0; j < p.length; j++) {
-        float saved = p[j];
-        p[j] = (float) (saved + eps);
-        double up = loss(mlp, k, x, m, c, dropout, seed);
-        p[j] = (float) (saved - eps);
-        double down = loss(mlp, k, x, m, c, dropout, seed);
-        p[j] = saved;
-        double numeric = (up - down) / (2 * eps);
-        assertThat((double) w.grad(i)[j]).as("layer %d param %d (seed %d)", i, j, seed)
-            .isCloseTo(numeric, org.assertj.core.data.Offset.offset(2e-3 + 1e-2 * Math.abs(numeric)));
+        check(w.grad(i)[j], numeric(p, j, lossNow), "layer " + i + " param " + j, seed);
       }
     }
     for (int j = 0; j < x.length; j++) {
-      float saved = x[j];
-      x[j] = (float) (saved + eps);
-      double up = loss(mlp, k, x, m, c, dropout, seed);
-      x[j] = (float) (saved - eps);
-      double down = loss(mlp, k, x, m, c, dropout, seed);
-      x[j] = saved;
-      double numeric = (up - down) / (2 * eps);
-      assertThat((double) dx[j]).as("dx %d (seed %d)", j, seed)
-          .isCloseTo(numeric, org.assertj.core.data.Offset.offset(2e-3 + 1e-2 * Math.abs(numeric)));
+      check(dx[j], numeric(x, j, lossNow), "dx " + j, seed);
     }
+  }
+
+  /** Central difference of {@code loss} in {@code a[j]}, step 1e-3. */
+  private static double numeric(float[] a, int j, java.util.function.DoubleSupplier loss) {
+    double eps = 1e-3;
+    float saved = a[j];
+    a[j] = (float) (saved + eps);
+    double up = loss.getAsDouble();
+    a[j] = (float) (saved - eps);
+    double down = loss.getAsDouble();
+    a[j] = saved;
+    return (up - down) / (2 * eps);
+  }
+
+  private static void check(float analytic, double numeric, String what, long seed) {
+    assertThat((double) analytic).as("%s (seed %d)", what, seed)
+        .isCloseTo(numeric, org.assertj.core.data.Offset.offset(2e-3 + 1e-2 * Math.abs(numeric)));
   }
 
   @Test
