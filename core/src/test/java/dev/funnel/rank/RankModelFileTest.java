@@ -59,6 +59,6 @@ class RankModelFileTest {
 
   @Test
   void unknownNamesListTheValidOnes() {
-    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: fm, lr");
+    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: deepfm, fm, lr");
   }
 }

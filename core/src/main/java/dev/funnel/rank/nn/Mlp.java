@@ -74,15 +74,6 @@ public final class Mlp {
     return layers[layers.length - 1].out();
   }
 
-  /** Multiply-adds of one row's forward pass. */
-  public long flopsPerRow() {
-    long f = 0;
-    for (Linear l : layers) {
-      f += (long) l.in() * l.out();
-    }
-    return f;
-  }
-
   /**
    * Runs {@code x} (m x in) through the stack; returns the workspace's output array, whose first
    * m x out values are the result (valid until the workspace's next forward).
