@@ -8,6 +8,7 @@ import dev.funnel.config.Params;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
 import dev.funnel.rank.FieldSlots;
+import dev.funnel.rank.FiniteDifference;
 import dev.funnel.rank.RankModel;
 import dev.funnel.rank.RankModelFile;
 import dev.funnel.rank.SampleBatch;
@@ -57,17 +58,6 @@ class DeepFmTest {
     assertThat(analytic).as("%s (seed %d)", what, seed).isCloseTo(numeric, within(3e-4 + 2e-2 * Math.abs(numeric)));
   }
 
-  private static double numeric(float[] p, int j, DeepFmNet net, VectorKernels k, FieldSlots slots, SampleBatch batch) {
-    double eps = 1e-2;
-    float saved = p[j];
-    p[j] = (float) (saved + eps);
-    double up = meanLoss(net, k, slots, batch);
-    p[j] = (float) (saved - eps);
-    double down = meanLoss(net, k, slots, batch);
-    p[j] = saved;
-    return (up - down) / (2 * eps);
-  }
-
   @Test
   void gradientsMatchFiniteDifferences() {
     long seed = 20261124L;
@@ -81,22 +71,23 @@ class DeepFmTest {
       net.linear[i] = (float) (0.3 * rnd.nextGaussian());
     }
     FieldSlots slots = FieldSlots.of(batch);
+    java.util.function.DoubleSupplier lossNow = () -> meanLoss(net, k, slots, batch);
     DeepFmGradients grads = new DeepFmGradients(net, 0f, 0L);
     double loss = grads.compute(k, slots, batch, null, 0, batch.size(), batch.size());
     assertThat(loss / batch.size()).isCloseTo(meanLoss(net, k, slots, batch), within(1e-6));
     assertThat(grads.touchedCount).isGreaterThan(6);
     for (int t = 0; t < grads.touchedCount; t++) {
       int i = grads.touched[t];
-      check("w" + i, grads.linearGrad[i], numeric(net.linear, i, net, k, slots, batch), seed);
+      check("w" + i, grads.linearGrad[i], FiniteDifference.central(net.linear, i, 1e-2, lossNow), seed);
       for (int d = 0; d < net.dim; d++) {
-        check("v" + i + "," + d, grads.embeddingGrad[i * net.dim + d], numeric(net.embeddings, i * net.dim + d, net, k, slots, batch), seed);
+        check("v" + i + "," + d, grads.embeddingGrad[i * net.dim + d], FiniteDifference.central(net.embeddings, i * net.dim + d, 1e-2, lossNow), seed);
       }
     }
-    check("w0", grads.biasGrad, numeric(net.linear, net.numFeatures, net, k, slots, batch), seed);
+    check("w0", grads.biasGrad, FiniteDifference.central(net.linear, net.numFeatures, 1e-2, lossNow), seed);
     for (int l = 0; l < net.mlp.depth(); l++) {
       float[] p = net.mlp.layer(l).params();
       for (int j = 0; j < p.length; j++) {
-        check("mlp layer " + l + " param " + j, grads.pass.workspace.grad(l)[j], numeric(p, j, net, k, slots, batch), seed);
+        check("mlp layer " + l + " param " + j, grads.pass.workspace.grad(l)[j], FiniteDifference.central(p, j, 1e-2, lossNow), seed);
       }
     }
     // an untouched feature has no gradient

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.FiniteDifference;
 import dev.funnel.rank.SampleBatch;
 import dev.funnel.rank.Synthetic;
 import dev.funnel.rank.eval.RankEvaluation;
@@ -60,30 +61,20 @@ class FactorizationMachineTest {
       int i = row.features()[k];
       float x = row.values()[k];
       // linear weight: dL/dw_i = g x_i
-      double numeric = numeric(linear, i, h, () -> loss(linear, factors, dim, row));
+      double numeric = FiniteDifference.central(linear, i, h, () -> loss(linear, factors, dim, row));
       assertThat((double) grads.g * x).as("dL/dw_%d", i).isCloseTo(numeric, within(2e-3));
       grads.factorGradient(factors, dim, i, x);
       for (int f = 0; f < dim; f++) {
-        double nf = numeric(factors, i * dim + f, h, () -> loss(linear, factors, dim, row));
+        double nf = FiniteDifference.central(factors, i * dim + f, h, () -> loss(linear, factors, dim, row));
         assertThat((double) grads.grad[f]).as("dL/dv_%d,%d", i, f).isCloseTo(nf, within(2e-3));
       }
     }
-    assertThat((double) grads.g).as("dL/dw0").isCloseTo(numeric(linear, n, h, () -> loss(linear, factors, dim, row)), within(2e-3));
+    assertThat((double) grads.g).as("dL/dw0").isCloseTo(FiniteDifference.central(linear, n, h, () -> loss(linear, factors, dim, row)), within(2e-3));
   }
 
   private static double loss(float[] linear, float[] factors, int dim, SampleBatch row) {
     double y = FmModel.margin(linear, factors, dim, row, 0, new float[dim]);
     return row.weight(0) * (Logistic.softplus(y) - row.labels()[0] * y);
-  }
-
-  private static double numeric(float[] w, int at, double h, java.util.function.DoubleSupplier loss) {
-    float saved = w[at];
-    w[at] = (float) (saved + h);
-    double up = loss.getAsDouble();
-    w[at] = (float) (saved - h);
-    double down = loss.getAsDouble();
-    w[at] = saved;
-    return (up - down) / (2 * h);
   }
 
   private static Random seeded(String test) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.rank.FiniteDifference;
 import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.optim.OptimizerConfig;
 import dev.funnel.train.optim.RowOptimizer;
@@ -54,24 +55,12 @@ class MlpTest {
     for (int i = 0; i < mlp.depth(); i++) {
       float[] p = mlp.layer(i).params();
       for (int j = 0; j < p.length; j++) {
-        check(w.grad(i)[j], numeric(p, j, lossNow), "layer " + i + " param " + j, seed);
+        check(w.grad(i)[j], FiniteDifference.central(p, j, 1e-3, lossNow), "layer " + i + " param " + j, seed);
       }
     }
     for (int j = 0; j < x.length; j++) {
-      check(dx[j], numeric(x, j, lossNow), "dx " + j, seed);
+      check(dx[j], FiniteDifference.central(x, j, 1e-3, lossNow), "dx " + j, seed);
     }
-  }
-
-  /** Central difference of {@code loss} in {@code a[j]}, step 1e-3. */
-  private static double numeric(float[] a, int j, java.util.function.DoubleSupplier loss) {
-    double eps = 1e-3;
-    float saved = a[j];
-    a[j] = (float) (saved + eps);
-    double up = loss.getAsDouble();
-    a[j] = (float) (saved - eps);
-    double down = loss.getAsDouble();
-    a[j] = saved;
-    return (up - down) / (2 * eps);
   }
 
   private static void check(float analytic, double numeric, String what, long seed) {
