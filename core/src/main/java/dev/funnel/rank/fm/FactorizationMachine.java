@@ -2,6 +2,7 @@ package dev.funnel.rank.fm;
 
 import dev.funnel.rank.EpochTraining;
 import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.LinearTerm;
 import dev.funnel.rank.RankAlgorithm;
 import dev.funnel.rank.SampleBatch;
 import dev.funnel.recall.TrainContext;
@@ -45,27 +46,20 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
   @Override
   public FmModel fit(FmConfig config, SampleBatch train, SampleBatch validation, TrainContext context) {
     FieldMap fields = train.fields();
-    if (validation != null && !validation.fields().equals(fields)) {
-      throw new IllegalArgumentException("validation fields (" + validation.fields() + ") differ from training's (" + fields + ")");
-    }
     int n = fields.numFeatures();
     int dim = config.dim();
     EmbeddingTable factorTable = new EmbeddingTable(n, dim);
+    factorTable.initNormal(config.initStd(), new WorkerRandom(context.seed()));
     float[] factors = factorTable.data();
-    WorkerRandom init = new WorkerRandom(context.seed());
-    for (int i = 0; i < factors.length; i++) {
-      factors[i] = (float) (init.nextGaussian() * config.initStd());
-    }
-    EmbeddingTable linearTable = new EmbeddingTable(n + 1, 1);
-    float[] linear = linearTable.data();
+    LinearTerm linearTerm = new LinearTerm(n, config.optimizerConfig(0), config.linearL2());
+    float[] linear = linearTerm.weights();
     RowOptimizer factorStep = config.optimizerConfig(config.l2()).create(factorTable);
-    RowOptimizer linearStep = config.optimizerConfig(config.linearL2()).create(linearTable);
-    RowOptimizer biasStep = config.optimizerConfig(0).create(linearTable); // its own state, used for row n only
     EpochTraining.run(train, validation, config.epochs(), config.patience(), context, id -> {
       Gradients scratch = new Gradients(dim);
       return row -> {
         double loss = scratch.compute(linear, factors, dim, train, row);
-        scratch.apply(train, row, factors, dim, factorStep, linearStep, biasStep);
+        scratch.apply(train, row, factors, dim, factorStep);
+        linearTerm.step(train, row, scratch.g);
         return loss;
       };
     }, batch -> {
@@ -85,7 +79,6 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
   static final class Gradients {
     final float[] sums;
     final float[] grad;
-    final float[] one = {1f};
     float g;
 
     Gradients(int dim) {
@@ -111,19 +104,15 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
       }
     }
 
-    /** Steps every weight row r touches with the gradients of the last {@link #compute}. */
-    void apply(SampleBatch batch, int r, float[] factors, int dim, RowOptimizer factorStep, RowOptimizer linearStep,
-        RowOptimizer biasStep) {
+    /** Steps the factor rows r touches with the gradients of the last {@link #compute}. */
+    void apply(SampleBatch batch, int r, float[] factors, int dim, RowOptimizer factorStep) {
       int[] ptr = batch.rowPtr();
       int[] features = batch.features();
       for (int k = ptr[r]; k < ptr[r + 1]; k++) {
         int i = features[k];
-        float x = batch.value(k);
-        factorGradient(factors, dim, i, x);
+        factorGradient(factors, dim, i, batch.value(k));
         factorStep.update(i, grad, 0);
-        linearStep.updateScaled(i, g * x, one, 0);
       }
-      biasStep.updateScaled(linearStep.table().rows() - 1, g, one, 0);
     }
   }
 }
