@@ -10,7 +10,6 @@ import dev.funnel.train.optim.RowOptimizer;
  * optimizer with L2 on the touched weights only; the bias through its own optimizer state, without L2.
  */
 public final class LinearTerm {
-  private static final float[] ONE = {1f};
   private final float[] weights;
   private final RowOptimizer featureStep;
   private final RowOptimizer biasStep;
@@ -44,8 +43,8 @@ public final class LinearTerm {
     int[] ptr = batch.rowPtr();
     int[] features = batch.features();
     for (int k = ptr[r]; k < ptr[r + 1]; k++) {
-      featureStep.updateScaled(features[k], g * batch.value(k), ONE, 0);
+      featureStep.updateScalar(features[k], g * batch.value(k));
     }
-    biasStep.updateScaled(weights.length - 1, g, ONE, 0);
+    biasStep.updateScalar(weights.length - 1, g);
   }
 }

@@ -26,6 +26,7 @@ package dev.funnel.train.optim;
  */
 public final class AdamOptimizer implements RowOptimizer {
   private static final int TABLE = 1 << 14;
+  private static final float[] ONE = {1f};
 
   private final EmbeddingTable table;
   private final float[] w;
@@ -77,6 +78,12 @@ public final class AdamOptimizer implements RowOptimizer {
   @Override
   public void updateScaled(int row, float alpha, float[] x, int xOff) {
     step(row, alpha, x, xOff);
+  }
+
+  @Override
+  public void updateScalar(int row, float grad) {
+    SgdOptimizer.checkScalar(dim);
+    step(row, grad, ONE, 0);
   }
 
   private void step(int row, float alpha, float[] grad, int gradOff) {

@@ -24,6 +24,12 @@ public interface RowOptimizer {
    */
   void updateScaled(int row, float alpha, float[] x, int xOff);
 
+  /**
+   * One step on a row of a dim-1 table (linear weights, biases) with gradient {@code grad}: the same
+   * result as {@link #updateScaled} with x = {1}, without a vector-kernel call per float.
+   */
+  void updateScalar(int row, float grad);
+
   float learningRate();
 
   /** Changes the step size for later updates (schedules); call between epochs. */

@@ -75,6 +75,26 @@ class RowOptimizerTest {
   }
 
   @Test
+  void updateScalarEqualsUpdateScaledOnADimOneTableForEveryKind() {
+    for (OptimizerConfig config : new OptimizerConfig[] {OptimizerConfig.sgd(0.1).withWeightDecay(0.3),
+        OptimizerConfig.adagrad(0.1).withWeightDecay(0.3), OptimizerConfig.adam(0.1).withWeightDecay(0.3)}) {
+      EmbeddingTable a = new EmbeddingTable(3, 1, new float[] {0.5f, -1f, 2f});
+      EmbeddingTable b = new EmbeddingTable(3, 1, new float[] {0.5f, -1f, 2f});
+      RowOptimizer viaScaled = config.create(a);
+      RowOptimizer viaScalar = config.create(b);
+      for (int step = 0; step < 4; step++) {
+        float grad = step % 2 == 0 ? 0.8f : -1.7f;
+        viaScaled.updateScaled(step % 3, grad, new float[] {1f}, 0);
+        viaScalar.updateScalar(step % 3, grad);
+      }
+      assertThat(b.data()).as(config.kind().toString()).containsExactly(a.data());
+      assertThat(b.get(0, 0)).as(config.kind() + " moved").isNotEqualTo(0.5f);
+    }
+    assertThatThrownBy(() -> OptimizerConfig.adagrad(0.1).create(table()).updateScalar(0, 1f))
+        .hasMessage("updateScalar needs a table of dim 1; dim=2");
+  }
+
+  @Test
   void adamOneStepByHand() {
     EmbeddingTable t = table();
     AdamOptimizer adam = (AdamOptimizer) OptimizerConfig.adam(0.01).create(t);
