@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.FiniteDifferences;
 import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.Synthetic;
 import dev.funnel.rank.eval.RankEvaluation;
 import dev.funnel.rank.fm.FactorizationMachine;
 import dev.funnel.rank.fm.FmConfig;
@@ -23,7 +25,7 @@ class FieldAwareFmTest {
 
   @Test
   void pairwiseTermEqualsTheExplicitDoubleSum() {
-    Random rnd = seeded("pairwise");
+    Random rnd = FiniteDifferences.seeded("FieldAwareFmTest pairwise");
     int dim = 3;
     FieldFactors factors = randomFactors(rnd, dim);
     int[] idx = {1, 3, 5, 7};
@@ -43,7 +45,7 @@ class FieldAwareFmTest {
       }
     }
     assertThat(factors.pairwise(row, 0)).isCloseTo(expected, within(1e-5));
-    float[] linear = randomArray(rnd, FIELDS.numFeatures() + 1);
+    float[] linear = FiniteDifferences.gaussian(rnd, FIELDS.numFeatures() + 1);
     double linearPart = linear[FIELDS.numFeatures()];
     for (int a = 0; a < idx.length; a++) {
       linearPart += linear[idx[a]] * x[a];
@@ -57,10 +59,10 @@ class FieldAwareFmTest {
 
   @Test
   void everyGradientMatchesFiniteDifferences() {
-    Random rnd = seeded("gradient");
+    Random rnd = FiniteDifferences.seeded("FieldAwareFmTest gradient");
     int dim = 3;
     FieldFactors factors = randomFactors(rnd, dim);
-    float[] linear = randomArray(rnd, FIELDS.numFeatures() + 1);
+    float[] linear = FiniteDifferences.gaussian(rnd, FIELDS.numFeatures() + 1);
     int[] idx = {0, 3, 4, 6};
     float[] x = {1f, 0.7f, -1.5f, 1.2f};
     SampleBatch row = new SampleBatch(FIELDS, new int[] {0, 4}, idx, x, new float[] {rnd.nextBoolean() ? 1 : 0},
@@ -76,7 +78,7 @@ class FieldAwareFmTest {
     for (int i = 0; i <= FIELDS.numFeatures(); i++) {
       int entry = java.util.Arrays.binarySearch(idx, i);
       double analytic = i == FIELDS.numFeatures() ? step.g : entry >= 0 ? step.g * x[entry] : 0;
-      assertThat(analytic).as("dL/dw_%d", i).isCloseTo(numeric(linear, i, h, loss), within(2e-3));
+      assertThat(analytic).as("dL/dw_%d", i).isCloseTo(FiniteDifferences.central(linear, i, h, loss), within(2e-3));
     }
     // every latent coordinate of the table: active (feature, field) blocks from the step's scratch, the rest 0
     int fields = FIELDS.numFields();
@@ -86,7 +88,7 @@ class FieldAwareFmTest {
         for (int f = 0; f < dim; f++) {
           double analytic = entry >= 0 ? step.grad[(entry * fields + field) * dim + f] : 0;
           assertThat(analytic).as("dL/dv_{%d,%d},%d", i, field, f)
-              .isCloseTo(numeric(factors.v, (i * fields + field) * dim + f, h, loss), within(2e-3));
+              .isCloseTo(FiniteDifferences.central(factors.v, (i * fields + field) * dim + f, h, loss), within(2e-3));
         }
       }
     }
@@ -96,9 +98,9 @@ class FieldAwareFmTest {
   void fieldAwarenessFitsWhatAPlainFmOfTheSameDimCannot() {
     // y = s(a) t(b) + u(a) w(c) with independent signs s, u of field a: FFM with k = 1 represents it
     // exactly (v_{a,B} = s, v_{a,C} = u); an FM with k = 1 has one v_a for both and cannot.
-    SampleBatch train = twoInteractions(20000, 1);
-    SampleBatch valid = twoInteractions(2000, 2);
-    SampleBatch test = twoInteractions(4000, 3);
+    SampleBatch train = Synthetic.twoInteractions(20000, 1);
+    SampleBatch valid = Synthetic.twoInteractions(2000, 2);
+    SampleBatch test = Synthetic.twoInteractions(4000, 3);
     FfmConfig ffmConfig = new FfmConfig(1, OptimizerKind.ADAGRAD, 0.1, 1e-5, 0, 0.1, 20, 2);
     double ffm = RankEvaluation.of(new FieldAwareFm().fit(ffmConfig, train, valid, ONE_THREAD), test).auc();
     FmConfig fmConfig = new FmConfig(1, OptimizerKind.ADAGRAD, 0.1, 1e-5, 0, 0.1, 20, 2);
@@ -108,34 +110,10 @@ class FieldAwareFmTest {
     assertThat(ffm - fm).isGreaterThan(0.05);
   }
 
-  /** Fields a, b, c of ten features each; p(click) = sigmoid(2 (s(a) t(b) + u(a) w(c))), signs +-1. */
-  private static SampleBatch twoInteractions(int n, long seed) {
-    Random rnd = new Random(seed);
-    FieldMap fields = FieldMap.parse("a:0-9,b:10-19,c:20-29");
-    int[] ptr = new int[n + 1];
-    int[] features = new int[3 * n];
-    float[] labels = new float[n];
-    for (int r = 0; r < n; r++) {
-      int a = rnd.nextInt(10);
-      int b = rnd.nextInt(10);
-      int c = rnd.nextInt(10);
-      features[3 * r] = a;
-      features[3 * r + 1] = 10 + b;
-      features[3 * r + 2] = 20 + c;
-      ptr[r + 1] = 3 * r + 3;
-      int s = a % 2 == 0 ? 1 : -1;
-      int u = a < 5 ? 1 : -1;
-      int t = b % 2 == 0 ? 1 : -1;
-      int w = c < 5 ? 1 : -1;
-      labels[r] = rnd.nextDouble() < Logistic.sigmoid(2.0 * (s * t + u * w)) ? 1 : 0;
-    }
-    return new SampleBatch(fields, ptr, features, null, labels, null, null);
-  }
-
   @Test
   void oneThreadIsDeterministic() {
-    SampleBatch train = twoInteractions(4000, 4);
-    SampleBatch valid = twoInteractions(500, 5);
+    SampleBatch train = Synthetic.twoInteractions(4000, 4);
+    SampleBatch valid = Synthetic.twoInteractions(500, 5);
     FfmConfig config = new FfmConfig(4, OptimizerKind.ADAGRAD, 0.1, 1e-5, 1e-6, 0.1, 3, 0);
     FieldAwareFm ffm = new FieldAwareFm();
     assertThat(ffm.fit(config, train, valid, ONE_THREAD).score(valid)).containsExactly(ffm.fit(config, train, valid, ONE_THREAD).score(valid));
@@ -149,31 +127,7 @@ class FieldAwareFmTest {
     assertThatThrownBy(() -> new FfmConfig(4, OptimizerKind.ADAGRAD, 0.1, -1e-5, 0, 0.1, 1, 0)).hasMessage("l2 must be >= 0 and finite; l2=-1.0E-5");
   }
 
-  private static double numeric(float[] w, int at, double h, java.util.function.DoubleSupplier loss) {
-    float saved = w[at];
-    w[at] = (float) (saved + h);
-    double up = loss.getAsDouble();
-    w[at] = (float) (saved - h);
-    double down = loss.getAsDouble();
-    w[at] = saved;
-    return (up - down) / (2 * h);
-  }
-
   private static FieldFactors randomFactors(Random rnd, int dim) {
-    return new FieldFactors(FIELDS, dim, randomArray(rnd, FIELDS.numFeatures() * FIELDS.numFields() * dim));
-  }
-
-  private static Random seeded(String test) {
-    long seed = System.nanoTime();
-    System.out.println("FieldAwareFmTest " + test + " seed=" + seed);
-    return new Random(seed);
-  }
-
-  private static float[] randomArray(Random rnd, int n) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) rnd.nextGaussian() * 0.5f;
-    }
-    return a;
+    return new FieldFactors(FIELDS, dim, FiniteDifferences.gaussian(rnd, FIELDS.numFeatures() * FIELDS.numFields() * dim));
   }
 }
