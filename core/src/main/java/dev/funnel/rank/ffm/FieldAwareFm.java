@@ -49,7 +49,7 @@ public final class FieldAwareFm implements RankAlgorithm<FfmConfig> {
   public FfmModel fit(FfmConfig config, SampleBatch train, SampleBatch validation, TrainContext context) {
     FieldMap fields = train.fields();
     int n = fields.numFeatures();
-    EmbeddingTable table = new EmbeddingTable(n * fields.numFields(), config.dim());
+    EmbeddingTable table = new EmbeddingTable(Math.multiplyExact(n, fields.numFields()), config.dim());
     table.initNormal(config.initStd(), new WorkerRandom(context.seed()));
     FieldFactors factors = new FieldFactors(fields, config.dim(), table.data());
     RowOptimizer factorStep = config.optimizerConfig(config.l2()).create(table);

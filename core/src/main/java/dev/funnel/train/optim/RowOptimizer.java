@@ -26,9 +26,12 @@ public interface RowOptimizer {
 
   /**
    * One step on a row of a dim-1 table (linear weights, biases) with gradient {@code grad}: the same
-   * result as {@link #updateScaled} with x = {1}, without a vector-kernel call per float.
+   * result as {@link #updateScaled} with x = {1}; the optimizers here override it to skip the
+   * vector-kernel call per float.
    */
-  void updateScalar(int row, float grad);
+  default void updateScalar(int row, float grad) {
+    updateScaled(row, grad, new float[] {1f}, 0);
+  }
 
   float learningRate();
 
