@@ -12,7 +12,7 @@ import java.io.IOException;
 
 /**
  * p(click | x) = sigmoid(y(x)) with a field-aware factorization machine (Juan et al., RecSys 2016,
- * eq. 3, plus a linear term as in the BARS/FuxiCTR FFM):
+ * phi_FFM, plus a linear term as in the BARS/FuxiCTR FFM):
  *
  * <pre>
  *   y(x) = w0 + Σ_i w_i x_i + Σ_{i&lt;j} &lt;v_{i,f_j}, v_{j,f_i}&gt; x_i x_j

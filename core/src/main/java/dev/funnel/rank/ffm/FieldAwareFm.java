@@ -15,7 +15,7 @@ import java.io.IOException;
 
 /**
  * Trains an {@link FfmModel} on the logistic loss one sample at a time, as the paper's trainer
- * (Juan et al., RecSys 2016, Algorithm 1: Adagrad, per-coordinate rates, L2 lambda). With g =
+ * (Juan et al., RecSys 2016: stochastic gradients with Adagrad per-coordinate rates and L2 lambda). With g =
  * (sigmoid(y) - label) times the sample weight:
  *
  * <pre>

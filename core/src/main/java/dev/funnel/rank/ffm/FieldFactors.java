@@ -6,7 +6,7 @@ import dev.funnel.rank.SampleBatch;
 /**
  * FFM's latent vectors: feature i has one vector per field f, v_{i,f}, stored row-major as row
  * {@code i * numFields + f} of a (numFeatures * numFields) x dim table. The pairwise term of a sample
- * (Juan et al. 2016, eq. 3) is
+ * (phi_FFM of Juan et al., RecSys 2016) is
  *
  * <pre>
  *   phi(x) = Σ_{i&lt;j} &lt;v_{i,f_j}, v_{j,f_i}&gt; x_i x_j      over all pairs of its active features
