@@ -58,7 +58,7 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
       Gradients scratch = new Gradients(dim);
       return row -> {
         double loss = scratch.compute(linear, factors, dim, train, row);
-        scratch.apply(train, row, factors, dim, factorStep);
+        scratch.apply(train, row, factorStep);
         linearTerm.step(train, row, scratch.g);
         return loss;
       };
@@ -75,15 +75,13 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
     return FmModel.read(in, config, fields);
   }
 
-  /** One worker's scratch: the factor sums of the current row, its loss gradient g and a gradient row. */
+  /** One worker's scratch: the factor sums of the current row and its loss gradient g. */
   static final class Gradients {
     final float[] sums;
-    final float[] grad;
     float g;
 
     Gradients(int dim) {
       sums = new float[dim];
-      grad = new float[dim];
     }
 
     /** Scores row r, keeps dL/dy in {@link #g}; returns the row's weighted logistic loss. */
@@ -95,23 +93,17 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
       return weight * (Logistic.softplus(y) - label * y);
     }
 
-    /** dL/dv_{i,f} for entry k of the row into {@link #grad}: g x_i (sums_f - v_{i,f} x_i). */
-    void factorGradient(float[] factors, int dim, int feature, float x) {
-      int base = feature * dim;
-      float gx = g * x;
-      for (int f = 0; f < dim; f++) {
-        grad[f] = gx * (sums[f] - factors[base + f] * x);
-      }
-    }
-
-    /** Steps the factor rows r touches with the gradients of the last {@link #compute}. */
-    void apply(SampleBatch batch, int r, float[] factors, int dim, RowOptimizer factorStep) {
+    /**
+     * Steps the factor rows r touches with the gradients of the last {@link #compute}, dL/dv_{i,f} =
+     * g x_i (sums_f - v_{i,f} x_i), each as one fused {@link RowOptimizer#updateAffine} call.
+     */
+    void apply(SampleBatch batch, int r, RowOptimizer factorStep) {
       int[] ptr = batch.rowPtr();
       int[] features = batch.features();
       for (int k = ptr[r]; k < ptr[r + 1]; k++) {
         int i = features[k];
-        factorGradient(factors, dim, i, batch.value(k));
-        factorStep.update(i, grad, 0);
+        float gx = g * batch.value(k);
+        factorStep.updateAffine(i, gx, sums, 0, -gx * batch.value(k));
       }
     }
   }

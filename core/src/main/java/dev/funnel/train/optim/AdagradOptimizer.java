@@ -55,6 +55,12 @@ public final class AdagradOptimizer implements RowOptimizer {
   }
 
   @Override
+  public void updateAffine(int row, float alpha, float[] x, int xOff, float beta) {
+    int base = row * dim;
+    kernels.adagradStep(alpha, x, xOff, weightDecay + beta, w, base, accumulator, base, learningRate, epsilon, dim);
+  }
+
+  @Override
   public void updateScalar(int row, float grad) {
     SgdOptimizer.checkScalar(dim);
     float wi = w[row];

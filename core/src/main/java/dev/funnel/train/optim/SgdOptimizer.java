@@ -44,6 +44,17 @@ public final class SgdOptimizer implements RowOptimizer {
   }
 
   @Override
+  public void updateAffine(int row, float alpha, float[] x, int xOff, float beta) {
+    int base = row * dim;
+    float lr = learningRate;
+    float lambda = weightDecay + beta;
+    for (int k = 0; k < dim; k++) {
+      float wk = w[base + k];
+      w[base + k] = wk - lr * (alpha * x[xOff + k] + lambda * wk);
+    }
+  }
+
+  @Override
   public void updateScalar(int row, float grad) {
     checkScalar(dim);
     float wk = w[row];

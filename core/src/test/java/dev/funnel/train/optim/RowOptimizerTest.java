@@ -75,6 +75,29 @@ class RowOptimizerTest {
   }
 
   @Test
+  void updateAffineEqualsUpdateOnTheMaterialisedGradientForEveryKind() {
+    for (OptimizerConfig config : new OptimizerConfig[] {OptimizerConfig.sgd(0.1).withWeightDecay(0.3),
+        OptimizerConfig.adagrad(0.1).withWeightDecay(0.3), OptimizerConfig.adam(0.1).withWeightDecay(0.3)}) {
+      EmbeddingTable a = table();
+      EmbeddingTable b = table();
+      RowOptimizer viaUpdate = config.create(a);
+      RowOptimizer viaAffine = config.create(b);
+      float[] x = {5f, 0.25f, -1.5f};
+      for (int step = 0; step < 3; step++) {
+        float alpha = step == 1 ? -0.7f : 1.3f;
+        float beta = step == 2 ? 0.4f : -0.9f;
+        viaUpdate.update(1, new float[] {alpha * x[1] + beta * a.get(1, 0), alpha * x[2] + beta * a.get(1, 1)}, 0);
+        viaAffine.updateAffine(1, alpha, x, 1, beta);
+      }
+      for (int c = 0; c < 2; c++) {
+        assertThat(b.get(1, c)).as(config.kind() + " col " + c).isCloseTo(a.get(1, c), Offset.offset(1e-6f));
+      }
+      assertThat(b.get(1, 0)).as(config.kind() + " moved").isNotEqualTo(1.0f);
+      assertOtherRowsUntouched(b);
+    }
+  }
+
+  @Test
   void updateScalarEqualsUpdateScaledOnADimOneTableForEveryKind() {
     for (OptimizerConfig config : new OptimizerConfig[] {OptimizerConfig.sgd(0.1).withWeightDecay(0.3),
         OptimizerConfig.adagrad(0.1).withWeightDecay(0.3), OptimizerConfig.adam(0.1).withWeightDecay(0.3)}) {
