@@ -159,6 +159,15 @@ public final class GowallaAnnBench {
     Map<String, Object> fr = row(key, name, fitted, "flat", "exact, ip", exactRecall, exactRecall, 1.0, flatQps, 0, 0, qdim);
     fr.put(key.recall() + "_model_eval", AnnBench.round(modelEval, 4));
     fr.put("timed_users", timed);
+    // The spread of item norms: the L2 reduction (MipsTransform) pads every item up to the largest norm.
+    float[] norms = new float[numItems];
+    for (int i = 0; i < numItems; i++) {
+      norms[i] = kern.norm(items, i * qdim, qdim);
+    }
+    java.util.Arrays.sort(norms);
+    fr.put("item_norm_p50", AnnBench.round(norms[numItems / 2], 4));
+    fr.put("item_norm_max", AnnBench.round(norms[numItems - 1], 4));
+    System.out.printf("%s item norms: median %.4f, max %.4f%n", name, norms[numItems / 2], norms[numItems - 1]);
     rows.add(fr);
     System.out.println(format(fr, key));
 
