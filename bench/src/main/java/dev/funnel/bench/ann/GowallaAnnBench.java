@@ -51,7 +51,8 @@ import java.util.TreeMap;
  *
  * <p>Rows: {@code model, index, params, recall@20} (through the index), {@code recall@20_exact}
  * (through the flat index), {@code recall@20_loss} = 1 - recall@20 / recall@20_exact in percent,
- * {@code candidate_overlap@500} (mean share of the exact top 500 the index found), {@code qps_1t}
+ * {@code candidate_overlap@500} (mean share of the exact top 500 the index found; {@code @20}: of the
+ * exact top 20 in the index path's top 20), {@code qps_1t}
  * (single-thread searches per wall second over all test users, filter included), {@code qps_1t_cpu}
  * (per CPU second of the thread), {@code build_seconds}. Each model's first row also gives
  * {@code recall@20_model_eval}: the model's own full-sort evaluation, the number its eval preset
@@ -157,6 +158,7 @@ public final class GowallaAnnBench {
 
     List<Map<String, Object>> rows = new ArrayList<>();
     Map<String, Object> fr = row(key, name, fitted, "flat", "exact, ip", exactRecall, exactRecall, 1.0, flatQps, 0, 0, qdim);
+    fr.put("candidate_overlap@" + k, 1.0);
     fr.put(key.recall() + "_model_eval", AnnBench.round(modelEval, 4));
     fr.put("timed_users", timed);
     // The spread of item norms: the L2 reduction (MipsTransform) pads every item up to the largest norm.
@@ -207,7 +209,8 @@ public final class GowallaAnnBench {
         }
         double recall = recallAt(new CandidateLists("hnsw", found, numItems), train, test, k, threads);
         Map<String, Object> r = row(key, name, fitted, "hnsw", "mips=" + mode + " M=" + m + " efc=" + efc + " ef=" + ef, recall, exactRecall,
-            overlap(exact, found, users), qps, build, buildCpu, idim);
+            overlap(exact, found, users, candidates), qps, build, buildCpu, idim);
+        r.put("candidate_overlap@" + k, AnnBench.round(overlap(exact, found, users, k), 4));
         rows.add(r);
         System.out.println(format(r, key));
       }
@@ -237,9 +240,9 @@ public final class GowallaAnnBench {
   }
 
   /** Row keys at the preset's cutoff and candidate count: recall@20, candidate_overlap@500. */
-  record Keys(String recall, String overlap) {
+  record Keys(int k, String recall, String overlap) {
     static Keys of(int k, int candidates) {
-      return new Keys("recall@" + k, "candidate_overlap@" + candidates);
+      return new Keys(k, "recall@" + k, "candidate_overlap@" + candidates);
     }
   }
 
@@ -325,8 +328,11 @@ public final class GowallaAnnBench {
     }
   }
 
-  /** Mean over users of |exact ∩ found| / |exact|. */
-  static double overlap(ScoredItems[] exact, ScoredItems[] found, int[] users) {
+  /**
+   * Mean over users of |exact ∩ found| / |exact|, each list cut to its first {@code depth} items
+   * (lists are best first).
+   */
+  static double overlap(ScoredItems[] exact, ScoredItems[] found, int[] users, int depth) {
     double sum = 0;
     int n = 0;
     java.util.BitSet b = new java.util.BitSet();
@@ -336,35 +342,58 @@ public final class GowallaAnnBench {
         continue;
       }
       b.clear();
-      for (int r = 0; r < e.size(); r++) {
+      int ne = Math.min(depth, e.size());
+      for (int r = 0; r < ne; r++) {
         b.set(e.item(r));
       }
       int hit = 0;
       ScoredItems f = found[u];
-      for (int r = 0; f != null && r < f.size(); r++) {
+      for (int r = 0; f != null && r < Math.min(depth, f.size()); r++) {
         if (b.get(f.item(r))) {
           hit++;
         }
       }
-      sum += (double) hit / e.size();
+      sum += (double) hit / ne;
       n++;
     }
     return n == 0 ? 0 : sum / n;
   }
 
-  /** Replaces each list's scores by the inner product of the (bias-folded) vectors. */
+  /** Replaces each list's scores by the inner product of the (bias-folded) vectors and re-sorts it best first, ties by smaller id. */
   private static void rescore(ScoredItems[] lists, float[] items, float[] queries, int dim, VectorKernels kern) {
     for (int u = 0; u < lists.length; u++) {
       ScoredItems l = lists[u];
       if (l == null) {
         continue;
       }
-      float[] s = new float[l.size()];
-      for (int r = 0; r < s.length; r++) {
-        s[r] = kern.dot(queries, u * dim, items, l.item(r) * dim, dim);
+      int n = l.size();
+      long[] keys = new long[n];
+      for (int r = 0; r < n; r++) {
+        int item = l.item(r);
+        keys[r] = sortKey(kern.dot(queries, u * dim, items, item * dim, dim), item);
       }
-      lists[u] = new ScoredItems(l.items(), s);
+      java.util.Arrays.sort(keys);
+      int[] ids = new int[n];
+      float[] s = new float[n];
+      for (int r = 0; r < n; r++) {
+        ids[r] = (int) keys[r];
+        s[r] = unsortKey(keys[r]);
+      }
+      lists[u] = new ScoredItems(ids, s);
     }
+  }
+
+  /** A long whose ascending order is descending score, then ascending id (ids are non-negative). */
+  static long sortKey(float score, int id) {
+    int b = Float.floatToIntBits(score);
+    b ^= (b >> 31) & 0x7fffffff; // ascending int order == ascending float order
+    return ((long) ~b << 32) | id;
+  }
+
+  static float unsortKey(long key) {
+    int b = ~(int) (key >> 32);
+    b ^= (b >> 31) & 0x7fffffff;
+    return Float.intBitsToFloat(b);
   }
 
   /** rows x (dim + 1): each row followed by {@code col[row]}. */
@@ -391,23 +420,24 @@ public final class GowallaAnnBench {
   }
 
   private static String format(Map<String, Object> r, Keys key) {
-    return String.format(Locale.ROOT, "%-7s %-5s %-32s %s=%-7s exact=%-7s loss=%-7s%% overlap=%-7s qps_1t=%-7s cpu=%-7s build=%s",
+    return String.format(Locale.ROOT, "%-7s %-5s %-32s %s=%-7s exact=%-7s loss=%-7s%% overlap=%-7s (top %s: %-6s) qps_1t=%-7s cpu=%-7s build=%s",
         r.get("model"), r.get("index"), r.get("params"), key.recall(), r.get(key.recall()), r.get(key.recall() + "_exact"),
-        r.get(key.recall() + "_loss"), r.get(key.overlap()), r.get("qps_1t"), r.get("qps_1t_cpu"), r.get("build_seconds"));
+        r.get(key.recall() + "_loss"), r.get(key.overlap()), key.k(), r.get("candidate_overlap@" + key.k()), r.get("qps_1t"), r.get("qps_1t_cpu"), r.get("build_seconds"));
   }
 
   private static String table(List<Map<String, Object>> rows, int k, int candidates) {
     Keys key = Keys.of(k, candidates);
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%n| model | index | params | recall@%d (top %d of %d) | recall@%d_exact | recall@%d_loss (%%) "
-        + "| candidate_overlap@%d | qps_1t | qps_1t_cpu | build_seconds |%n", k, k, candidates, k, k, candidates));
-    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| candidate_overlap@%d | candidate_overlap@%d | qps_1t | qps_1t_cpu | build_seconds |%n", k, k, candidates, k, k, candidates, k));
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : rows) {
       if (r.get(key.recall()) == null) {
         continue;
       }
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.get("model"), r.get("index"),
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.get("model"), r.get("index"),
           r.get("params"), r.get(key.recall()), r.get(key.recall() + "_exact"), r.get(key.recall() + "_loss"), r.get(key.overlap()),
+          r.get("candidate_overlap@" + k),
           r.get("qps_1t"), r.get("qps_1t_cpu"), r.get("build_seconds")));
     }
     return sb.toString();

@@ -59,8 +59,28 @@ class GowallaAnnBenchTest {
     ScoredItems[] exact = {new ScoredItems(new int[] {1, 2, 3, 4}, new float[4]), new ScoredItems(new int[] {5, 6}, new float[2])};
     ScoredItems[] found = {new ScoredItems(new int[] {2, 3, 9}, new float[3]), new ScoredItems(new int[] {6, 5}, new float[2])};
     // user 0: 2 of 4; user 1: 2 of 2 -> (0.5 + 1) / 2.
-    assertThat(GowallaAnnBench.overlap(exact, found, new int[] {0, 1})).isCloseTo(0.75, within(1e-12));
-    assertThat(GowallaAnnBench.overlap(exact, found, new int[] {0})).isCloseTo(0.5, within(1e-12));
+    assertThat(GowallaAnnBench.overlap(exact, found, new int[] {0, 1}, 500)).isCloseTo(0.75, within(1e-12));
+    assertThat(GowallaAnnBench.overlap(exact, found, new int[] {0}, 500)).isCloseTo(0.5, within(1e-12));
+    // Depth 2: exact {1, 2} vs found {2, 3}: 1 of 2; {5, 6} vs {6, 5}: 2 of 2.
+    assertThat(GowallaAnnBench.overlap(exact, found, new int[] {0, 1}, 2)).isCloseTo(0.75, within(1e-12));
+    assertThat(GowallaAnnBench.overlap(exact, found, new int[] {0}, 1)).isCloseTo(0.0, within(1e-12));
+  }
+
+  @Test
+  void sortKeysOrderByScoreDescendingThenId() {
+    float[] scores = {-2.5f, 0f, 3.25f, 3.25f, -0f, 1e-30f, -7f};
+    long[] keys = new long[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      keys[i] = GowallaAnnBench.sortKey(scores[i], i);
+      assertThat(GowallaAnnBench.unsortKey(keys[i])).isEqualTo(scores[i]);
+    }
+    java.util.Arrays.sort(keys);
+    int[] order = new int[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      order[i] = (int) keys[i];
+    }
+    // 3.25 (ids 2, 3), 1e-30 (5), 0 (1), -0 (4: -0 sorts below +0 by bits), -2.5 (0), -7 (6).
+    assertThat(order).containsExactly(2, 3, 5, 1, 4, 0, 6);
   }
 
   @Test
