@@ -51,6 +51,8 @@ import java.util.TreeMap;
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
  *   <li>{@code ann}: vector-index sweep with peers in the same run ({@link dev.funnel.bench.ann.AnnBench});
+ *   <li>{@code ann-gowalla}: Recall@20 of the recall stage's top 500 through HNSW against exact search, on
+ *       learned gowalla embeddings ({@link dev.funnel.bench.ann.GowallaAnnBench});
  *   <li>{@code freshness}: event acknowledged -> visible in {@code /v1/recommend}, row {@code {p50_ms, p99_ms, ...}};
  *   <li>{@code soak}: {@code funnel serve} as a child process under mixed reads and writes; rows
  *       {@code {time_s, rss_mb, ...}} every sample and a summary row with {@code growth_pct} ({@link SoakBench});
@@ -115,12 +117,13 @@ public final class BenchRunner {
       case "crash", "recovery" -> runProcess(kind, spec);
       case "hotswap" -> runHotSwap(spec, dataRoot, preset);
       case "ann" -> dev.funnel.bench.ann.AnnBench.run(spec, root, preset);
+      case "ann-gowalla" -> dev.funnel.bench.ann.GowallaAnnBench.run(spec, dataRoot, preset);
       case "lightgcn" -> runLightGcn(spec, dataRoot, preset);
       case "train-speed" -> runTrainSpeed(spec, dataRoot, preset);
       case "kernels" -> KernelRows.run(spec);
       case "rank-eval" -> dev.funnel.bench.rank.RankBench.run(spec, dataRoot, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, lightgcn, train-speed, kernels, rank-eval");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);

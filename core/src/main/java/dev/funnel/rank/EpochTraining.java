@@ -14,7 +14,8 @@ import java.util.function.IntFunction;
  * The epoch loop the per-sample rankers share: each epoch visits the training rows in a fresh seeded
  * shuffle, one SGD-style step per row, on {@link Hogwild} workers (bit for bit reproducible with one
  * thread). With a validation batch, validation AUC is computed after each epoch, training stops after
- * {@code patience} epochs without improvement, and the weights of the best epoch are restored.
+ * {@code patience} epochs without improvement, and the weights of the best epoch are restored. A
+ * validation batch over other fields than training's is refused.
  */
 public final class EpochTraining {
   /** Rows a worker takes from the shared cursor at a time. */
@@ -38,6 +39,9 @@ public final class EpochTraining {
    */
   public static TrainingResult run(SampleBatch train, SampleBatch validation, int epochs, int patience, TrainContext context,
       IntFunction<Step> steps, Function<SampleBatch, float[]> scorer, float[]... weights) {
+    if (validation != null && !validation.fields().equals(train.fields())) {
+      throw new IllegalArgumentException("validation fields (" + validation.fields() + ") differ from training's (" + train.fields() + ")");
+    }
     int n = train.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {

@@ -23,7 +23,7 @@ class RankModelFileTest {
   void everyAlgorithmRoundTripsWithIdenticalScores() throws IOException {
     SampleBatch train = Synthetic.batch(2000, true, 1);
     SampleBatch test = Synthetic.batch(300, true, 2);
-    assertThat(Registry.rankAlgorithms().keySet()).contains("lr", "fm");
+    assertThat(Registry.rankAlgorithms().keySet()).contains("lr", "fm", "ffm");
     for (RankAlgorithm<?> algorithm : Registry.rankAlgorithms().values()) {
       RankModel model = fit(algorithm, train);
       Path file = dir.resolve(algorithm.name() + ".fnr");
@@ -59,6 +59,6 @@ class RankModelFileTest {
 
   @Test
   void unknownNamesListTheValidOnes() {
-    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: deepfm, fm, lr");
+    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: deepfm, ffm, fm, lr");
   }
 }

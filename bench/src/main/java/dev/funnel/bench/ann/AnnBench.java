@@ -540,16 +540,16 @@ public final class AnnBench {
     return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
-  private static double secs(long t0) {
+  static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static double round(double v, int digits) {
+  static double round(double v, int digits) {
     double f = Math.pow(10, digits);
     return Math.round(v * f) / f;
   }
 
-  private static int num(Map<String, Object> spec, String key, int def) {
+  static int num(Map<String, Object> spec, String key, int def) {
     Object v = spec.get(key);
     return v == null ? def : ((Number) v).intValue();
   }

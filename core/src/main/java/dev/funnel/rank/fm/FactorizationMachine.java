@@ -2,6 +2,7 @@ package dev.funnel.rank.fm;
 
 import dev.funnel.rank.EpochTraining;
 import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.LinearTerm;
 import dev.funnel.rank.RankAlgorithm;
 import dev.funnel.rank.SampleBatch;
 import dev.funnel.recall.TrainContext;
@@ -45,27 +46,20 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
   @Override
   public FmModel fit(FmConfig config, SampleBatch train, SampleBatch validation, TrainContext context) {
     FieldMap fields = train.fields();
-    if (validation != null && !validation.fields().equals(fields)) {
-      throw new IllegalArgumentException("validation fields (" + validation.fields() + ") differ from training's (" + fields + ")");
-    }
     int n = fields.numFeatures();
     int dim = config.dim();
     EmbeddingTable factorTable = new EmbeddingTable(n, dim);
+    factorTable.initNormal(config.initStd(), new WorkerRandom(context.seed()));
     float[] factors = factorTable.data();
-    WorkerRandom init = new WorkerRandom(context.seed());
-    for (int i = 0; i < factors.length; i++) {
-      factors[i] = (float) (init.nextGaussian() * config.initStd());
-    }
-    EmbeddingTable linearTable = new EmbeddingTable(n + 1, 1);
-    float[] linear = linearTable.data();
+    LinearTerm linearTerm = new LinearTerm(n, config.optimizerConfig(0), config.linearL2());
+    float[] linear = linearTerm.weights();
     RowOptimizer factorStep = config.optimizerConfig(config.l2()).create(factorTable);
-    RowOptimizer linearStep = config.optimizerConfig(config.linearL2()).create(linearTable);
-    RowOptimizer biasStep = config.optimizerConfig(0).create(linearTable); // its own state, used for row n only
     EpochTraining.run(train, validation, config.epochs(), config.patience(), context, id -> {
       Gradients scratch = new Gradients(dim);
       return row -> {
         double loss = scratch.compute(linear, factors, dim, train, row);
-        scratch.apply(train, row, factors, dim, factorStep, linearStep, biasStep);
+        scratch.apply(train, row, factorStep);
+        linearTerm.step(train, row, scratch.g);
         return loss;
       };
     }, batch -> {
@@ -81,16 +75,13 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
     return FmModel.read(in, config, fields);
   }
 
-  /** One worker's scratch: the factor sums of the current row, its loss gradient g and a gradient row. */
+  /** One worker's scratch: the factor sums of the current row and its loss gradient g. */
   static final class Gradients {
     final float[] sums;
-    final float[] grad;
-    final float[] one = {1f};
     float g;
 
     Gradients(int dim) {
       sums = new float[dim];
-      grad = new float[dim];
     }
 
     /** Scores row r, keeps dL/dy in {@link #g}; returns the row's weighted logistic loss. */
@@ -102,28 +93,18 @@ public final class FactorizationMachine implements RankAlgorithm<FmConfig> {
       return weight * (Logistic.softplus(y) - label * y);
     }
 
-    /** dL/dv_{i,f} for entry k of the row into {@link #grad}: g x_i (sums_f - v_{i,f} x_i). */
-    void factorGradient(float[] factors, int dim, int feature, float x) {
-      int base = feature * dim;
-      float gx = g * x;
-      for (int f = 0; f < dim; f++) {
-        grad[f] = gx * (sums[f] - factors[base + f] * x);
-      }
-    }
-
-    /** Steps every weight row r touches with the gradients of the last {@link #compute}. */
-    void apply(SampleBatch batch, int r, float[] factors, int dim, RowOptimizer factorStep, RowOptimizer linearStep,
-        RowOptimizer biasStep) {
+    /**
+     * Steps the factor rows r touches with the gradients of the last {@link #compute}, dL/dv_{i,f} =
+     * g x_i (sums_f - v_{i,f} x_i), each as one fused {@link RowOptimizer#updateAffine} call.
+     */
+    void apply(SampleBatch batch, int r, RowOptimizer factorStep) {
       int[] ptr = batch.rowPtr();
       int[] features = batch.features();
       for (int k = ptr[r]; k < ptr[r + 1]; k++) {
         int i = features[k];
-        float x = batch.value(k);
-        factorGradient(factors, dim, i, x);
-        factorStep.update(i, grad, 0);
-        linearStep.updateScaled(i, g * x, one, 0);
+        float gx = g * batch.value(k);
+        factorStep.updateAffine(i, gx, sums, 0, -gx * batch.value(k));
       }
-      biasStep.updateScaled(linearStep.table().rows() - 1, g, one, 0);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.funnel.rank.fm;
 
+import dev.funnel.rank.FactorSettings;
 import dev.funnel.train.optim.OptimizerConfig;
 import dev.funnel.train.optim.OptimizerKind;
 
@@ -18,30 +19,7 @@ import dev.funnel.train.optim.OptimizerKind;
 public record FmConfig(int dim, OptimizerKind optimizer, double learningRate, double l2, double linearL2, double initStd,
     int epochs, int patience) {
   public FmConfig {
-    if (dim < 1) {
-      throw new IllegalArgumentException("dim must be positive; dim=" + dim);
-    }
-    if (optimizer == null) {
-      throw new IllegalArgumentException("optimizer must be set; optimizer=null");
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
-    }
-    if (!(l2 >= 0) || Double.isInfinite(l2)) {
-      throw new IllegalArgumentException("l2 must be >= 0 and finite; l2=" + l2);
-    }
-    if (!(linearL2 >= 0) || Double.isInfinite(linearL2)) {
-      throw new IllegalArgumentException("linearL2 must be >= 0 and finite; linearL2=" + linearL2);
-    }
-    if (!(initStd > 0) || Double.isInfinite(initStd)) {
-      throw new IllegalArgumentException("initStd must be positive and finite; initStd=" + initStd);
-    }
-    if (epochs < 1) {
-      throw new IllegalArgumentException("epochs must be positive; epochs=" + epochs);
-    }
-    if (patience < 0) {
-      throw new IllegalArgumentException("patience must be >= 0; patience=" + patience);
-    }
+    FactorSettings.check(dim, optimizer, learningRate, l2, linearL2, initStd, epochs, patience);
   }
 
   public static FmConfig defaults() {
@@ -50,11 +28,6 @@ public record FmConfig(int dim, OptimizerKind optimizer, double learningRate, do
 
   /** The optimizer settings with {@code lambda} as its L2. */
   OptimizerConfig optimizerConfig(double lambda) {
-    OptimizerConfig base = switch (optimizer) {
-      case SGD -> OptimizerConfig.sgd(learningRate);
-      case ADAGRAD -> OptimizerConfig.adagrad(learningRate);
-      case ADAM -> OptimizerConfig.adam(learningRate);
-    };
-    return base.withWeightDecay(lambda);
+    return OptimizerConfig.of(optimizer, learningRate).withWeightDecay(lambda);
   }
 }

@@ -2,6 +2,7 @@ package dev.funnel.rank.fm;
 
 import dev.funnel.io.BinaryIO;
 import dev.funnel.rank.FieldMap;
+import dev.funnel.rank.LinearTerm;
 import dev.funnel.rank.RankModel;
 import dev.funnel.rank.SampleBatch;
 import dev.funnel.train.loss.Logistic;
@@ -75,12 +76,11 @@ public final class FmModel implements RankModel {
     int[] ptr = batch.rowPtr();
     int[] features = batch.features();
     java.util.Arrays.fill(sums, 0f);
-    double y = linear[linear.length - 1];
+    double y = LinearTerm.margin(linear, batch, r);
     double squares = 0;
     for (int k = ptr[r]; k < ptr[r + 1]; k++) {
       int i = features[k];
       float x = batch.value(k);
-      y += linear[i] * x;
       int base = i * dim;
       for (int f = 0; f < dim; f++) {
         float vx = factors[base + f] * x;

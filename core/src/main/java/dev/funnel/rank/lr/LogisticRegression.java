@@ -47,9 +47,6 @@ public final class LogisticRegression implements RankAlgorithm<LrConfig> {
   @Override
   public LrModel fit(LrConfig config, SampleBatch train, SampleBatch validation, TrainContext context) {
     FieldMap fields = train.fields();
-    if (validation != null && !validation.fields().equals(fields)) {
-      throw new IllegalArgumentException("validation fields (" + validation.fields() + ") differ from training's (" + fields + ")");
-    }
     int dim = fields.numFeatures() + 1;
     float[] z = new float[dim];
     float[] n = new float[dim];

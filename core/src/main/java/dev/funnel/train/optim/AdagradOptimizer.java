@@ -54,6 +54,22 @@ public final class AdagradOptimizer implements RowOptimizer {
     kernels.adagradStep(alpha, x, xOff, weightDecay, w, base, accumulator, base, learningRate, epsilon, dim);
   }
 
+  @Override
+  public void updateAffine(int row, float alpha, float[] x, int xOff, float beta) {
+    int base = row * dim;
+    kernels.adagradStep(alpha, x, xOff, weightDecay + beta, w, base, accumulator, base, learningRate, epsilon, dim);
+  }
+
+  @Override
+  public void updateScalar(int row, float grad) {
+    SgdOptimizer.checkScalar(dim);
+    float wi = w[row];
+    float g = grad + weightDecay * wi;
+    float a = accumulator[row] + g * g;
+    accumulator[row] = a;
+    w[row] = wi - learningRate * g / ((float) Math.sqrt(a) + epsilon);
+  }
+
   /** The accumulator G of (row, col). */
   public float accumulator(int row, int col) {
     return accumulator[row * dim + col];

@@ -26,6 +26,7 @@ package dev.funnel.train.optim;
  */
 public final class AdamOptimizer implements RowOptimizer {
   private static final int TABLE = 1 << 14;
+  private static final float[] ONE = {1f};
 
   private final EmbeddingTable table;
   private final float[] w;
@@ -71,15 +72,27 @@ public final class AdamOptimizer implements RowOptimizer {
 
   @Override
   public void update(int row, float[] grad, int gradOff) {
-    step(row, 1f, grad, gradOff);
+    step(row, 1f, grad, gradOff, weightDecay);
   }
 
   @Override
   public void updateScaled(int row, float alpha, float[] x, int xOff) {
-    step(row, alpha, x, xOff);
+    step(row, alpha, x, xOff, weightDecay);
   }
 
-  private void step(int row, float alpha, float[] grad, int gradOff) {
+  @Override
+  public void updateScalar(int row, float grad) {
+    SgdOptimizer.checkScalar(dim);
+    step(row, grad, ONE, 0, weightDecay);
+  }
+
+  @Override
+  public void updateAffine(int row, float alpha, float[] x, int xOff, float beta) {
+    step(row, alpha, x, xOff, weightDecay + beta);
+  }
+
+  /** One Adam step with gradient alpha * grad + decay * w. */
+  private void step(int row, float alpha, float[] grad, int gradOff, float decay) {
     int t = steps[row] + 1;
     if (t < 0) {
       t = Integer.MAX_VALUE; // corrections are 1 long before this; just never wrap
@@ -102,7 +115,7 @@ public final class AdamOptimizer implements RowOptimizer {
     int vBase = mBase + dim;
     for (int k = 0; k < dim; k++) {
       float wk = w[base + k];
-      float g = alpha * grad[gradOff + k] + weightDecay * wk;
+      float g = alpha * grad[gradOff + k] + decay * wk;
       float mk = b1 * moments[mBase + k] + (1 - b1) * g;
       float vk = b2 * moments[vBase + k] + (1 - b2) * g * g;
       moments[mBase + k] = mk;

@@ -55,6 +55,18 @@ public record OptimizerConfig(OptimizerKind kind, double learningRate, double we
     return new OptimizerConfig(OptimizerKind.ADAM, learningRate, 0, 0.9, 0.999, 1e-8, 0);
   }
 
+  /** {@code kind} with its defaults above and {@code learningRate}. */
+  public static OptimizerConfig of(OptimizerKind kind, double learningRate) {
+    if (kind == null) {
+      throw new IllegalArgumentException("kind must be set; kind=null");
+    }
+    return switch (kind) {
+      case SGD -> sgd(learningRate);
+      case ADAGRAD -> adagrad(learningRate);
+      case ADAM -> adam(learningRate);
+    };
+  }
+
   public OptimizerConfig withWeightDecay(double lambda) {
     return new OptimizerConfig(kind, learningRate, lambda, beta1, beta2, epsilon, initialAccumulator);
   }

@@ -24,6 +24,30 @@ public interface RowOptimizer {
    */
   void updateScaled(int row, float alpha, float[] x, int xOff);
 
+  /**
+   * One step on a row of a dim-1 table (linear weights, biases) with gradient {@code grad}: the same
+   * result as {@link #updateScaled} with x = {1}; the optimizers here override it to skip the
+   * vector-kernel call per float.
+   */
+  default void updateScalar(int row, float grad) {
+    updateScaled(row, grad, new float[] {1f}, 0);
+  }
+
+  /**
+   * One step on {@code row} with the gradient {@code alpha * x[xOff .. xOff+dim) + beta * w_row}
+   * (the optimizer's own L2 comes on top), without materialising it: FM's factor gradient
+   * g x_i (s - v_i x_i) is this with alpha = g x_i, x = s, beta = -g x_i^2 (Rendle 2010, eq. 4).
+   */
+  default void updateAffine(int row, float alpha, float[] x, int xOff, float beta) {
+    int dim = table().dim();
+    float[] w = table().data();
+    float[] grad = new float[dim];
+    for (int k = 0; k < dim; k++) {
+      grad[k] = alpha * x[xOff + k] + beta * w[row * dim + k];
+    }
+    update(row, grad, 0);
+  }
+
   float learningRate();
 
   /** Changes the step size for later updates (schedules); call between epochs. */

@@ -44,6 +44,31 @@ public final class SgdOptimizer implements RowOptimizer {
   }
 
   @Override
+  public void updateAffine(int row, float alpha, float[] x, int xOff, float beta) {
+    int base = row * dim;
+    float lr = learningRate;
+    float lambda = weightDecay + beta;
+    for (int k = 0; k < dim; k++) {
+      float wk = w[base + k];
+      w[base + k] = wk - lr * (alpha * x[xOff + k] + lambda * wk);
+    }
+  }
+
+  @Override
+  public void updateScalar(int row, float grad) {
+    checkScalar(dim);
+    float wk = w[row];
+    w[row] = wk - learningRate * (grad + weightDecay * wk);
+  }
+
+  /** {@link RowOptimizer#updateScalar} is for dim-1 tables only. */
+  static void checkScalar(int dim) {
+    if (dim != 1) {
+      throw new IllegalStateException("updateScalar needs a table of dim 1; dim=" + dim);
+    }
+  }
+
+  @Override
   public float learningRate() {
     return learningRate;
   }

@@ -8,7 +8,7 @@ import dev.funnel.config.Params;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
 import dev.funnel.rank.FieldSlots;
-import dev.funnel.rank.FiniteDifference;
+import dev.funnel.rank.FiniteDifferences;
 import dev.funnel.rank.RankModel;
 import dev.funnel.rank.RankModelFile;
 import dev.funnel.rank.SampleBatch;
@@ -78,16 +78,16 @@ class DeepFmTest {
     assertThat(grads.touchedCount).isGreaterThan(6);
     for (int t = 0; t < grads.touchedCount; t++) {
       int i = grads.touched[t];
-      check("w" + i, grads.linearGrad[i], FiniteDifference.central(net.linear, i, 1e-2, lossNow), seed);
+      check("w" + i, grads.linearGrad[i], FiniteDifferences.central(net.linear, i, 1e-2, lossNow), seed);
       for (int d = 0; d < net.dim; d++) {
-        check("v" + i + "," + d, grads.embeddingGrad[i * net.dim + d], FiniteDifference.central(net.embeddings, i * net.dim + d, 1e-2, lossNow), seed);
+        check("v" + i + "," + d, grads.embeddingGrad[i * net.dim + d], FiniteDifferences.central(net.embeddings, i * net.dim + d, 1e-2, lossNow), seed);
       }
     }
-    check("w0", grads.biasGrad, FiniteDifference.central(net.linear, net.numFeatures, 1e-2, lossNow), seed);
+    check("w0", grads.biasGrad, FiniteDifferences.central(net.linear, net.numFeatures, 1e-2, lossNow), seed);
     for (int l = 0; l < net.mlp.depth(); l++) {
       float[] p = net.mlp.layer(l).params();
       for (int j = 0; j < p.length; j++) {
-        check("mlp layer " + l + " param " + j, grads.pass.workspace.grad(l)[j], FiniteDifference.central(p, j, 1e-2, lossNow), seed);
+        check("mlp layer " + l + " param " + j, grads.pass.workspace.grad(l)[j], FiniteDifferences.central(p, j, 1e-2, lossNow), seed);
       }
     }
     // an untouched feature has no gradient

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.funnel.rank.FieldMap;
-import dev.funnel.rank.FiniteDifference;
+import dev.funnel.rank.FiniteDifferences;
 import dev.funnel.rank.SampleBatch;
 import dev.funnel.rank.Synthetic;
 import dev.funnel.rank.eval.RankEvaluation;
 import dev.funnel.rank.lr.LogisticRegression;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.train.loss.Logistic;
+import dev.funnel.train.optim.EmbeddingTable;
+import dev.funnel.train.optim.OptimizerConfig;
 import dev.funnel.train.optim.OptimizerKind;
 import dev.funnel.util.Progress;
 import java.util.Random;
@@ -21,11 +23,11 @@ class FactorizationMachineTest {
 
   @Test
   void pairwiseTermEqualsTheExplicitDoubleSum() {
-    Random rnd = seeded("pairwise");
+    Random rnd = FiniteDifferences.seeded("FactorizationMachineTest pairwise");
     int dim = 4;
     int n = 6;
-    float[] linear = randomArray(rnd, n + 1);
-    float[] factors = randomArray(rnd, n * dim);
+    float[] linear = FiniteDifferences.gaussian(rnd, n + 1);
+    float[] factors = FiniteDifferences.gaussian(rnd, n * dim);
     SampleBatch row = new SampleBatch(FieldMap.single(n), new int[] {0, 3}, new int[] {0, 2, 5}, new float[] {1f, 0.5f, -2f},
         new float[] {1}, null, null);
     // y = w0 + Σ w_i x_i + Σ_{i<j} <v_i, v_j> x_i x_j
@@ -47,48 +49,38 @@ class FactorizationMachineTest {
 
   @Test
   void gradientsMatchFiniteDifferences() {
-    Random rnd = seeded("gradient");
+    Random rnd = FiniteDifferences.seeded("FactorizationMachineTest gradient");
     int dim = 3;
     int n = 5;
-    float[] linear = randomArray(rnd, n + 1);
-    float[] factors = randomArray(rnd, n * dim);
+    float[] linear = FiniteDifferences.gaussian(rnd, n + 1);
+    float[] factors = FiniteDifferences.gaussian(rnd, n * dim);
     SampleBatch row = new SampleBatch(FieldMap.single(n), new int[] {0, 3}, new int[] {1, 3, 4}, new float[] {1f, 0.7f, -1.5f},
         new float[] {rnd.nextBoolean() ? 1 : 0}, new float[] {1.5f}, null);
     FactorizationMachine.Gradients grads = new FactorizationMachine.Gradients(dim);
     grads.compute(linear, factors, dim, row, 0);
+    // the training step itself on a copy, through SGD with rate 1 and no L2: the change is -gradient
+    float[] stepped = factors.clone();
+    grads.apply(row, 0, OptimizerConfig.sgd(1).create(new EmbeddingTable(n, dim, stepped)));
     double h = 1e-3;
     for (int k = 0; k < 3; k++) {
       int i = row.features()[k];
       float x = row.values()[k];
-      // linear weight: dL/dw_i = g x_i
-      double numeric = FiniteDifference.central(linear, i, h, () -> loss(linear, factors, dim, row));
+      // linear weight: dL/dw_i = g x_i (LinearTerm's step)
+      double numeric = FiniteDifferences.central(linear, i, h, () -> loss(linear, factors, dim, row));
       assertThat((double) grads.g * x).as("dL/dw_%d", i).isCloseTo(numeric, within(2e-3));
-      grads.factorGradient(factors, dim, i, x);
       for (int f = 0; f < dim; f++) {
-        double nf = FiniteDifference.central(factors, i * dim + f, h, () -> loss(linear, factors, dim, row));
-        assertThat((double) grads.grad[f]).as("dL/dv_%d,%d", i, f).isCloseTo(nf, within(2e-3));
+        double nf = FiniteDifferences.central(factors, i * dim + f, h, () -> loss(linear, factors, dim, row));
+        assertThat((double) factors[i * dim + f] - stepped[i * dim + f]).as("dL/dv_%d,%d", i, f).isCloseTo(nf, within(2e-3));
       }
     }
-    assertThat((double) grads.g).as("dL/dw0").isCloseTo(FiniteDifference.central(linear, n, h, () -> loss(linear, factors, dim, row)), within(2e-3));
+    assertThat((double) grads.g).as("dL/dw0").isCloseTo(FiniteDifferences.central(linear, n, h, () -> loss(linear, factors, dim, row)), within(2e-3));
+    // rows the sample does not touch are left alone
+    assertThat(java.util.Arrays.copyOfRange(stepped, 0, dim)).containsExactly(java.util.Arrays.copyOfRange(factors, 0, dim));
   }
 
   private static double loss(float[] linear, float[] factors, int dim, SampleBatch row) {
     double y = FmModel.margin(linear, factors, dim, row, 0, new float[dim]);
     return row.weight(0) * (Logistic.softplus(y) - row.labels()[0] * y);
-  }
-
-  private static Random seeded(String test) {
-    long seed = System.nanoTime();
-    System.out.println("FactorizationMachineTest " + test + " seed=" + seed);
-    return new Random(seed);
-  }
-
-  private static float[] randomArray(Random rnd, int n) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) rnd.nextGaussian() * 0.5f;
-    }
-    return a;
   }
 
   @Test

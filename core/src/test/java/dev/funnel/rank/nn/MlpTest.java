@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
-import dev.funnel.rank.FiniteDifference;
+import dev.funnel.rank.FiniteDifferences;
 import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.optim.OptimizerConfig;
 import dev.funnel.train.optim.RowOptimizer;
@@ -55,11 +55,11 @@ class MlpTest {
     for (int i = 0; i < mlp.depth(); i++) {
       float[] p = mlp.layer(i).params();
       for (int j = 0; j < p.length; j++) {
-        check(w.grad(i)[j], FiniteDifference.central(p, j, 1e-3, lossNow), "layer " + i + " param " + j, seed);
+        check(w.grad(i)[j], FiniteDifferences.central(p, j, 1e-3, lossNow), "layer " + i + " param " + j, seed);
       }
     }
     for (int j = 0; j < x.length; j++) {
-      check(dx[j], FiniteDifference.central(x, j, 1e-3, lossNow), "dx " + j, seed);
+      check(dx[j], FiniteDifferences.central(x, j, 1e-3, lossNow), "dx " + j, seed);
     }
   }
 

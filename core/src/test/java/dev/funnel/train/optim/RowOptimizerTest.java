@@ -52,19 +52,24 @@ class RowOptimizerTest {
     assertOtherRowsUntouched(t);
   }
 
-  @Test
-  void updateScaledEqualsUpdateOnTheScaledCopyForEveryKind() {
+  /** One of three steps (0, 1, 2) on row 1 of {@code table} through {@code optimizer}, with x = {5, 0.25, -1.5}. */
+  @FunctionalInterface
+  private interface Steps {
+    void step(RowOptimizer optimizer, EmbeddingTable table, int step, float[] x);
+  }
+
+  /** For every kind, three {@code reference} steps and three {@code candidate} steps leave row 1 the same. */
+  private static void assertSameAs(Steps reference, Steps candidate) {
     for (OptimizerConfig config : new OptimizerConfig[] {OptimizerConfig.sgd(0.1).withWeightDecay(0.3),
         OptimizerConfig.adagrad(0.1).withWeightDecay(0.3), OptimizerConfig.adam(0.1).withWeightDecay(0.3)}) {
       EmbeddingTable a = table();
       EmbeddingTable b = table();
-      RowOptimizer viaUpdate = config.create(a);
-      RowOptimizer viaScaled = config.create(b);
+      RowOptimizer viaReference = config.create(a);
+      RowOptimizer viaCandidate = config.create(b);
       float[] x = {5f, 0.25f, -1.5f};
       for (int step = 0; step < 3; step++) {
-        float alpha = step == 1 ? -0.7f : 1.3f;
-        viaUpdate.update(1, new float[] {alpha * x[1], alpha * x[2]}, 0);
-        viaScaled.updateScaled(1, alpha, x, 1);
+        reference.step(viaReference, a, step, x);
+        candidate.step(viaCandidate, b, step, x);
       }
       for (int c = 0; c < 2; c++) {
         assertThat(b.get(1, c)).as(config.kind() + " col " + c).isCloseTo(a.get(1, c), Offset.offset(1e-6f));
@@ -72,6 +77,43 @@ class RowOptimizerTest {
       assertThat(b.get(1, 0)).as(config.kind() + " moved").isNotEqualTo(1.0f);
       assertOtherRowsUntouched(b);
     }
+  }
+
+  private static float alpha(int step) {
+    return step == 1 ? -0.7f : 1.3f;
+  }
+
+  @Test
+  void updateScaledEqualsUpdateOnTheScaledCopyForEveryKind() {
+    assertSameAs((o, t, step, x) -> o.update(1, new float[] {alpha(step) * x[1], alpha(step) * x[2]}, 0),
+        (o, t, step, x) -> o.updateScaled(1, alpha(step), x, 1));
+  }
+
+  @Test
+  void updateAffineEqualsUpdateOnTheMaterialisedGradientForEveryKind() {
+    float[] beta = {-0.9f, -0.9f, 0.4f};
+    assertSameAs((o, t, step, x) -> o.update(1, new float[] {alpha(step) * x[1] + beta[step] * t.get(1, 0),
+        alpha(step) * x[2] + beta[step] * t.get(1, 1)}, 0), (o, t, step, x) -> o.updateAffine(1, alpha(step), x, 1, beta[step]));
+  }
+
+  @Test
+  void updateScalarEqualsUpdateScaledOnADimOneTableForEveryKind() {
+    for (OptimizerConfig config : new OptimizerConfig[] {OptimizerConfig.sgd(0.1).withWeightDecay(0.3),
+        OptimizerConfig.adagrad(0.1).withWeightDecay(0.3), OptimizerConfig.adam(0.1).withWeightDecay(0.3)}) {
+      EmbeddingTable a = new EmbeddingTable(3, 1, new float[] {0.5f, -1f, 2f});
+      EmbeddingTable b = new EmbeddingTable(3, 1, new float[] {0.5f, -1f, 2f});
+      RowOptimizer viaScaled = config.create(a);
+      RowOptimizer viaScalar = config.create(b);
+      for (int step = 0; step < 4; step++) {
+        float grad = step % 2 == 0 ? 0.8f : -1.7f;
+        viaScaled.updateScaled(step % 3, grad, new float[] {1f}, 0);
+        viaScalar.updateScalar(step % 3, grad);
+      }
+      assertThat(b.data()).as(config.kind().toString()).containsExactly(a.data());
+      assertThat(b.get(0, 0)).as(config.kind() + " moved").isNotEqualTo(0.5f);
+    }
+    assertThatThrownBy(() -> OptimizerConfig.adagrad(0.1).create(table()).updateScalar(0, 1f))
+        .hasMessage("updateScalar needs a table of dim 1; dim=2");
   }
 
   @Test
