@@ -82,7 +82,6 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     DeepFmGradients grads = parts[0];
     double[] partLoss = new double[threads];
     VectorKernels k = Kernels.get();
-    float[] one = {1f};
     float[][] weights = new float[2 + net.mlp.depth()][];
     weights[0] = net.linear;
     weights[1] = net.embeddings;
@@ -108,9 +107,9 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
           for (int t = 0; t < grads.touchedCount; t++) {
             int i = grads.touched[t];
             embeddingStep.update(i, grads.embeddingGrad, i * dim);
-            linearStep.updateScaled(i, grads.linearGrad[i], one, 0);
+            linearStep.updateScalar(i, grads.linearGrad[i]);
           }
-          biasStep.updateScaled(n, grads.biasGrad, one, 0);
+          biasStep.updateScalar(n, grads.biasGrad);
           grads.clearSparse();
           net.mlp.step(denseSteps, grads.pass.workspace);
           return loss;
