@@ -45,7 +45,7 @@ final class ServerProcess {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path out = data.toAbsolutePath().getParent().resolve("server.out");
     long t0 = System.nanoTime();
-    Process p = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+UseZGC", "--add-modules", "jdk.incubator.vector", "-cp",
+    Process p = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+UseG1GC", "--add-modules", "jdk.incubator.vector", "-cp",
         System.getProperty("java.class.path"), "dev.funnel.cli.FunnelCli", "serve", "--data", data.toString(), "--host", "127.0.0.1",
         "--port", Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

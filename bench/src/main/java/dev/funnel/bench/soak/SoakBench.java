@@ -88,7 +88,7 @@ public final class SoakBench {
     Path out = dir.resolve("server.out");
     Path err = dir.resolve("server.err");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + s.heap(), "-Xmx" + s.heap(), "-XX:+UseZGC"));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + s.heap(), "-Xmx" + s.heap(), "-XX:+UseG1GC"));
     cmd.addAll(s.serverJvmOptions());
     int shown = cmd.size();
     cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "dev.funnel.cli.FunnelCli",
