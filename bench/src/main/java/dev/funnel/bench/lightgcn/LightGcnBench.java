@@ -35,18 +35,8 @@ public final class LightGcnBench {
     double cpuStart = processCpuSeconds();
     double[] reachedAt = {Double.NaN};
     int[] validations = {0};
-    Progress progress = new Progress() {
-      @Override
-      public void start(String task, long total) {}
-
-      @Override
-      public void advance(long steps) {}
-
-      @Override
-      public void finish(String summary) {
-        System.out.printf(Locale.ROOT, "[%7.1f s, load %s] %s%n", (System.nanoTime() - start) / 1e9, loadAverage(), summary);
-      }
-    };
+    Progress progress = Progress.summaries(
+        summary -> System.out.printf(Locale.ROOT, "[%7.1f s, load %s] %s%n", (System.nanoTime() - start) / 1e9, loadAverage(), summary));
     TrainContext context = new TrainContext(threads, 42L, progress);
     LightGcn.Fit fit = LightGcn.fit(d.train(), config, context, model -> {
       EvalResult r = Evaluator.fullSort(model, d.train(), d.test(), new int[] {20}, threads, Progress.NONE);

@@ -40,18 +40,7 @@ public final class MfBprCurve {
     int threads = Integer.getInteger("threads", 2);
     int every = Integer.getInteger("every", 10);
     System.out.println(config);
-    Progress lines = new Progress() {
-      @Override
-      public void start(String task, long total) {}
-
-      @Override
-      public void advance(long steps) {}
-
-      @Override
-      public void finish(String summary) {
-        System.out.println(summary);
-      }
-    };
+    Progress lines = Progress.summaries(System.out::println);
     long t0 = System.nanoTime();
     new MfBpr().train(d.train(), config, new TrainContext(threads, 42L, lines), model -> {
       EvalResult r = Evaluator.fullSort(model, d.train(), d.test(), new int[] {20}, threads, Progress.NONE);

@@ -35,19 +35,10 @@ public final class SimplexCurve {
     SimplexConfig config = Params.bind(SimplexConfig.defaults(), params);
     System.out.println("config " + config);
     int threads = Parallel.defaultThreads();
-    Progress lines = new Progress() {
-      @Override
-      public void start(String task, long total) {}
-
-      @Override
-      public void advance(long steps) {}
-
-      @Override
-      public void finish(String summary) {
-        System.out.println(summary);
-        System.out.flush();
-      }
-    };
+    Progress lines = Progress.summaries(summary -> {
+      System.out.println(summary);
+      System.out.flush();
+    });
     long t0 = System.nanoTime();
     new Simplex().train(d.train(), config, new TrainContext(threads, 42L, lines), every, model -> {
       EvalResult r = Evaluator.fullSort(model, d.train(), d.test(), new int[] {20}, threads, Progress.NONE);
