@@ -74,6 +74,27 @@ class OnlineSnapshotTest {
   }
 
   /** The directory as a crash leaves it: all files but the lock. */
+  /** A seeded source of events; the seed is printed. */
+  private static SplittableRandom seeded(long seed) {
+    System.out.println("seed " + seed);
+    return new SplittableRandom(seed);
+  }
+
+  /** Writes the model into {@code data}, opens the service on it and ingests {@code batches} batches of 50 events. */
+  private static LiveService openWithBatches(Path data, int batches, SplittableRandom rnd, long[] ts) throws IOException {
+    LiveFixture.writeModel(data);
+    LiveService live = LiveService.open(data, null, config(), CLOCK);
+    try {
+      for (int b = 0; b < batches; b++) {
+        ingest(live, batch(rnd, 50, ts));
+      }
+    } catch (RuntimeException e) {
+      live.close();
+      throw e;
+    }
+    return live;
+  }
+
   private static Path crashImage(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : files.toList()) {
@@ -147,16 +168,10 @@ class OnlineSnapshotTest {
 
   @Test
   void snapshotPlusTailEqualsFullReplay() throws IOException {
-    long seed = 7;
-    System.out.println("seed " + seed);
-    SplittableRandom rnd = new SplittableRandom(seed);
+    SplittableRandom rnd = seeded(7);
     long[] ts = {1_700_000_000_000L};
     Path data = tmp.resolve("data");
-    LiveFixture.writeModel(data);
-    try (LiveService live = LiveService.open(data, null, config(), CLOCK)) {
-      for (int b = 0; b < 20; b++) {
-        ingest(live, batch(rnd, 50, ts));
-      }
+    try (LiveService live = openWithBatches(data, 20, rnd, ts)) {
       // Two batches applied out of order around the cut: the later one is in the snapshot, the earlier is not.
       // (Disjoint users and only model items, so the out-of-order application changes no user's order nor item ids.)
       List<Event> early = new ArrayList<>();
@@ -191,15 +206,10 @@ class OnlineSnapshotTest {
 
   @Test
   void damagedOrOtherVersionSnapshotIsReportedAndIgnored() throws IOException {
-    SplittableRandom rnd = new SplittableRandom(11);
-    System.out.println("seed 11");
+    SplittableRandom rnd = seeded(11);
     long[] ts = {1_700_000_000_000L};
     Path data = tmp.resolve("data");
-    LiveFixture.writeModel(data);
-    try (LiveService live = LiveService.open(data, null, config(), CLOCK)) {
-      for (int b = 0; b < 10; b++) {
-        ingest(live, batch(rnd, 50, ts));
-      }
+    try (LiveService live = openWithBatches(data, 10, rnd, ts)) {
       live.snapshots().writeNow().orElseThrow();
       ingest(live, batch(rnd, 50, ts));
       crashImage(data, tmp.resolve("flipped"));
@@ -250,15 +260,10 @@ class OnlineSnapshotTest {
 
   @Test
   void erasureThenRestartNeverResurrectsTheUser() throws IOException {
-    SplittableRandom rnd = new SplittableRandom(5);
-    System.out.println("seed 5");
+    SplittableRandom rnd = seeded(5);
     long[] ts = {1_700_000_000_000L};
     Path data = tmp.resolve("data");
-    LiveFixture.writeModel(data);
-    try (LiveService live = LiveService.open(data, null, config(), CLOCK)) {
-      for (int b = 0; b < 10; b++) {
-        ingest(live, batch(rnd, 50, ts));
-      }
+    try (LiveService live = openWithBatches(data, 10, rnd, ts)) {
       ingest(live, List.of(new Event("gone-1", "victim", "a1", "purchase", ts[0]++, Float.NaN, null, Map.of()),
           Event.of("victim", "new-only-victim", "click", ts[0]++)));
       live.snapshots().writeNow().orElseThrow();
@@ -304,15 +309,10 @@ class OnlineSnapshotTest {
    */
   @Test
   void snapshotLoadsUnderAnotherModel() throws IOException {
-    SplittableRandom rnd = new SplittableRandom(13);
-    System.out.println("seed 13");
+    SplittableRandom rnd = seeded(13);
     long[] ts = {1_700_000_000_000L};
     Path data = tmp.resolve("data");
-    LiveFixture.writeModel(data);
-    try (LiveService live = LiveService.open(data, null, config(), CLOCK)) {
-      for (int b = 0; b < 10; b++) {
-        ingest(live, batch(rnd, 50, ts));
-      }
+    try (LiveService live = openWithBatches(data, 10, rnd, ts)) {
       live.snapshots().writeNow().orElseThrow();
       ingest(live, batch(rnd, 40, ts));
       crashImage(data, tmp.resolve("crash"));
