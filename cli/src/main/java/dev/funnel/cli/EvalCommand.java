@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Train models on a dataset's train part and evaluate them on its test part.",
+    description = {"Train models on a dataset's train part and evaluate them on its test part.",
+        "Ranking mode (--rank-model FILE --samples FILE): evaluate a saved ranker on labelled samples (auc, gauc, logloss, calibration)."},
     footer = {"", "Examples:",
         "  funnel eval --dataset lightgcn:../shared/data/gowalla --model itemcf --model swing --set itemcf.neighbors=200 --k 20,50 --json out.json",
         "  funnel eval --dataset movielens:../shared/data/ml-100k/u.data --split leave-last-out --model itemcf --negatives 100",

@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Train one model and save it to a model file for 'recommend', 'similar' and 'serve'.",
+    description = {"Train one model and save it to a model file for 'recommend', 'similar' and 'serve'.",
+        "Ranking mode (--samples FILE): train a ranker (see 'funnel models') on libsvm or CSV+schema samples for 'eval --rank-model'."},
     footer = {"", "Examples:",
         "  funnel train --dataset movielens:../shared/data/ml-100k/u.data --model itemcf --out models/itemcf.fnl",
         "  funnel train --dataset lightgcn:../shared/data/gowalla --model swing --set swing.alpha=1 --all --out models/swing.fnl",
