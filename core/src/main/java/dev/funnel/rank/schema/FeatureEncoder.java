@@ -16,7 +16,7 @@ import java.util.Map;
  * without hashing; a sequence shares its vocabulary field's), numeric means and standard deviations, and
  * quantile bucket boundaries. It turns any {@link SampleTable} of the schema into a {@link SampleBatch}
  * over {@link #fields()}, and is saved with the model ({@link #write}, {@link #read}) so that serving
- * encodes exactly as training did.
+ * encodes exactly as training did. Immutable once built: safe to share between serving threads.
  *
  * <p>Feature layout, field by field in schema order (each a {@link FieldMap} range):
  *
