@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** The flags that say where data is and how to read and split it; shared by every data command. */
 final class DatasetOptions {
-  @Option(names = "--dataset", required = true, paramLabel = "SPEC",
+  @Option(names = "--dataset", paramLabel = "SPEC",
       description = "lightgcn:DIR (train.txt/test.txt), movielens:PATH (u.data, ratings.dat, ratings.csv or their folder), "
           + "csv:PATH (.csv/.tsv/.jsonl) or sequence:PATH ('user item' lines in time order).")
   String spec;
@@ -57,6 +57,10 @@ final class DatasetOptions {
       description = "Test items never seen in training: drop or keep. Default: ${DEFAULT-VALUE}.")
   String coldItems;
 
+  /** The command this mixin is part of, to report a missing --dataset as a usage error. */
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec mixee;
+
   @Option(names = "--seed", defaultValue = "42", description = "Seed for random splits and sampling. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -98,6 +102,9 @@ final class DatasetOptions {
 
   /** Loads the dataset and prints a summary of it. */
   LoadResult load(PrintStream out) {
+    if (spec == null) { // not required by annotation: eval and train read --samples instead in their ranking mode
+      throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "Missing required option: '--dataset=SPEC'");
+    }
     LoadResult r = DatasetLoader.load(spec, toLoadOptions());
     printSummary(out, r);
     return r;

@@ -14,20 +14,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Train models on a dataset's train part and evaluate them on its test part.",
+    description = {"Train models on a dataset's train part and evaluate them on its test part.",
+        "Ranking mode (--rank-model FILE --samples FILE): evaluate a saved ranker on labelled samples (auc, gauc, logloss, calibration)."},
     footer = {"", "Examples:",
         "  funnel eval --dataset lightgcn:../shared/data/gowalla --model itemcf --model swing --set itemcf.neighbors=200 --k 20,50 --json out.json",
-        "  funnel eval --dataset movielens:../shared/data/ml-100k/u.data --split leave-last-out --model itemcf --negatives 100"})
+        "  funnel eval --dataset movielens:../shared/data/ml-100k/u.data --split leave-last-out --model itemcf --negatives 100",
+        "  funnel eval --rank-model models/fm.fnlr --samples ../shared/data/frappe/frappe.test.libfm --group-field user --json rank.json"})
 final class EvalCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Mixin
   DatasetOptions data;
 
-  @Option(names = "--model", required = true, paramLabel = "NAME", description = "A registered model (see 'funnel models'). Repeatable.")
+  @Option(names = "--model", paramLabel = "NAME", description = "A registered model (see 'funnel models'). Repeatable. Required unless --rank-model.")
   List<String> models;
+
+  @Option(names = "--rank-model", paramLabel = "FILE",
+      description = "Ranking mode: evaluate this saved ranking model or pipeline (from 'funnel train --samples') on --samples; reports auc, gauc, logloss, calibration.")
+  Path rankModel;
+
+  @Option(names = "--samples", paramLabel = "FILE",
+      description = "Labelled samples for --rank-model: libsvm/libFM text, or CSV when the model was trained on CSV with a schema.")
+  Path samples;
+
+  @Option(names = "--group-field", paramLabel = "FIELD", description = "With libsvm samples: the field whose feature groups rows for GAUC (e.g. user).")
+  String groupField;
 
   @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE", description = "A model parameter, e.g. itemcf.neighbors=200. Repeatable.")
   List<String> settings = List.of();
@@ -50,6 +69,17 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (rankModel != null || samples != null) {
+      if (rankModel == null || samples == null || models != null || data.spec != null) {
+        throw new ParameterException(spec.commandLine(), "ranking evaluation takes --rank-model FILE and --samples FILE (and no --model or --dataset)");
+      }
+      return RankerEvaluation.run(rankModel, samples, groupField, data.skipBadLines, json, System.out);
+    }
+    if (data.spec == null || models == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option" + (data.spec == null && models == null ? "s" : "") + ": "
+          + (data.spec == null ? "'--dataset=SPEC'" : "") + (data.spec == null && models == null ? ", " : "") + (models == null ? "'--model=NAME'" : "")
+          + " (or --rank-model FILE --samples FILE for a ranking model)");
+    }
     Map<String, Map<String, String>> params = ModelSettings.parse(settings, models);
     params.forEach(Experiment::configure); // unknown models and keys fail before any work
     int t = threads == null ? Parallel.defaultThreads() : threads;

@@ -17,6 +17,12 @@ final class ModelsCommand implements Callable<Integer> {
       System.out.printf("%-10s %s%n", e.getKey(), e.getValue().summary());
       Params.describe(e.getValue().defaultConfig()).forEach((k, v) -> System.out.printf("%10s   %s.%s=%s%n", "", e.getKey(), k, v));
     }
+    System.out.println();
+    System.out.println("Rankers ('funnel train --samples', 'funnel eval --rank-model'):");
+    for (Map.Entry<String, dev.funnel.rank.RankAlgorithm<?>> e : Registry.rankAlgorithms().entrySet()) {
+      System.out.printf("%-10s %s%n", e.getKey(), e.getValue().summary());
+      Params.describe(e.getValue().defaultConfig()).forEach((k, v) -> System.out.printf("%10s   %s.%s=%s%n", "", e.getKey(), k, v));
+    }
     return 0;
   }
 }

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A ranker's metrics on one batch ({@link RankMetrics}): gauc is NaN when the batch has no groups.
+ * A ranker's metrics on one batch ({@link RankMetrics}, weighted by the batch's sample weights when it has
+ * them): gauc is NaN when the batch has no groups.
  *
  * @param samples rows evaluated
  */
@@ -15,9 +16,10 @@ public record RankEvaluation(int samples, double auc, double gauc, double loglos
   /** Metrics of {@code probabilities} against the batch's labels (and groups, if any). */
   public static RankEvaluation of(float[] probabilities, SampleBatch batch) {
     float[] y = batch.labels();
-    double gauc = batch.groups() == null ? Double.NaN : RankMetrics.gauc(probabilities, y, batch.groups());
-    return new RankEvaluation(y.length, RankMetrics.auc(probabilities, y), gauc, RankMetrics.logloss(probabilities, y),
-        RankMetrics.calibration(probabilities, y));
+    float[] w = batch.weights(); // null: unweighted; else the weighted metrics (sample weights honoured)
+    double gauc = batch.groups() == null ? Double.NaN : RankMetrics.gauc(probabilities, y, batch.groups(), w);
+    return new RankEvaluation(y.length, RankMetrics.auc(probabilities, y, w), gauc, RankMetrics.logloss(probabilities, y, w),
+        RankMetrics.calibration(probabilities, y, w));
   }
 
   /** Scores the batch with the model, then {@link #of(float[], SampleBatch)}. */

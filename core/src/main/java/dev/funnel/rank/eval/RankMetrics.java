@@ -14,6 +14,9 @@ import java.util.Arrays;
  *   <li>Logloss: -(1/n) Σ [y log p + (1-y) log(1-p)] with p clipped to [eps, 1-eps].
  *   <li>Calibration ratio: mean(p) / mean(y); 1 is calibrated, above 1 over-predicts.
  * </ul>
+ *
+ * <p>Each has a weighted twin taking per-row sample weights (e.g. 1/w for negatives kept at rate w by
+ * down-sampling): every sum above becomes a weight-sum, so integer weights act as repeated rows.
  */
 public final class RankMetrics {
   /** The clip of {@link #logloss(float[], float[])}, as scikit-learn's historical default. */
@@ -115,6 +118,140 @@ public final class RankMetrics {
       y += labels[i];
     }
     return y == 0 ? Double.NaN : p / y;
+  }
+
+  // ---- weighted variants: weights null means all 1 (then they equal the unweighted metrics) ----
+
+  /**
+   * Weighted AUC: Σ_{i pos, j neg} w_i w_j ([s_i > s_j] + ½[s_i = s_j]) / (Σ_pos w · Σ_neg w), the chance
+   * a weight-drawn positive outscores a weight-drawn negative. With integer weights it equals the AUC of
+   * the data with each row repeated w times. NaN when either class has zero total weight.
+   */
+  public static double auc(float[] scores, float[] labels, float[] weights) {
+    if (weights == null) {
+      return auc(scores, labels);
+    }
+    check(scores, labels, weights);
+    int n = labels.length;
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = ((long) sortable(scores[i]) << 32) | i;
+    }
+    return weightedAuc(keys, 0, n, scores, labels, weights);
+  }
+
+  /** Sweeps {@code keys[from..to)} in ascending score, tie groups at once; see {@link #auc(float[], float[], float[])}. */
+  private static double weightedAuc(long[] keys, int from, int to, float[] scores, float[] labels, float[] weights) {
+    Arrays.sort(keys, from, to);
+    double negativesBelow = 0;
+    double pairs = 0;
+    double positives = 0;
+    int i = from;
+    while (i < to) {
+      float s = scores[(int) keys[i]];
+      double tiePositive = 0;
+      double tieNegative = 0;
+      int j = i;
+      while (j < to && scores[(int) keys[j]] == s) {
+        int row = (int) keys[j];
+        if (labels[row] > 0) {
+          tiePositive += weights[row];
+        } else {
+          tieNegative += weights[row];
+        }
+        j++;
+      }
+      pairs += tiePositive * (negativesBelow + 0.5 * tieNegative);
+      positives += tiePositive;
+      negativesBelow += tieNegative;
+      i = j;
+    }
+    return positives == 0 || negativesBelow == 0 ? Double.NaN : pairs / (positives * negativesBelow);
+  }
+
+  /**
+   * Weighted GAUC: Σ_g W_g · wAUC_g / Σ_g W_g over the groups with both classes (positive weight in
+   * each), W_g the group's total sample weight (its weighted impressions), wAUC_g its weighted AUC.
+   */
+  public static double gauc(float[] scores, float[] labels, int[] groups, float[] weights) {
+    if (weights == null) {
+      return gauc(scores, labels, groups);
+    }
+    check(scores, labels, weights);
+    if (groups.length != labels.length) {
+      throw new IllegalArgumentException("groups must have one entry per label (" + labels.length + "); has " + groups.length);
+    }
+    int n = labels.length;
+    long[] byGroup = new long[n];
+    for (int i = 0; i < n; i++) {
+      byGroup[i] = ((long) groups[i] << 32) | i;
+    }
+    Arrays.sort(byGroup);
+    long[] keys = new long[n];
+    double weighted = 0;
+    double total = 0;
+    int i = 0;
+    while (i < n) {
+      int g = (int) (byGroup[i] >> 32);
+      int j = i;
+      double groupWeight = 0;
+      while (j < n && (int) (byGroup[j] >> 32) == g) {
+        int row = (int) byGroup[j];
+        keys[j] = ((long) sortable(scores[row]) << 32) | row;
+        groupWeight += weights[row];
+        j++;
+      }
+      double a = weightedAuc(keys, i, j, scores, labels, weights);
+      if (!Double.isNaN(a)) {
+        weighted += groupWeight * a;
+        total += groupWeight;
+      }
+      i = j;
+    }
+    return total == 0 ? Double.NaN : weighted / total;
+  }
+
+  /** Weighted logloss: -Σ w [y log p + (1-y) log(1-p)] / Σ w, p clipped as in the unweighted form. */
+  public static double logloss(float[] probabilities, float[] labels, float[] weights) {
+    if (weights == null) {
+      return logloss(probabilities, labels);
+    }
+    check(probabilities, labels, weights);
+    double sum = 0;
+    double total = 0;
+    for (int i = 0; i < labels.length; i++) {
+      double p = Math.min(1 - LOGLOSS_EPS, Math.max(LOGLOSS_EPS, probabilities[i]));
+      sum -= weights[i] * (labels[i] > 0 ? Math.log(p) : Math.log1p(-p));
+      total += weights[i];
+    }
+    return total == 0 ? Double.NaN : sum / total;
+  }
+
+  /** Weighted calibration ratio Σ w p / Σ w y; NaN without weighted positives. */
+  public static double calibration(float[] probabilities, float[] labels, float[] weights) {
+    if (weights == null) {
+      return calibration(probabilities, labels);
+    }
+    check(probabilities, labels, weights);
+    double p = 0;
+    double y = 0;
+    for (int i = 0; i < labels.length; i++) {
+      p += (double) weights[i] * probabilities[i];
+      y += (double) weights[i] * labels[i];
+    }
+    return y == 0 ? Double.NaN : p / y;
+  }
+
+  private static void check(float[] scores, float[] labels, float[] weights) {
+    check(scores, labels);
+    if (weights.length != labels.length) {
+      throw new IllegalArgumentException("weights must have one entry per label (" + labels.length + "); has " + weights.length);
+    }
+    for (int i = 0; i < weights.length; i++) {
+      if (!(weights[i] >= 0) || Float.isInfinite(weights[i])) {
+        throw new IllegalArgumentException("weights must be finite and >= 0; weights[" + i + "]=" + weights[i]);
+      }
+    }
   }
 
   private static void check(float[] scores, float[] labels) {
