@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  * (or, for a user with no online events, the newest items of the model's training row), each
  * weighted by its event type and recency,
  * <pre>  w = typeWeight · 0.5^(max(0, now − t) / halfLife)</pre>
- * expanded through a recall model's item neighbours. On an item page ({@code item=} given) the
+ * expanded through a recall model's item neighbours (items with no similarity to any trigger are not proposed). On an item page ({@code item=} given) the
  * anchor item is the trigger, with weight 1. An item-based model ({@link HistoryScorer}: ItemCF,
  * Swing) scores all triggers at once; any other model (item2vec, MF) sums
  * {@code w_t · sim(t, i)} over each trigger's {@code per_trigger} nearest items
@@ -100,7 +100,9 @@ public final class TriggerChannel implements Channel {
     ItemFilter filter = Recalls.overModel(items, admissible);
     RecallModel rm = saved.model();
     if (rm instanceof HistoryScorer scorer) {
-      return Recalls.external(scorer.recommendFromHistory(-1, t, w, limit, filter), items);
+      // Item-based scores are sums of non-negative similarities: 0 means no neighbour of any trigger,
+      // which a dense top-k would still return; it is not recall evidence.
+      return Recalls.external(positive(scorer.recommendFromHistory(-1, t, w, limit, filter)), items);
     }
     Map<Integer, Float> sum = new HashMap<>();
     for (int n = 0; n < t.length; n++) {
@@ -112,6 +114,14 @@ public final class TriggerChannel implements Channel {
     TopK top = new TopK(limit);
     sum.forEach(top::offer);
     return Recalls.external(top.drain(), items);
+  }
+
+  private static ScoredItems positive(ScoredItems s) {
+    int n = 0;
+    while (n < s.size() && s.score(n) > 0f) {
+      n++;
+    }
+    return n == s.size() ? s : new ScoredItems(Arrays.copyOf(s.items(), n), Arrays.copyOf(s.scores(), n));
   }
 
   /** The newest items of the user's training row (weight decayed by their timestamps when present); returns how many. */
