@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,15 +62,15 @@ public final class Pipeline {
   private final Ranker ranker;
   private final List<Reranker> rerankers;
   private final PipelineResources resources;
-  private final Executor executor;
+  private final ExecutorService executor;
 
   /**
    * @param budget total candidates kept after the merge (quotas are scaled down to fit)
    * @param overFetch each channel is asked for {@code quota × overFetch} items (&gt;= 1)
-   * @param executor where channels run (one task per channel per request)
+   * @param executor where channels run (one task per channel per request; a timed-out one is interrupted)
    */
   public Pipeline(String name, List<ChannelSlot> channels, int budget, double overFetch, List<Filter> filters, Ranker ranker,
-      List<Reranker> rerankers, PipelineResources resources, Executor executor) {
+      List<Reranker> rerankers, PipelineResources resources, ExecutorService executor) {
     if (channels.isEmpty()) {
       throw new IllegalArgumentException("a scene needs at least one channel; channels=[]");
     }
@@ -159,7 +159,7 @@ public final class Pipeline {
     int n = channels.size();
     int[] limits = new int[n];
     @SuppressWarnings("unchecked")
-    CompletableFuture<List<Scored>>[] futures = new CompletableFuture[n];
+    Future<List<Scored>>[] futures = new Future[n];
     long[] took = new long[n];
     long recallStart = System.nanoTime();
     for (int c = 0; c < n; c++) {
@@ -168,12 +168,12 @@ public final class Pipeline {
       Channel channel = channels.get(c).channel();
       int limit = limits[c];
       int slot = c;
-      futures[c] = CompletableFuture.supplyAsync(() -> {
+      futures[c] = executor.submit(() -> {
         long t = System.nanoTime();
         List<Scored> got = channel.recall(request, limit, admissible);
         took[slot] = System.nanoTime() - t;
-        return got == null ? List.of() : got;
-      }, executor);
+        return got == null ? List.<Scored>of() : got;
+      });
     }
     List<List<Scored>> lists = new ArrayList<>(n);
     List<PipelineResult.Degraded> degraded = new ArrayList<>();
@@ -186,7 +186,7 @@ public final class Pipeline {
         got = futures[c].get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
         status[c] = "ok";
       } catch (TimeoutException e) {
-        futures[c].cancel(true);
+        futures[c].cancel(true); // interrupts a channel that is still running
         status[c] = "timeout";
         degraded.add(new PipelineResult.Degraded(slot.channel().name(), "timeout after " + slot.timeoutMillis() + " ms"));
       } catch (ExecutionException | CancellationException e) {

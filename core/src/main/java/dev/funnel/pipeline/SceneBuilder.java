@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Builds a {@link Pipeline} from a scene: a parsed YAML (or JSON) mapping of plain Java values.
@@ -36,9 +36,9 @@ public final class SceneBuilder {
 
   private final Stages stages;
   private final PipelineResources resources;
-  private final Executor executor;
+  private final ExecutorService executor;
 
-  public SceneBuilder(Stages stages, PipelineResources resources, Executor executor) {
+  public SceneBuilder(Stages stages, PipelineResources resources, ExecutorService executor) {
     this.stages = stages;
     this.resources = resources;
     this.executor = executor;
