@@ -25,9 +25,6 @@ import java.util.stream.Stream;
  * reloads) with half its scenes.
  */
 final class SceneFiles {
-  /** The scenes folder inside a data directory. */
-  static final String DIR = "scenes";
-
   private SceneFiles() {}
 
   /** Scene name -> pipeline (sorted by name); empty when the folder does not exist. */

@@ -50,7 +50,7 @@ final class SceneRoutes implements AutoCloseable {
   SceneRoutes(LiveService live, HttpRoutes http) {
     this.http = http;
     this.live = live;
-    this.dir = live.directory().root().resolve(SceneFiles.DIR);
+    this.dir = live.directory().scenesDir();
     // Channels block (model scoring, catalog reads): a pool of their own, so a slow channel never takes the scoring pool.
     int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     AtomicInteger count = new AtomicInteger();
