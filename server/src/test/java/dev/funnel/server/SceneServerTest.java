@@ -217,4 +217,20 @@ class SceneServerTest {
     assertThat(bad.body()).contains("cart.yaml: channels[0].list: must be one of [global, trending]; list=weekly");
     assertThat(items(ok("/v1/recommend?scene=cart&user=u0&k=2"))).isNotEmpty();
   }
+
+  /** The worked examples of docs/pipeline.md load and serve (they name only the fixture's model). */
+  @Test
+  void theDocumentedExampleScenesAreValid() throws Exception {
+    Path docs = Path.of("..", "docs", "scenes");
+    for (String f : List.of("home.yaml", "item_page.yaml")) {
+      scene(f, Files.readString(docs.resolve(f)));
+    }
+    start();
+    catalogue();
+    live.observe(List.of(Event.of("u9", "c1", "click", live.now())));
+    JsonNode home = ok("/v1/recommend?scene=home&user=u9&k=5&debug=true");
+    assertThat(items(home)).hasSize(5).doesNotContain("c1");
+    assertThat(home.get("trace").get("channels").size()).isEqualTo(4);
+    assertThat(items(ok("/v1/recommend?scene=item_page&item=c0&k=3"))).isNotEmpty();
+  }
 }
