@@ -49,37 +49,49 @@ public final class ScatterReranker implements Reranker {
   @Override
   public List<Candidate> rerank(PipelineRequest request, List<Candidate> ranked, int depth, Predicate<String> admissible) {
     int fill = Math.min(depth, ranked.size());
-    List<Candidate> rest = new ArrayList<>(ranked);
-    List<String> restKeys = new ArrayList<>(rest.size());
-    for (Candidate c : rest) {
-      restKeys.add(keyOf.apply(c.item()));
-    }
+    // Keys are looked up lazily (a catalogue read each): most candidates beyond the page are never examined.
+    String[] keys = new String[ranked.size()];
+    boolean[] known = new boolean[ranked.size()];
+    boolean[] placed = new boolean[ranked.size()];
     List<Candidate> out = new ArrayList<>(ranked.size());
     List<String> placedKeys = new ArrayList<>(fill);
+    int firstFree = 0;
     for (int p = 0; p < fill; p++) {
+      while (placed[firstFree]) {
+        firstFree++;
+      }
       int pick = -1;
-      for (int i = 0; i < rest.size() && pick < 0; i++) {
-        String key = restKeys.get(i);
-        if (key == null || count(placedKeys, key) < max) {
+      for (int i = firstFree; i < ranked.size() && pick < 0; i++) {
+        if (placed[i]) {
+          continue;
+        }
+        if (!known[i]) {
+          keys[i] = keyOf.apply(ranked.get(i).item());
+          known[i] = true;
+        }
+        if (keys[i] == null || count(placedKeys, keys[i]) < max) {
           pick = i;
         }
       }
       boolean relaxed = pick < 0;
       if (relaxed) {
-        pick = 0;
+        pick = firstFree;
       }
-      Candidate c = rest.remove(pick);
-      String key = restKeys.remove(pick);
-      int from = ranked.indexOf(c);
+      placed[pick] = true;
+      Candidate c = ranked.get(pick);
       if (relaxed) {
-        c.adjust("scatter: relaxed at " + p + " (no item of another " + "key left)");
-      } else if (from != p) {
-        c.adjust("scatter: " + from + " -> " + p);
+        c.adjust("scatter: relaxed at " + p + " (no item of another key left)");
+      } else if (pick != p) {
+        c.adjust("scatter: " + pick + " -> " + p);
       }
       out.add(c);
-      placedKeys.add(key);
+      placedKeys.add(keys[pick]);
     }
-    out.addAll(rest);
+    for (int i = 0; i < ranked.size(); i++) {
+      if (!placed[i]) {
+        out.add(ranked.get(i));
+      }
+    }
     return out;
   }
 
