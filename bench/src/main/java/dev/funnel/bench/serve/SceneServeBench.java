@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * directory (the online state seeded from the training counts, no event log, so item-to-item
  * triggers come from the training rows), then sends an open-loop load of random known users at each
  * of {@code rates} (load generator in the same JVM, as the {@code serve} kind does). One row per rate:
- * {@code scene, rate, qps, p50_ms, p99_ms, ...}.
+ * {@code scene, rate, qps, p50_ms, p99_ms, ...}; with {@code compare_plain: true} each rate also runs the
+ * plain model route ({@code /v1/recommend?user=}) on the same server and users, the peer measured in
+ * the same run; a last row has per-stage mean latencies from sequential traced requests.
  */
 public final class SceneServeBench {
   private SceneServeBench() {}
@@ -71,9 +73,13 @@ public final class SceneServeBench {
           o.coldStart(), true, o.maxItems()));
       SplittableRandom rnd = new SplittableRandom(42);
       List<String> paths = new ArrayList<>();
+      List<String> plainPaths = new ArrayList<>();
       for (int n = 0; n < 10_000; n++) {
-        paths.add("/v1/recommend?scene=" + sceneName + "&user=" + d.users().external(rnd.nextInt(d.users().size())) + "&k=" + k);
+        String user = d.users().external(rnd.nextInt(d.users().size()));
+        paths.add("/v1/recommend?scene=" + sceneName + "&user=" + user + "&k=" + k);
+        plainPaths.add("/v1/recommend?user=" + user + "&k=" + k);
       }
+      boolean comparePlain = Boolean.TRUE.equals(spec.get("compare_plain"));
       List<Map<String, Object>> rows = new ArrayList<>();
       ServerConfig sd = ServerConfig.defaults();
       try (LiveService live = LiveService.open(dir, null, config);
@@ -82,10 +88,12 @@ public final class SceneServeBench {
         String sample = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(paths.get(0) + "&debug=true")).build(),
             HttpResponse.BodyHandlers.ofString()).body();
         System.out.println("sample: " + (sample.length() > 600 ? sample.substring(0, 600) + "..." : sample));
-        for (Number rate : rates) {
-          LoadResult result = LoadGenerator.run(base, paths, rate.doubleValue(), warmup, duration, connections);
+        for (int run = 0; run < rates.size() * (comparePlain ? 2 : 1); run++) {
+          Number rate = rates.get(comparePlain ? run / 2 : run);
+          boolean plain = comparePlain && run % 2 == 1;
+          LoadResult result = LoadGenerator.run(base, plain ? plainPaths : paths, rate.doubleValue(), warmup, duration, connections);
           Map<String, Object> row = new LinkedHashMap<>();
-          row.put("scene", sceneName);
+          row.put("scene", plain ? "(none: plain /v1/recommend)" : sceneName);
           row.put("model", model);
           row.put("dataset", d.name());
           row.put("k", k);
@@ -102,11 +110,51 @@ public final class SceneServeBench {
           System.out.println(row);
           rows.add(row);
         }
+        rows.add(stages(base, paths, sceneName, k, Math.min(paths.size(), ((Number) spec.getOrDefault("trace_requests", 1000)).intValue())));
       }
       return rows;
     } finally {
       delete(dir);
     }
+  }
+
+  /**
+   * Sequential {@code debug=true} requests after the load (JIT warm, no queueing): mean microseconds per
+   * stage and per channel from the traces, and the share of degraded and of short responses.
+   */
+  private static Map<String, Object> stages(URI base, List<String> paths, String scene, int k, int n) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    Map<String, double[]> sums = new LinkedHashMap<>();
+    int degraded = 0;
+    int shortPages = 0;
+    for (int r = 0; r < n; r++) {
+      String body = client.send(HttpRequest.newBuilder(base.resolve(paths.get(r) + "&debug=true")).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+      var tree = json.readTree(body);
+      if (!tree.get("degraded").isEmpty()) {
+        degraded++;
+      }
+      if (tree.get("items").size() < k) {
+        shortPages++;
+      }
+      for (var st : tree.get("trace").get("stages")) {
+        sums.computeIfAbsent(st.get("stage").asText(), x -> new double[1])[0] += st.get("micros").asDouble();
+      }
+      for (var ch : tree.get("trace").get("channels")) {
+        sums.computeIfAbsent("channel:" + ch.get("channel").asText(), x -> new double[1])[0] += ch.get("micros").asDouble();
+      }
+    }
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("scene", scene);
+    row.put("trace_requests", n);
+    row.put("degraded_share", round3((double) degraded / n));
+    row.put("short_page_share", round3((double) shortPages / n));
+    Map<String, Object> means = new LinkedHashMap<>();
+    sums.forEach((k, v) -> means.put(k, round3(v[0] / n)));
+    row.put("mean_micros", means);
+    System.out.println(row);
+    return row;
   }
 
   private static double round3(double v) {
