@@ -151,7 +151,7 @@ public final class SceneServeBench {
     row.put("degraded_share", round3((double) degraded / n));
     row.put("short_page_share", round3((double) shortPages / n));
     Map<String, Object> means = new LinkedHashMap<>();
-    sums.forEach((k, v) -> means.put(k, round3(v[0] / n)));
+    sums.forEach((name, v) -> means.put(name, round3(v[0] / n)));
     row.put("mean_micros", means);
     System.out.println(row);
     return row;
