@@ -187,6 +187,11 @@ final class HttpRoutes {
     return metrics;
   }
 
+  /** Whether per-request work runs on the event loop ({@link FunnelServer.Scoring#EVENT_LOOP}). */
+  boolean scoresOnEventLoop() {
+    return scoring == null;
+  }
+
   /** Stops what the routes own (the scenes' channel pool). */
   void close() {
     if (scenes != null) {

@@ -78,7 +78,26 @@ final class SceneRoutes implements AutoCloseable {
         ctx.next();
         return;
       }
-      http.serve(ctx, ROUTE, () -> parse(ctx));
+      if (!http.scoresOnEventLoop()) {
+        http.serve(ctx, ROUTE, () -> parse(ctx));
+        return;
+      }
+      // A scene waits for its channels: never on the event loop, even when models score there.
+      ctx.put(HttpRoutes.ROUTE_KEY, ROUTE);
+      java.util.function.Supplier<Object> work;
+      try {
+        work = parse(ctx);
+      } catch (RuntimeException e) {
+        http.fail(ctx, e);
+        return;
+      }
+      ctx.vertx().executeBlocking(work::get, false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          http.write(ctx, 200, ar.result());
+        } else {
+          http.fail(ctx, ar.cause());
+        }
+      });
     });
     router.get(SCENES).handler(ctx -> http.serve(ctx, SCENES, () -> {
       Map<String, Pipeline> now = scenes;
@@ -121,7 +140,10 @@ final class SceneRoutes implements AutoCloseable {
     int k = http.k(ctx);
     int offset = offset(ctx);
     List<String> exclude = HttpRoutes.list(ctx, "exclude");
-    List<String> allow = ctx.queryParam("allow").isEmpty() ? null : HttpRoutes.list(ctx, "allow");
+    List<String> allow = HttpRoutes.list(ctx, "allow");
+    if (allow.isEmpty()) {
+      allow = null; // absent or blank: no allow-list (an empty one would hide everything)
+    }
     boolean debug = debug(ctx);
     PipelineRequest request = new PipelineRequest(user, item, k, offset, exclude, allow, debug, live.now());
     String requestId = requestId();

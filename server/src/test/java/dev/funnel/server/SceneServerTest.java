@@ -233,4 +233,15 @@ class SceneServerTest {
     assertThat(home.get("trace").get("channels").size()).isEqualTo(4);
     assertThat(items(ok("/v1/recommend?scene=item_page&item=c0&k=3"))).isNotEmpty();
   }
+
+  /** With models scoring on the event loop, scenes still run off it (they wait for channels); a blank allow is no allow-list. */
+  @Test
+  void scenesServeWhenModelsScoreOnTheEventLoop() throws Exception {
+    scene("home.yaml", HOME);
+    live = LiveFixture.openLive(data);
+    server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, 50, null, 1), live, FunnelServer.Scoring.EVENT_LOOP,
+        FunnelServer.DEFAULT_MAX_BODY_BYTES);
+    assertThat(items(ok("/v1/recommend?scene=home&user=u0&k=2&allow="))).isNotEmpty();
+    assertThat(items(ok("/v1/recommend?scene=home&user=u0&k=2&allow=b0"))).containsExactly("b0");
+  }
 }
