@@ -213,6 +213,11 @@ public final class FunnelServer implements AutoCloseable {
     return routes;
   }
 
+  /** Live mode: the scenes loaded from the data directory's scenes folder, by name (empty when none). */
+  public List<String> scenes() {
+    return routes.sceneNames();
+  }
+
   /** The port it listens on (the chosen one when configured with 0). */
   public int port() {
     return port;

@@ -187,6 +187,11 @@ final class HttpRoutes {
     return metrics;
   }
 
+  /** Live mode: the scenes serving now, by name (empty otherwise). */
+  List<String> sceneNames() {
+    return scenes == null ? List.of() : new ArrayList<>(scenes.scenes().keySet());
+  }
+
   /** Whether per-request work runs on the event loop ({@link FunnelServer.Scoring#EVENT_LOOP}). */
   boolean scoresOnEventLoop() {
     return scoring == null;

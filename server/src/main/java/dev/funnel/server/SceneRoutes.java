@@ -45,6 +45,9 @@ final class SceneRoutes implements AutoCloseable {
   private final ExecutorService channels;
   private final SceneBuilder builder;
   private volatile Map<String, Pipeline> scenes;
+  /** Per scene: requests served, and per channel how many responses it was left out of (kept across reloads). */
+  private final Map<String, java.util.concurrent.atomic.LongAdder> served = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.LongAdder> degraded = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Loads the scenes now; a bad scene file fails here, naming file, key and value. */
   SceneRoutes(LiveService live, HttpRoutes http) {
@@ -147,7 +150,14 @@ final class SceneRoutes implements AutoCloseable {
     boolean debug = debug(ctx);
     PipelineRequest request = new PipelineRequest(user, item, k, offset, exclude, allow, debug, live.now());
     String requestId = requestId();
-    return () -> response(requestId, request, p.run(request));
+    return () -> {
+      PipelineResult result = p.run(request);
+      served.computeIfAbsent(p.name(), x -> new java.util.concurrent.atomic.LongAdder()).increment();
+      for (PipelineResult.Degraded d : result.degraded()) {
+        degraded.computeIfAbsent(p.name() + "/" + d.channel(), x -> new java.util.concurrent.atomic.LongAdder()).increment();
+      }
+      return response(requestId, request, result);
+    };
   }
 
   private static String optionalId(RoutingContext ctx, String name) {
@@ -202,18 +212,22 @@ final class SceneRoutes implements AutoCloseable {
     return new SceneResponse(requestId, r.scene(), req.user(), req.item(), req.offset(), r.ranking(), items, r.degraded(), r.trace());
   }
 
-  private static List<Map<String, Object>> describe(Map<String, Pipeline> scenes) {
+  private List<Map<String, Object>> describe(Map<String, Pipeline> scenes) {
     List<Map<String, Object>> out = new ArrayList<>();
     scenes.forEach((name, p) -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", name);
+      var n = served.get(name);
+      m.put("requests", n == null ? 0L : n.sum());
       m.put("budget", p.budget());
       m.put("over_fetch", p.overFetch());
       List<Map<String, Object>> cs = new ArrayList<>();
       int[] quotas = p.effectiveQuotas();
       for (int c = 0; c < p.channels().size(); c++) {
         Pipeline.ChannelSlot s = p.channels().get(c);
-        cs.add(Map.of("name", s.channel().name(), "quota", s.quota(), "effective_quota", quotas[c], "timeout_ms", s.timeoutMillis()));
+        var left = degraded.get(name + "/" + s.channel().name());
+        cs.add(Map.of("name", s.channel().name(), "quota", s.quota(), "effective_quota", quotas[c], "timeout_ms", s.timeoutMillis(),
+            "degraded_responses", left == null ? 0L : left.sum()));
       }
       m.put("channels", cs);
       m.put("filters", p.filters().stream().map(dev.funnel.pipeline.Filter::name).toList());

@@ -175,6 +175,10 @@ class SceneServerTest {
     assertThat(r.get("degraded").get(0).get("reason").asText()).isEqualTo("timeout after 100 ms");
     assertThat(items(r)).isNotEmpty().doesNotContain("slow-item");
     assertThat(r.get("trace").get("channels").get(0).get("status").asText()).isEqualTo("timeout");
+    JsonNode listed = ok("/v1/scenes").get("scenes").get(0);
+    assertThat(listed.get("requests").asLong()).isEqualTo(1);
+    assertThat(listed.get("channels").get(0).get("degraded_responses").asLong()).isEqualTo(1);
+    assertThat(listed.get("channels").get(1).get("degraded_responses").asLong()).isZero();
   }
 
   @Test
