@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 /**
  * Category-affinity popularity: the user's favourite catalogue categories, scored from the online
  * history as {@code affinity(c) = Σ_{events on items of c} typeWeight · 0.5^(age / halfLife)}
- * (normalised to sum 1), and each of the top {@code categories} categories' most popular items, scored
+ * (normalised to sum 1; age counted from the user's newest event, as in {@link TriggerChannel}), and each of the top {@code categories} categories' most popular items, scored
  * {@code affinity(c) · count(i)}; an item in several such categories keeps its best score. On an item
  * page the anchor item's categories count alike. Needs categories in the catalogue; returns nothing
  * when the user has no categorised history.
@@ -59,12 +59,16 @@ public final class CategoryChannel implements Channel {
     }
     if (request.user() != null) {
       UserHistory h = state.users().snapshot(request.user());
+      long newest = Long.MIN_VALUE;
+      for (int r = 0; r < h.size(); r++) {
+        newest = Math.max(newest, h.times()[r]);
+      }
       for (int r = 0; r < h.size(); r++) {
         ItemRecord rec = resources.item(state.items().external(h.items()[r]));
         if (rec == null || rec.categories().isEmpty()) {
           continue;
         }
-        double w = h.weights()[r] * Recalls.decay(request.now() - h.times()[r], halfLifeMillis);
+        double w = h.weights()[r] * Recalls.decay(newest - h.times()[r], halfLifeMillis);
         for (String c : rec.categories()) {
           a.merge(c, w / rec.categories().size(), Double::sum);
         }

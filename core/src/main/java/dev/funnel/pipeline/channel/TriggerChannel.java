@@ -27,7 +27,11 @@ import java.util.function.Predicate;
  * Trigger-based item-to-item recall: the user's newest {@code triggers} items from the online state
  * (or, for a user with no online events, the newest items of the model's training row), each
  * weighted by its event type and recency,
- * <pre>  w = typeWeight · 0.5^(max(0, now − t) / halfLife)</pre>
+ * <pre>  w = typeWeight · 0.5^(max(0, t_newest − t) / halfLife)</pre>
+ * Age counts from the user's newest event, not from the request time: the factor
+ * {@code 0.5^((now − t_newest) / halfLife)} is the same for every trigger of a request, so it cannot
+ * change the channel's order, and left in it underflows to 0 for a history replayed from old data
+ * (MovieLens' 1998 events would then weigh nothing).
  * expanded through a recall model's item neighbours (items with no similarity to any trigger are not proposed). On an item page ({@code item=} given) the
  * anchor item is the trigger, with weight 1. An item-based model ({@link HistoryScorer}: ItemCF,
  * Swing) scores all triggers at once; any other model (item2vec, MF) sums
@@ -71,6 +75,10 @@ public final class TriggerChannel implements Channel {
       w = new float[] {1f};
     } else if (request.user() != null) {
       UserHistory h = model.users().snapshot(request.user());
+      long newest = Long.MIN_VALUE;
+      for (int r = 0; r < h.size(); r++) {
+        newest = Math.max(newest, h.times()[r]);
+      }
       t = new int[Math.min(triggers, h.size())];
       w = new float[t.length];
       int m = 0;
@@ -84,10 +92,10 @@ public final class TriggerChannel implements Channel {
           continue;
         }
         t[m] = id;
-        w[m++] = (float) (h.weights()[r] * Recalls.decay(request.now() - h.times()[r], halfLifeMillis));
+        w[m++] = (float) Math.max(Float.MIN_NORMAL, h.weights()[r] * Recalls.decay(newest - h.times()[r], halfLifeMillis));
       }
       if (m == 0 && h.isEmpty()) {
-        m = trainingTriggers(saved, request.user(), t = new int[triggers], w = new float[triggers], request.now());
+        m = trainingTriggers(saved, request.user(), t = new int[triggers], w = new float[triggers]);
       }
       t = Arrays.copyOf(t, m);
       w = Arrays.copyOf(w, m);
@@ -124,8 +132,8 @@ public final class TriggerChannel implements Channel {
     return n == s.size() ? s : new ScoredItems(Arrays.copyOf(s.items(), n), Arrays.copyOf(s.scores(), n));
   }
 
-  /** The newest items of the user's training row (weight decayed by their timestamps when present); returns how many. */
-  private int trainingTriggers(SavedModel saved, String user, int[] t, float[] w, long now) {
+  /** The newest items of the user's training row (weights decayed from the newest one's timestamp when present); returns how many. */
+  private int trainingTriggers(SavedModel saved, String user, int[] t, float[] w) {
     int u = saved.users().get(user);
     Interactions train = saved.train();
     if (u < 0 || u >= train.numUsers() || model.unlearned().contains(user)) {
@@ -142,10 +150,11 @@ public final class TriggerChannel implements Channel {
       Arrays.sort(order, (a, b) -> Long.compare(times[b], times[a]));
     }
     int m = Math.min(t.length, order.length);
+    long newest = m == 0 || times == null || times.length != train.userItems().length ? 0 : times[order[0]];
     for (int r = 0; r < m; r++) {
       t[r] = train.userItems()[order[r]];
       boolean timed = times != null && times.length == train.userItems().length && times[order[r]] > 0;
-      w[r] = timed ? (float) Recalls.decay(now - times[order[r]], halfLifeMillis) : 1f;
+      w[r] = timed ? (float) Recalls.decay(newest - times[order[r]], halfLifeMillis) : 1f;
       if (!(w[r] > 0)) {
         w[r] = Float.MIN_NORMAL;
       }
