@@ -52,6 +52,22 @@ class ChannelsTest {
   }
 
   @Test
+  void triggerAgeCountsFromTheNewestEventSoOldHistoriesStillRecall() {
+    MapResources res = Fixtures.world();
+    OnlineRecommender rec = res.models.get("itemcf");
+    long tenYears = 10L * 365 * 86_400_000L;
+    // A history replayed from old data: decayed from the request time every weight would be 0.
+    rec.observe(Event.of("old", "i4", "click", NOW - tenYears - 5 * 86_400_000L));
+    rec.observe(Event.of("old", "i0", "click", NOW - tenYears));
+    Channel i2i = channel(res, "item-to-item", Map.of("model", "itemcf"));
+    List<String> got = items(i2i.recall(user("old"), 10, item -> !item.equals("i4") && !item.equals("i0")));
+    // i0 is the newest trigger (weight 1), i4 five half-lives older (1/32): book neighbours first.
+    assertThat(got).isNotEmpty();
+    assertThat(got.get(0)).isIn("i1", "i2", "i3");
+    assertThat(got).contains("i5");
+  }
+
+  @Test
   void itemToItemForAnItemPageAndForUsersOnlyTheModelKnows() {
     MapResources res = Fixtures.world();
     Channel i2i = channel(res, "item-to-item", Map.of("model", "itemcf"));
