@@ -22,6 +22,12 @@ public interface PipelineResources {
   /** The catalogue record of an item, or null when the catalogue does not hold it (or there is none). */
   ItemRecord item(String id);
 
+  /**
+   * Visits every catalogue item (for stages that index the catalogue when they are built, such as the
+   * content channel); the default has no catalogue and visits nothing.
+   */
+  default void forEachItem(java.util.function.Consumer<? super ItemRecord> sink) {}
+
   /** Whether the item may be returned now (catalogue: available, published, not expired; unknown items may). */
   boolean recommendable(String item);
 

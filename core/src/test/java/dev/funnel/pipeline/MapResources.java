@@ -31,6 +31,11 @@ public final class MapResources implements PipelineResources {
   }
 
   @Override
+  public void forEachItem(java.util.function.Consumer<? super ItemRecord> sink) {
+    new java.util.TreeMap<>(catalog).values().forEach(sink);
+  }
+
+  @Override
   public boolean recommendable(String item) {
     return !hidden.contains(item);
   }

@@ -29,6 +29,11 @@ final class LiveResources implements PipelineResources {
   }
 
   @Override
+  public void forEachItem(java.util.function.Consumer<? super ItemRecord> sink) {
+    live.catalog().forEachItem(sink);
+  }
+
+  @Override
   public boolean recommendable(String item) {
     return live.recommendable(item);
   }

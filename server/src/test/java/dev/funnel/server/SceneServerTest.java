@@ -130,6 +130,11 @@ class SceneServerTest {
           - {name: similar, type: item-to-item, model: itemcf}
           - {name: category, type: category-popularity}
         """);
+    scene("cold.yaml", """
+        channels:
+          - {name: similar, type: item-to-item, model: itemcf}
+          - {name: content, type: content, refresh_seconds: 1}
+        """);
     scene("cheap.yaml", """
         channels:
           - {type: popularity}
@@ -148,6 +153,15 @@ class SceneServerTest {
     assertThat(items(page)).isEmpty();
     // A catalogue item the model lacks: category popularity still serves its page.
     assertThat(items(ok("/v1/recommend?scene=item_page&item=c0&k=3"))).isNotEmpty().allMatch(i -> List.of("c2", "c4", "c6", "c8").contains(i));
+    // Cold start: a catalogue item no model knows gets a page from its attributes (the content index
+    // was built at start from an empty catalogue; it is rebuilt in the background after 1 s).
+    JsonNode cold = null;
+    for (int attempt = 0; attempt < 50 && (cold == null || items(cold).isEmpty()); attempt++) {
+      Thread.sleep(100);
+      cold = ok("/v1/recommend?scene=cold&item=c1&k=3&debug=true");
+    }
+    assertThat(items(cold)).hasSize(3).allMatch(i -> List.of("c3", "c5", "c7", "c9").contains(i));
+    assertThat(cold.get("items").get(0).get("channels").toString()).contains("content");
     // Every candidate filtered out: an empty page.
     assertThat(items(ok("/v1/recommend?scene=cheap&user=u0&k=5"))).isEmpty();
     // exclude and allow
@@ -156,7 +170,7 @@ class SceneServerTest {
     // Bad parameters name themselves.
     HttpResponse<String> bad = get("/v1/recommend?scene=nope&user=u0");
     assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(bad.body()).contains("unknown scene 'nope'; scenes: cheap, home, item_page").contains("\"parameter\":\"scene\"");
+    assertThat(bad.body()).contains("unknown scene 'nope'; scenes: cheap, cold, home, item_page").contains("\"parameter\":\"scene\"");
     assertThat(get("/v1/recommend?scene=home").body()).contains("needs 'user', 'item' or both");
     assertThat(get("/v1/recommend?scene=home&user=u0&offset=-1").body()).contains("offset must be an integer in [0, 10000]; offset=-1");
     assertThat(get("/v1/recommend?scene=home&user=u0&debug=yes").statusCode()).isEqualTo(400);

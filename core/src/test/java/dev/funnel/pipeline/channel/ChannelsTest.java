@@ -13,6 +13,7 @@ import dev.funnel.pipeline.StageKind;
 import dev.funnel.pipeline.Stages;
 import dev.funnel.recall.ModelRecommender.Scored;
 import dev.funnel.store.Event;
+import dev.funnel.store.catalog.ItemRecord;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -115,5 +116,26 @@ class ChannelsTest {
     assertThat(music).containsExactly("i5");
     assertThat(cat.recall(user("stranger"), 10, i -> true)).isEmpty();
     assertThat(items(cat.recall(page("i6"), 10, i -> true))).contains("i7");
+  }
+
+  @Test
+  void contentRecallsColdItemsBySharedAttributes() {
+    MapResources res = Fixtures.world();
+    // A new book nobody has touched, with a tag it shares with i1 only.
+    res.catalog.put("cold", new ItemRecord("cold", List.of("books"), List.of("signed"), Map.of(), true, null, null));
+    res.catalog.put("i1", new ItemRecord("i1", List.of("books"), List.of("signed"), Map.of(), true, null, null));
+    Channel content = channel(res, "content", Map.of());
+    // Anchor i1 {c:books, t:signed}: cold shares both terms (2/sqrt2 = 1.414), the other books one (1/1).
+    List<Scored> page = content.recall(page("i1"), 10, i -> !i.equals("i1"));
+    assertThat(page.get(0).item()).isEqualTo("cold");
+    assertThat(page.get(0).score()).isCloseTo((float) Math.sqrt(2), org.assertj.core.api.Assertions.within(1e-6f));
+    assertThat(items(page)).containsExactlyInAnyOrder("cold", "i0", "i2", "i3");
+    // A user who clicked a music item gets music items; nothing for users without history or unknown anchors.
+    res.models.get("itemcf").observe(Event.of("fan", "i4", "click", NOW));
+    assertThat(items(content.recall(user("fan"), 10, i -> !i.equals("i4")))).containsExactly("i5");
+    assertThat(content.recall(user("stranger"), 10, i -> true)).isEmpty();
+    assertThat(content.recall(page("zzz"), 10, i -> true)).isEmpty();
+    assertThatThrownBy(() -> channel(res, "content", Map.of("fields", List.of())))
+        .hasMessageContaining("content.fields: must name at least one field");
   }
 }
