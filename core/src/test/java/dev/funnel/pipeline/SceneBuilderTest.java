@@ -61,7 +61,7 @@ class SceneBuilderTest {
   void badScenesNameTheFileKeyAndValue() {
     Map<String, Object> s = scene();
     channel(s, 0).put("type", "telepathy");
-    fails(s, "scenes/home.yaml: channels[0].type: unknown channels stage type 'telepathy'; valid: category-popularity, content, item-to-item", "type=telepathy");
+    fails(s, "scenes/home.yaml: channels[0].type: unknown channels stage type 'telepathy'; valid: category-popularity, content, item-to-item, new-items", "type=telepathy");
 
     s = scene();
     channel(s, 0).put("quota", 0);

@@ -138,4 +138,21 @@ class ChannelsTest {
     assertThatThrownBy(() -> channel(res, "content", Map.of("fields", List.of())))
         .hasMessageContaining("content.fields: must name at least one field");
   }
+
+  @Test
+  void newItemsNewestFirstWithinTheMaxAge() {
+    MapResources res = Fixtures.world();
+    long day = 86_400_000L;
+    res.catalog.put("fresh", new ItemRecord("fresh", List.of(), List.of(), Map.of(), true, NOW - day, null));
+    res.catalog.put("week", new ItemRecord("week", List.of(), List.of(), Map.of(), true, NOW - 7 * day, null));
+    res.catalog.put("old", new ItemRecord("old", List.of(), List.of(), Map.of(), true, NOW - 60 * day, null));
+    res.catalog.put("future", new ItemRecord("future", List.of(), List.of(), Map.of(), true, NOW + day, null));
+    Channel fresh = channel(res, "new-items", Map.of("max_age_days", 30, "half_life_days", 7));
+    List<Scored> got = fresh.recall(user("anyone"), 10, i -> true);
+    assertThat(items(got)).containsExactly("fresh", "week");
+    // freshness 0.5^(1/7) and 0.5^(7/7)
+    assertThat(got.get(0).score()).isCloseTo((float) Math.pow(0.5, 1.0 / 7), org.assertj.core.api.Assertions.within(1e-6f));
+    assertThat(got.get(1).score()).isEqualTo(0.5f);
+    assertThat(items(fresh.recall(user("anyone"), 10, i -> !i.equals("fresh")))).containsExactly("week");
+  }
 }
