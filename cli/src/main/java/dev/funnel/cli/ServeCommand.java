@@ -273,6 +273,10 @@ final class ServeCommand implements Callable<Integer> {
             + (lifecycle.everyEvents() > 0 && lifecycle.everyMillis() > 0 ? " or " : "")
             + (lifecycle.everyMillis() > 0 ? trainEveryMinutes + " min" : "") + ", in the background",
         live.directory().modelsDir());
+    if (!server.scenes().isEmpty()) {
+      System.out.printf("scenes     %s from %s (GET /v1/recommend?scene=NAME; POST /v1/scenes/reload)%n", String.join(", ", server.scenes()),
+          live.directory().scenesDir());
+    }
     System.out.printf("serving    %s live from %s on %s://%s:%d (Ctrl-C or SIGTERM to stop)%n", String.join(", ", live.recommenders().keySet()),
         live.directory().root(), serverConfig.scheme(), host, server.port());
     String signal = stop.await(); // closes the server (drain), then the service (final fsync, catalog flush, lock released)

@@ -58,9 +58,11 @@ public final class DataDirectory implements AutoCloseable {
   public static final String CATALOG_DIR = "catalog";
   public static final String MODELS_DIR = "models";
   public static final String SNAPSHOTS_DIR = "snapshots";
+  /** Scene files (YAML pipelines) the server loads; optional, never created here, so it may be written before the first open. */
+  public static final String SCENES_DIR = "scenes";
 
   private static final Set<String> LAYOUT_ENTRIES =
-      Set.of(LOCK_FILE, VERSION_FILE, LOG_DIR, CATALOG_DIR, MODELS_DIR, SNAPSHOTS_DIR);
+      Set.of(LOCK_FILE, VERSION_FILE, LOG_DIR, CATALOG_DIR, MODELS_DIR, SNAPSHOTS_DIR, SCENES_DIR);
 
   /** Directories (real paths) held by this JVM -> holder text; see the class comment for why. */
   private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
@@ -277,6 +279,11 @@ public final class DataDirectory implements AutoCloseable {
   /** {@code models/}: model versions. */
   public Path modelsDir() {
     return root.resolve(MODELS_DIR);
+  }
+
+  /** The scenes folder (may not exist). */
+  public Path scenesDir() {
+    return root.resolve(SCENES_DIR);
   }
 
   /** {@code snapshots/}: dataset snapshots. */

@@ -141,8 +141,14 @@ public final class FunnelServer implements AutoCloseable {
     WorkerExecutor pool = scoring == Scoring.WORKERS
         ? vertx.createSharedWorkerExecutor("funnel-scoring", Runtime.getRuntime().availableProcessors())
         : null;
-    HttpRoutes routes = new HttpRoutes(Collections.unmodifiableMap(served), defaultModel, config, new ServerMetrics(),
-        new ObjectMapper(), pool, live, maxBodyBytes);
+    HttpRoutes routes;
+    try {
+      routes = new HttpRoutes(Collections.unmodifiableMap(served), defaultModel, config, new ServerMetrics(), new ObjectMapper(), pool, live,
+          maxBodyBytes);
+    } catch (RuntimeException e) { // e.g. a bad scene file: nothing may keep running
+      vertx.close();
+      throw e;
+    }
     // Vert.x shares one port between instances only when they ask for the same non-zero port (each
     // port-0 instance would get its own), so port 0 is resolved to a free port first, retrying if
     // another process takes it in between.
@@ -161,6 +167,7 @@ public final class FunnelServer implements AutoCloseable {
           continue;
         }
         vertx.close();
+        routes.close();
         throw new IllegalStateException("cannot start the server on " + config.host() + ":" + port + ": " + e.getMessage(), e);
       }
     }
@@ -206,6 +213,11 @@ public final class FunnelServer implements AutoCloseable {
     return routes;
   }
 
+  /** Live mode: the scenes loaded from the data directory's scenes folder, by name (empty when none). */
+  public List<String> scenes() {
+    return routes.sceneNames();
+  }
+
   /** The port it listens on (the chosen one when configured with 0). */
   public int port() {
     return port;
@@ -226,6 +238,7 @@ public final class FunnelServer implements AutoCloseable {
       if (scoring != null) {
         scoring.close();
       }
+      routes.close();
     }
   }
 

@@ -54,6 +54,8 @@ final class HttpRoutes {
   private final LiveService liveService;
   /** Live mode: the model lifecycle routes; null otherwise. */
   private final ModelRoutes lifecycle;
+  /** Live mode: the scenes (multi-stage pipelines) of the data directory; null otherwise. */
+  private final SceneRoutes scenes;
   private final Auth auth;
   /** Per-client request rate on /v1/*; null when off. */
   private final RateLimiter limiter;
@@ -81,6 +83,7 @@ final class HttpRoutes {
     this.live = liveService == null ? null : new LiveRoutes(liveService, this, json, maxBodyBytes, config.maxBatchEvents());
     this.liveService = liveService;
     this.lifecycle = liveService == null ? null : new ModelRoutes(liveService, this);
+    this.scenes = liveService == null ? null : new SceneRoutes(liveService, this);
     if (liveService != null) {
       metrics.modelVersions(liveService::versionGauges);
     }
@@ -95,6 +98,9 @@ final class HttpRoutes {
     Router router = Router.router(vertx);
     router.route().handler(this::timed);
     router.route().handler(this::guard);
+    if (scenes != null) {
+      scenes.register(router); // ?scene=NAME requests; the others fall through to the model route below
+    }
     router.get(RECOMMEND).handler(ctx -> serve(ctx, RECOMMEND, () -> {
       ModelRecommender model = model(ctx);
       String user = required(ctx, "user");
@@ -181,6 +187,23 @@ final class HttpRoutes {
     return metrics;
   }
 
+  /** Live mode: the scenes serving now, by name (empty otherwise). */
+  List<String> sceneNames() {
+    return scenes == null ? List.of() : new ArrayList<>(scenes.scenes().keySet());
+  }
+
+  /** Whether per-request work runs on the event loop ({@link FunnelServer.Scoring#EVENT_LOOP}). */
+  boolean scoresOnEventLoop() {
+    return scoring == null;
+  }
+
+  /** Stops what the routes own (the scenes' channel pool). */
+  void close() {
+    if (scenes != null) {
+      scenes.close();
+    }
+  }
+
   void ready(boolean isReady) {
     ready = isReady;
   }
@@ -230,7 +253,7 @@ final class HttpRoutes {
    * Parses on the event loop (cheap, and a bad request never reaches the pool), then runs the work
    * on the event loop or the scoring pool and writes the result from the event loop.
    */
-  private void serve(RoutingContext ctx, String route, Supplier<Supplier<Object>> parse) {
+  void serve(RoutingContext ctx, String route, Supplier<Supplier<Object>> parse) {
     ctx.put(ROUTE_KEY, route);
     Supplier<Object> work;
     try {
@@ -269,7 +292,7 @@ final class HttpRoutes {
     return model;
   }
 
-  private int k(RoutingContext ctx) {
+  int k(RoutingContext ctx) {
     String raw = single(ctx, "k");
     if (raw == null) {
       return Math.min(DEFAULT_K, maxK);
@@ -304,7 +327,7 @@ final class HttpRoutes {
   }
 
   /** The parameter's value, or null if absent; repeating a single-valued parameter is an error. */
-  private static String single(RoutingContext ctx, String name) {
+  static String single(RoutingContext ctx, String name) {
     List<String> values = ctx.queryParam(name);
     if (values.isEmpty()) {
       return null;
@@ -316,7 +339,7 @@ final class HttpRoutes {
   }
 
   /** Comma-separated values, across repeats of the parameter; blanks dropped. */
-  private static List<String> list(RoutingContext ctx, String name) {
+  static List<String> list(RoutingContext ctx, String name) {
     List<String> out = new ArrayList<>();
     for (String raw : ctx.queryParam(name)) {
       for (String part : raw.split(",")) {

@@ -556,6 +556,17 @@ public final class LiveService implements AutoCloseable {
     return catalog.getItem(id);
   }
 
+  /** The item's catalog record or null: from memory for items with categories or restrictions, else from the catalog. */
+  public ItemRecord itemRecord(String id) {
+    ItemRecord r = described.get(id);
+    return r != null ? r : catalog.getItem(id).orElse(null);
+  }
+
+  /** The service's clock (epoch ms): request time for scenes' rules and decay. */
+  public long now() {
+    return clock.getAsLong();
+  }
+
   /** Stores the item (durably) and makes it recommendable, or hidden, at once. */
   public void putItem(ItemRecord item) {
     catalog.putItem(item);

@@ -74,6 +74,15 @@ final class OpenApiDocument {
       ObjectNode rollback = d.nameOp(d.op("post", ModelRoutes.ROLLBACK, "Serve an older version again", "Lifecycle", true));
       d.query(rollback, "version", "integer", false, "the version to serve; default: the newest older than the serving one");
       d.respond(rollback, "409", "no older version", "Error");
+      d.query(recommend, "scene", "string", false, "run this scene (multi-stage pipeline) instead of a model: the answer is a SceneRecommend;"
+          + " user may then be left out when item is given");
+      d.query(recommend, "item", "string", false, "with scene: the anchor item of an item page");
+      d.query(recommend, "offset", "integer", false, "with scene: items skipped (paging; page 2 never repeats page 1)");
+      d.query(recommend, "allow", "string", false, "with scene: comma-separated allow-list; only these items may be returned");
+      d.query(recommend, "debug", "boolean", false, "with scene: true adds the trace (per stage counts and latency, per item channels and scores)");
+      d.op("get", SceneRoutes.SCENES, "The scenes loaded from the data directory's scenes folder", "Scenes", false);
+      ObjectNode reload = d.op("post", SceneRoutes.RELOAD, "Re-read the scene files; all or nothing (400 keeps the serving scenes)", "Scenes", true);
+      d.respond(reload, "200", "reloaded", "Scenes");
     }
     root.set("paths", d.paths);
     root.set("components", d.components());
@@ -180,6 +189,13 @@ final class OpenApiDocument {
     child(models, "properties").putObject("models").put("type", "array").putObject("items").put("type", "object")
         .put("description", "name, serving_version, algorithm, trained_on_log_position, log_position, training, pending_erasures, schedule,"
             + " versions [{version, created_at, algorithm, log_position, events, users, items, metrics, decision, serving}], last_attempt");
+    ObjectNode scenes = object(s, "Scenes", "folder", "string", "reloaded", "boolean");
+    child(scenes, "properties").putObject("scenes").put("type", "array").putObject("items").put("description",
+        "GET: {name, budget, over_fetch, channels [{name, quota, effective_quota, timeout_ms}], filters, ranking, rerank}; POST: names");
+    ObjectNode sceneRec = object(s, "SceneRecommend", "request_id", "string", "scene", "string", "user", "string", "item", "string",
+        "offset", "integer", "ranking", "string", "trace", "object");
+    child(sceneRec, "properties").putObject("items").put("type", "array").putObject("items").put("description", "{item, score, channels}");
+    child(sceneRec, "properties").putObject("degraded").put("type", "array").putObject("items").put("description", "{channel, reason}");
     ObjectNode schemes = c.putObject("securitySchemes");
     schemes.putObject("bearer").put("type", "http").put("scheme", "bearer");
     schemes.putObject("apiKey").put("type", "apiKey").put("in", "header").put("name", "X-Api-Key");

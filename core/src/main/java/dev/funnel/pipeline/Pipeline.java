@@ -1,0 +1,366 @@
+package dev.funnel.pipeline;
+
+import dev.funnel.recall.ModelRecommender.Scored;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * One scene: recall channels -> merge -> filters -> rank (or score fusion) -> re-rank -> page.
+ *
+ * <p><b>Filters are pushed down.</b> The request's filters (the built-in ones: per-request exclude,
+ * allow-list, the anchor item, catalogue availability; then the scene's: seen, negative feedback,
+ * business rules) are combined into one predicate that every channel evaluates during its own
+ * selection, so a channel returns fewer items than asked only when it has no more valid ones: a
+ * filter never leaves the response short while valid items remain. The merged candidates are
+ * checked once more (for channels that do not honour the contract).
+ *
+ * <p><b>Budget.</b> Channel quotas are scaled down proportionally when they add up to more than the
+ * candidate budget; each channel is asked for {@code ceil(quota × overFetch)} items. The merge keeps
+ * each channel's first {@code quota} items (union, dedup, every item keeping all its channels and
+ * per-channel scores), then back-fills round-robin from the over-fetched rest while the candidates do
+ * not cover the page ({@code offset + k}).
+ *
+ * <p><b>Timeouts.</b> Channels run concurrently on the given executor, each with its own timeout from
+ * the start of the request; a channel that times out or throws is left out and named in
+ * {@link PipelineResult#degraded()}; the response still comes.
+ *
+ * <p>Immutable and thread-safe; per-request state lives in the call.
+ */
+public final class Pipeline {
+  /** A channel with its quota (candidates kept within the budget) and timeout. */
+  public record ChannelSlot(Channel channel, int quota, long timeoutMillis) {
+    public ChannelSlot {
+      Objects.requireNonNull(channel, "channel");
+      if (quota < 1) {
+        throw new IllegalArgumentException("quota must be positive; quota=" + quota);
+      }
+      if (timeoutMillis < 1) {
+        throw new IllegalArgumentException("timeoutMillis must be positive; timeoutMillis=" + timeoutMillis);
+      }
+    }
+  }
+
+  private final String name;
+  private final List<ChannelSlot> channels;
+  private final int budget;
+  private final double overFetch;
+  private final List<Filter> filters;
+  private final Ranker ranker;
+  private final List<Reranker> rerankers;
+  private final PipelineResources resources;
+  private final ExecutorService executor;
+
+  /**
+   * @param budget total candidates kept after the merge (quotas are scaled down to fit)
+   * @param overFetch each channel is asked for {@code quota × overFetch} items (&gt;= 1)
+   * @param executor where channels run (one task per channel per request; a timed-out one is interrupted)
+   */
+  public Pipeline(String name, List<ChannelSlot> channels, int budget, double overFetch, List<Filter> filters, Ranker ranker,
+      List<Reranker> rerankers, PipelineResources resources, ExecutorService executor) {
+    if (channels.isEmpty()) {
+      throw new IllegalArgumentException("a scene needs at least one channel; channels=[]");
+    }
+    if (budget < 1) {
+      throw new IllegalArgumentException("budget must be positive; budget=" + budget);
+    }
+    if (!(overFetch >= 1.0) || Double.isInfinite(overFetch)) {
+      throw new IllegalArgumentException("overFetch must be >= 1; overFetch=" + overFetch);
+    }
+    Set<String> names = new HashSet<>();
+    for (ChannelSlot s : channels) {
+      if (!names.add(s.channel().name())) {
+        throw new IllegalArgumentException("two channels named '" + s.channel().name() + "'");
+      }
+    }
+    this.name = name;
+    this.channels = List.copyOf(channels);
+    this.budget = budget;
+    this.overFetch = overFetch;
+    this.filters = List.copyOf(filters);
+    this.ranker = Objects.requireNonNull(ranker, "ranker");
+    this.rerankers = List.copyOf(rerankers);
+    this.resources = Objects.requireNonNull(resources, "resources");
+    this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<ChannelSlot> channels() {
+    return channels;
+  }
+
+  public int budget() {
+    return budget;
+  }
+
+  public double overFetch() {
+    return overFetch;
+  }
+
+  public List<Filter> filters() {
+    return filters;
+  }
+
+  public Ranker ranker() {
+    return ranker;
+  }
+
+  public List<Reranker> rerankers() {
+    return rerankers;
+  }
+
+  /** Each channel's quota after scaling the quotas to the budget (at least 1 each). */
+  public int[] effectiveQuotas() {
+    long sum = 0;
+    for (ChannelSlot s : channels) {
+      sum += s.quota();
+    }
+    int[] q = new int[channels.size()];
+    for (int c = 0; c < q.length; c++) {
+      int quota = channels.get(c).quota();
+      q[c] = sum <= budget ? quota : (int) Math.max(1, (long) quota * budget / sum);
+    }
+    return q;
+  }
+
+  public PipelineResult run(PipelineRequest request) {
+    long start = System.nanoTime();
+    List<Trace.StageStep> steps = new ArrayList<>();
+    Map<String, AtomicInteger> rejected = new LinkedHashMap<>();
+    Predicate<String> admissible = admissible(request, rejected, true);
+    Predicate<String> recheck = admissible(request, null, false);
+    steps.add(new Trace.StageStep("filters:prepare", 0, 0, micros(start)));
+
+    // Recall: every channel at once, each with its own deadline counted from the request's start.
+    int depth = request.depth();
+    int[] quotas = effectiveQuotas();
+    long quotaSum = 0;
+    for (int q : quotas) {
+      quotaSum += q;
+    }
+    // A page deeper than the budget widens every quota alike, or the back-fill could not reach it.
+    double widen = Math.max(1.0, (double) depth / quotaSum);
+    int n = channels.size();
+    int[] limits = new int[n];
+    @SuppressWarnings("unchecked")
+    Future<List<Scored>>[] futures = new Future[n];
+    long[] took = new long[n];
+    long recallStart = System.nanoTime();
+    for (int c = 0; c < n; c++) {
+      quotas[c] = (int) Math.min(Integer.MAX_VALUE / 4, Math.ceil(quotas[c] * widen));
+      limits[c] = (int) Math.min(Integer.MAX_VALUE / 4, Math.ceil(quotas[c] * overFetch));
+      Channel channel = channels.get(c).channel();
+      int limit = limits[c];
+      int slot = c;
+      futures[c] = executor.submit(() -> {
+        long t = System.nanoTime();
+        List<Scored> got = channel.recall(request, limit, admissible);
+        took[slot] = System.nanoTime() - t;
+        return got == null ? List.<Scored>of() : got;
+      });
+    }
+    List<List<Scored>> lists = new ArrayList<>(n);
+    List<PipelineResult.Degraded> degraded = new ArrayList<>();
+    String[] status = new String[n];
+    for (int c = 0; c < n; c++) {
+      ChannelSlot slot = channels.get(c);
+      long remaining = slot.timeoutMillis() * 1_000_000L - (System.nanoTime() - start);
+      List<Scored> got = List.of();
+      try {
+        got = futures[c].get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        status[c] = "ok";
+      } catch (TimeoutException e) {
+        futures[c].cancel(true); // interrupts a channel that is still running
+        status[c] = "timeout";
+        degraded.add(new PipelineResult.Degraded(slot.channel().name(), "timeout after " + slot.timeoutMillis() + " ms"));
+      } catch (ExecutionException | CancellationException e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        String reason = "failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        status[c] = reason;
+        degraded.add(new PipelineResult.Degraded(slot.channel().name(), reason));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for channel '" + slot.channel().name() + "'", e);
+      }
+      lists.add(got);
+    }
+    int proposed = 0;
+    for (List<Scored> l : lists) {
+      proposed += l.size();
+    }
+    steps.add(new Trace.StageStep("recall", 0, proposed, micros(recallStart)));
+
+    // Merge: each channel's first quota items, then round-robin back-fill from the over-fetch.
+    long mergeStart = System.nanoTime();
+    Map<String, Candidate> merged = new LinkedHashMap<>();
+    int[] kept = new int[n];
+    int[] next = new int[n];
+    for (int c = 0; c < n; c++) {
+      List<Scored> l = lists.get(c);
+      String channel = channels.get(c).channel().name();
+      while (next[c] < l.size() && kept[c] < quotas[c]) {
+        if (take(merged, channel, l, next[c]++, recheck, rejected)) {
+          kept[c]++;
+        }
+      }
+    }
+    boolean more = true;
+    while (merged.size() < depth && more) {
+      more = false;
+      for (int c = 0; c < n && merged.size() < depth; c++) {
+        List<Scored> l = lists.get(c);
+        String channel = channels.get(c).channel().name();
+        while (next[c] < l.size()) {
+          more = true;
+          if (take(merged, channel, l, next[c]++, recheck, rejected)) {
+            kept[c]++;
+            break;
+          }
+        }
+      }
+    }
+    // Channels that propose an item kept through another channel still add their score and rank to it.
+    for (int c = 0; c < n; c++) {
+      List<Scored> l = lists.get(c);
+      String channel = channels.get(c).channel().name();
+      for (int r = next[c]; r < l.size(); r++) {
+        Candidate cand = merged.get(l.get(r).item());
+        if (cand != null) {
+          cand.proposedBy(channel, r, l.get(r).score());
+        }
+      }
+    }
+    List<Candidate> candidates = new ArrayList<>(merged.values());
+    steps.add(new Trace.StageStep("merge", proposed, candidates.size(), micros(mergeStart)));
+
+    // Rank: one call for all candidates, then a stable sort (ties keep the merge order).
+    long rankStart = System.nanoTime();
+    ranker.score(request, candidates);
+    candidates.sort((a, b) -> Float.compare(b.score(), a.score()));
+    steps.add(new Trace.StageStep("rank", candidates.size(), candidates.size(), micros(rankStart)));
+
+    for (Reranker r : rerankers) {
+      long t = System.nanoTime();
+      int in = candidates.size();
+      candidates = r.rerank(request, candidates, depth, recheck);
+      steps.add(new Trace.StageStep("rerank:" + r.name(), in, candidates.size(), micros(t)));
+    }
+
+    int from = Math.min(request.offset(), candidates.size());
+    int to = Math.min(depth, candidates.size());
+    List<Candidate> page = Collections.unmodifiableList(new ArrayList<>(candidates.subList(from, to)));
+    Trace trace = null;
+    if (request.debug()) {
+      List<Trace.ChannelStep> cs = new ArrayList<>(n);
+      for (int c = 0; c < n; c++) {
+        cs.add(new Trace.ChannelStep(channels.get(c).channel().name(), quotas[c], limits[c], lists.get(c).size(), kept[c],
+            status[c].equals("ok") ? took[c] / 1000 : micros(start), status[c]));
+      }
+      Map<String, Integer> rej = new LinkedHashMap<>();
+      rejected.forEach((k, v) -> rej.put(k, v.get()));
+      List<Trace.TracedItem> items = new ArrayList<>(page.size());
+      for (int p = 0; p < page.size(); p++) {
+        items.add(Trace.TracedItem.of(page.get(p), from + p));
+      }
+      steps.add(new Trace.StageStep("total", proposed, page.size(), micros(start)));
+      trace = new Trace(ranker.description(), steps, cs, rej, items);
+    }
+    return new PipelineResult(name, page, ranker.description(), List.copyOf(degraded), trace);
+  }
+
+  private static boolean take(Map<String, Candidate> merged, String channel, List<Scored> list, int rank, Predicate<String> recheck,
+      Map<String, AtomicInteger> rejected) {
+    Scored s = list.get(rank);
+    Candidate c = merged.get(s.item());
+    if (c != null) {
+      c.proposedBy(channel, rank, s.score());
+      return false;
+    }
+    if (!recheck.test(s.item())) {
+      rejected.computeIfAbsent("after-merge", x -> new AtomicInteger()).incrementAndGet();
+      return false;
+    }
+    c = new Candidate(s.item());
+    c.proposedBy(channel, rank, s.score());
+    merged.put(s.item(), c);
+    return true;
+  }
+
+  /**
+   * The request's filters in one predicate: the built-in ones, then the scene's, cheapest first as
+   * configured. With {@code counting}, each rejection is counted under the filter's name (channels
+   * may call it from several threads, hence atomic counters).
+   */
+  private Predicate<String> admissible(PipelineRequest request, Map<String, AtomicInteger> rejected, boolean counting) {
+    List<String> names = new ArrayList<>();
+    List<Predicate<String>> tests = new ArrayList<>();
+    Set<String> exclude = new HashSet<>(request.exclude());
+    if (request.item() != null) {
+      exclude.add(request.item());
+    }
+    if (!exclude.isEmpty()) {
+      names.add("exclude");
+      tests.add(item -> !exclude.contains(item));
+    }
+    if (request.allow() != null) {
+      Set<String> allow = new HashSet<>(request.allow());
+      names.add("allow");
+      tests.add(allow::contains);
+    }
+    names.add("available");
+    tests.add(resources::recommendable);
+    for (Filter f : filters) {
+      Predicate<String> p = f.prepare(request);
+      if (p != null) {
+        names.add(f.name());
+        tests.add(p);
+      }
+    }
+    int m = tests.size();
+    @SuppressWarnings("unchecked")
+    Predicate<String>[] ps = tests.toArray(new Predicate[0]);
+    if (!counting) {
+      return item -> {
+        for (int i = 0; i < m; i++) {
+          if (!ps[i].test(item)) {
+            return false;
+          }
+        }
+        return true;
+      };
+    }
+    AtomicInteger[] counts = new AtomicInteger[m];
+    for (int i = 0; i < m; i++) {
+      counts[i] = rejected.computeIfAbsent(names.get(i), x -> new AtomicInteger());
+    }
+    return item -> {
+      for (int i = 0; i < m; i++) {
+        if (!ps[i].test(item)) {
+          counts[i].incrementAndGet();
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+
+  private static long micros(long fromNanos) {
+    return (System.nanoTime() - fromNanos) / 1000;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.funnel.pipeline;
+
+import java.util.List;
+
+/**
+ * The rank stage: scores every candidate of a request in one call, so per-user work (user features,
+ * the behaviour sequence, a user tower) is done once per request, not once per candidate, and item
+ * scoring can be batched. Writes {@link Candidate#score(float)}; the pipeline sorts by it afterwards.
+ *
+ * <p>Without a configured ranker a scene uses score fusion ({@code fusion}), reported as such in the
+ * response's {@code ranking}. Learned rankers (issue 5) plug in here through a {@link StageFactory}
+ * of kind {@link StageKind#RANKER}.
+ */
+public interface Ranker {
+  /** What the response reports as {@code ranking}, e.g. {@code fusion:rrf} or {@code deepfm:ctr-v3}. */
+  String description();
+
+  void score(PipelineRequest request, List<Candidate> candidates);
+}

@@ -1,0 +1,68 @@
+package dev.funnel.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.funnel.pipeline.Pipeline;
+import dev.funnel.pipeline.SceneBuilder;
+import dev.funnel.pipeline.SceneException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The scenes of a folder: every {@code *.yaml} / {@code *.yml} file is one scene, built through
+ * {@link SceneBuilder} (stages from the registry). All or nothing: the first bad file fails the load
+ * with a {@link SceneException} naming the file, the key and the value, so a server never starts (or
+ * reloads) with half its scenes.
+ */
+final class SceneFiles {
+  private SceneFiles() {}
+
+  /** Scene name -> pipeline (sorted by name); empty when the folder does not exist. */
+  static Map<String, Pipeline> load(Path dir, SceneBuilder builder) {
+    if (!Files.isDirectory(dir)) {
+      return Map.of();
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(p -> Files.isRegularFile(p) && (p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))).sorted().forEach(files::add);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list the scenes folder " + dir + ": " + e.getMessage(), e);
+    }
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    Map<String, Pipeline> out = new TreeMap<>();
+    Map<String, Path> from = new LinkedHashMap<>();
+    for (Path file : files) {
+      Object tree;
+      try {
+        tree = yaml.readValue(file.toFile(), Object.class);
+      } catch (JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        throw new SceneException(file.toString(), null, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new SceneException(file.toString(), null, null, "cannot read: " + e.getMessage());
+      }
+      if (!(tree instanceof Map<?, ?>)) {
+        throw new SceneException(file.toString(), null, tree == null ? null : String.valueOf(tree), "a scene file must be a YAML mapping");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> scene = (Map<String, Object>) tree;
+      Pipeline p = builder.build(file.toString(), scene);
+      Path other = from.put(p.name(), file);
+      if (other != null) {
+        throw new SceneException(file.toString(), "name", p.name(), "scene name already used by " + other);
+      }
+      out.put(p.name(), p);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+}

@@ -1,0 +1,274 @@
+package dev.funnel.server;
+
+import dev.funnel.pipeline.Candidate;
+import dev.funnel.pipeline.Pipeline;
+import dev.funnel.pipeline.PipelineRequest;
+import dev.funnel.pipeline.PipelineResult;
+import dev.funnel.pipeline.SceneBuilder;
+import dev.funnel.pipeline.SceneException;
+import dev.funnel.pipeline.Stages;
+import dev.funnel.pipeline.Trace;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scenes over HTTP (live mode): {@code GET /v1/recommend?scene=NAME&user=U&k=20} (and {@code item=I}
+ * for item pages, {@code offset}, {@code exclude}, {@code allow}, {@code debug=true} for the trace)
+ * runs the scene's pipeline; without {@code scene} the request falls through to the plain model route,
+ * unchanged. {@code GET /v1/scenes} lists the scenes, {@code POST /v1/scenes/reload} re-reads the
+ * scene files (all or nothing: a bad file leaves the serving scenes in place and answers 400 naming
+ * file, key and value). Scenes are the YAML files of the data directory's {@code scenes} folder,
+ * validated at start: a bad one fails start-up.
+ */
+final class SceneRoutes implements AutoCloseable {
+  static final String SCENES = "/v1/scenes";
+  static final String RELOAD = "/v1/scenes/reload";
+  /** The metrics route name of scene requests. */
+  static final String ROUTE = HttpRoutes.RECOMMEND + "?scene";
+  static final int MAX_OFFSET = 10_000;
+
+  private final HttpRoutes http;
+  private final LiveService live;
+  private final Path dir;
+  private final ExecutorService channels;
+  private final SceneBuilder builder;
+  private volatile Map<String, Pipeline> scenes;
+  /** Per scene: requests served, and per channel how many responses it was left out of (kept across reloads). */
+  private final Map<String, java.util.concurrent.atomic.LongAdder> served = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.LongAdder> degraded = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Loads the scenes now; a bad scene file fails here, naming file, key and value. */
+  SceneRoutes(LiveService live, HttpRoutes http) {
+    this.http = http;
+    this.live = live;
+    this.dir = live.directory().scenesDir();
+    // Channels block (model scoring, catalog reads): a pool of their own, so a slow channel never takes the scoring pool.
+    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    AtomicInteger count = new AtomicInteger();
+    this.channels = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "funnel-channel-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.builder = new SceneBuilder(Stages.installed(), new LiveResources(live), channels);
+    try {
+      this.scenes = SceneFiles.load(dir, builder);
+    } catch (RuntimeException e) {
+      channels.shutdownNow();
+      throw e;
+    }
+    warmUp(scenes);
+  }
+
+  /**
+   * One request per scene before the first real one: class loading and the channel threads' start
+   * otherwise cost the first requests more than a channel's timeout (measured: every channel of the
+   * first ml-100k request timed out at 50 ms). A user id no one has, so no state is touched.
+   */
+  private void warmUp(Map<String, Pipeline> loaded) {
+    ((ThreadPoolExecutor) channels).prestartAllCoreThreads();
+    for (Pipeline p : loaded.values()) {
+      try {
+        p.run(new PipelineRequest("\u0000funnel-warm-up", null, 10, 0, List.of(), null, true, live.now()));
+      } catch (RuntimeException e) {
+        // A stage failing on an unknown user is a bug the first real request reports; start-up goes on.
+      }
+    }
+  }
+
+  Map<String, Pipeline> scenes() {
+    return scenes;
+  }
+
+  void register(Router router) {
+    router.get(HttpRoutes.RECOMMEND).handler(ctx -> {
+      if (ctx.queryParam("scene").isEmpty()) {
+        ctx.next();
+        return;
+      }
+      if (!http.scoresOnEventLoop()) {
+        http.serve(ctx, ROUTE, () -> parse(ctx));
+        return;
+      }
+      // A scene waits for its channels: never on the event loop, even when models score there.
+      ctx.put(HttpRoutes.ROUTE_KEY, ROUTE);
+      java.util.function.Supplier<Object> work;
+      try {
+        work = parse(ctx);
+      } catch (RuntimeException e) {
+        http.fail(ctx, e);
+        return;
+      }
+      ctx.vertx().executeBlocking(work::get, false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          http.write(ctx, 200, ar.result());
+        } else {
+          http.fail(ctx, ar.cause());
+        }
+      });
+    });
+    router.get(SCENES).handler(ctx -> http.serve(ctx, SCENES, () -> {
+      Map<String, Pipeline> now = scenes;
+      return () -> Map.of("folder", dir.toString(), "scenes", describe(now));
+    }));
+    router.post(RELOAD).handler(ctx -> {
+      ctx.put(HttpRoutes.ROUTE_KEY, RELOAD);
+      ctx.vertx().executeBlocking(this::reload, false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          http.write(ctx, 200, ar.result());
+        } else if (ar.cause() instanceof SceneException e) {
+          http.write(ctx, 400, new Responses.ErrorBody("scenes not reloaded (the previous ones serve): " + e.getMessage(), e.key(), e.value()));
+        } else {
+          http.fail(ctx, ar.cause());
+        }
+      });
+    });
+  }
+
+  /** Re-reads every scene file; the new set replaces the old only if all of them build. */
+  Map<String, Object> reload() {
+    Map<String, Pipeline> fresh = SceneFiles.load(dir, builder);
+    warmUp(fresh);
+    scenes = fresh;
+    return Map.of("reloaded", true, "scenes", new ArrayList<>(fresh.keySet()));
+  }
+
+  private java.util.function.Supplier<Object> parse(RoutingContext ctx) {
+    String name = HttpRoutes.single(ctx, "scene");
+    Map<String, Pipeline> now = scenes;
+    Pipeline p = now.get(name);
+    if (p == null) {
+      throw RequestException.badParameter("scene", name, "unknown scene '" + name + "'; scenes: "
+          + (now.isEmpty() ? "none (put YAML files in " + dir + ")" : String.join(", ", now.keySet())));
+    }
+    String user = optionalId(ctx, "user");
+    String item = optionalId(ctx, "item");
+    if (user == null && item == null) {
+      throw RequestException.badParameter("user", null, "a scene request needs 'user', 'item' or both");
+    }
+    int k = http.k(ctx);
+    int offset = offset(ctx);
+    List<String> exclude = HttpRoutes.list(ctx, "exclude");
+    List<String> allow = HttpRoutes.list(ctx, "allow");
+    if (allow.isEmpty()) {
+      allow = null; // absent or blank: no allow-list (an empty one would hide everything)
+    }
+    boolean debug = debug(ctx);
+    PipelineRequest request = new PipelineRequest(user, item, k, offset, exclude, allow, debug, live.now());
+    String requestId = requestId();
+    return () -> {
+      PipelineResult result = p.run(request);
+      served.computeIfAbsent(p.name(), x -> new java.util.concurrent.atomic.LongAdder()).increment();
+      for (PipelineResult.Degraded d : result.degraded()) {
+        degraded.computeIfAbsent(p.name() + "/" + d.channel(), x -> new java.util.concurrent.atomic.LongAdder()).increment();
+      }
+      return response(requestId, request, result);
+    };
+  }
+
+  private static String optionalId(RoutingContext ctx, String name) {
+    String v = HttpRoutes.single(ctx, name);
+    if (v == null) {
+      return null;
+    }
+    if (v.isEmpty()) {
+      throw RequestException.badParameter(name, v, "parameter '" + name + "' must not be empty");
+    }
+    return HttpRoutes.checkId(name, v);
+  }
+
+  private static int offset(RoutingContext ctx) {
+    String raw = HttpRoutes.single(ctx, "offset");
+    if (raw == null) {
+      return 0;
+    }
+    try {
+      int o = Integer.parseInt(raw.trim());
+      if (o >= 0 && o <= MAX_OFFSET) {
+        return o;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw RequestException.badParameter("offset", raw, "offset must be an integer in [0, " + MAX_OFFSET + "]; offset=" + raw);
+  }
+
+  private static boolean debug(RoutingContext ctx) {
+    String raw = HttpRoutes.single(ctx, "debug");
+    if (raw == null || raw.equals("false")) {
+      return false;
+    }
+    if (raw.equals("true")) {
+      return true;
+    }
+    throw RequestException.badParameter("debug", raw, "debug must be true or false; debug=" + raw);
+  }
+
+  /** 128 random bits as 32 hex digits: unique enough to join impressions and clicks back to the response. */
+  static String requestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return String.format("%016x%016x", r.nextLong(), r.nextLong());
+  }
+
+  private static SceneResponse response(String requestId, PipelineRequest req, PipelineResult r) {
+    List<SceneItem> items = new ArrayList<>(r.items().size());
+    for (Candidate c : r.items()) {
+      items.add(new SceneItem(c.item(), c.score(), new ArrayList<>(c.channelScores().keySet())));
+    }
+    return new SceneResponse(requestId, r.scene(), req.user(), req.item(), req.offset(), r.ranking(), items, r.degraded(), r.trace());
+  }
+
+  private List<Map<String, Object>> describe(Map<String, Pipeline> scenes) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    scenes.forEach((name, p) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", name);
+      var n = served.get(name);
+      m.put("requests", n == null ? 0L : n.sum());
+      m.put("budget", p.budget());
+      m.put("over_fetch", p.overFetch());
+      List<Map<String, Object>> cs = new ArrayList<>();
+      int[] quotas = p.effectiveQuotas();
+      for (int c = 0; c < p.channels().size(); c++) {
+        Pipeline.ChannelSlot s = p.channels().get(c);
+        var left = degraded.get(name + "/" + s.channel().name());
+        cs.add(Map.of("name", s.channel().name(), "quota", s.quota(), "effective_quota", quotas[c], "timeout_ms", s.timeoutMillis(),
+            "degraded_responses", left == null ? 0L : left.sum()));
+      }
+      m.put("channels", cs);
+      m.put("filters", p.filters().stream().map(dev.funnel.pipeline.Filter::name).toList());
+      m.put("ranking", p.ranker().description());
+      m.put("rerank", p.rerankers().stream().map(dev.funnel.pipeline.Reranker::name).toList());
+      out.add(m);
+    });
+    return out;
+  }
+
+  /** One item of a scene's page: its score (rank or fusion) and the channels that proposed it. */
+  record SceneItem(String item, float score, List<String> channels) {}
+
+  /**
+   * {@code GET /v1/recommend?scene=...}: {@code degraded} names the channels left out (timeout or
+   * failure); {@code trace} only with {@code debug=true}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record SceneResponse(String request_id, String scene, String user, String item, int offset, String ranking, List<SceneItem> items,
+      List<PipelineResult.Degraded> degraded, Trace trace) {}
+
+  @Override
+  public void close() {
+    channels.shutdownNow();
+  }
+}
