@@ -133,6 +133,39 @@ public final class ScalarKernels implements VectorKernels {
     }
   }
 
+  /** {@code C += A·B} row by row: each C row gains a[i][p] times B's row p, a loop C2 vectorises. */
+  @Override
+  public void gemmNN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Windows.checkGemmNN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * ldc;
+      for (int p = 0; p < k; p++) {
+        float x = a[aOff + i * k + p];
+        int bp = bOff + p * n;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += x * b[bp + j];
+        }
+      }
+    }
+  }
+
+  /** {@code C += Aᵀ·B} as a sum of k rank-1 updates (row p of A times row p of B), in order of p. */
+  @Override
+  public void gemmTN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Windows.checkGemmTN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+    for (int p = 0; p < k; p++) {
+      int ap = aOff + p * m;
+      int bp = bOff + p * n;
+      for (int i = 0; i < m; i++) {
+        float x = a[ap + i];
+        int ci = cOff + i * ldc;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += x * b[bp + j];
+        }
+      }
+    }
+  }
+
   private static void tile4x4(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int k,
       float[] c, int c0, int ldc) {
     int b1 = b0 + k;

@@ -62,6 +62,27 @@ public interface VectorKernels {
   void gemm(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc);
 
   /**
+   * GEMM without transposes, accumulating: {@code C += A · B} with A m x k and B k x n, both dense
+   * row-major: {@code c[cOff + i*ldc + j] += sum_p a[aOff + i*k + p] * b[bOff + p*n + j]}. A dense
+   * layer's input gradient {@code dX = dY · W} (W stored out x in) is this product, with no
+   * transposed copy of W. The default runs the scalar kernels' loop (for implementations written
+   * before this method existed).
+   */
+  default void gemmNN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Kernels.scalar().gemmNN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+  }
+
+  /**
+   * GEMM with A transposed, accumulating: {@code C += Aᵀ · B} with A k x m and B k x n, both dense
+   * row-major: {@code c[cOff + i*ldc + j] += sum_p a[aOff + p*m + i] * b[bOff + p*n + j]}. A dense
+   * layer's weight gradient {@code dW = dYᵀ · X} over a mini-batch of k rows is this product, with no
+   * transposed copies of the activations. The default runs the scalar kernels' loop.
+   */
+  default void gemmTN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Kernels.scalar().gemmTN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+  }
+
+  /**
    * Weighted sum of indexed rows, the kernel of a sparse-dense product (one CSR row times a row-major
    * matrix): {@code y[yOff+d] = sum over p in [from, to) of weights[p] * x[index[p]*dim + d]} for d in
    * [0, dim). Overwrites the window of {@code y} (zero when the range is empty). An index whose row
