@@ -122,8 +122,9 @@ public final class BenchRunner {
       case "train-speed" -> runTrainSpeed(spec, dataRoot, preset);
       case "kernels" -> KernelRows.run(spec);
       case "rank-eval" -> dev.funnel.bench.rank.RankBench.run(spec, dataRoot, preset);
+      case "rank-throughput" -> dev.funnel.bench.rank.RankThroughput.run(spec, root, dataRoot, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, rank-throughput");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);
