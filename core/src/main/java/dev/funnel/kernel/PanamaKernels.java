@@ -379,7 +379,10 @@ final class PanamaKernels implements VectorKernels {
       if (ars == 1) {
         for (int p = 0; p < kc; p++) {
           int at = dst + p * MR;
-          System.arraycopy(a, base + p * acs + r * MR, ap, at, rows);
+          int src = base + p * acs + r * MR;
+          for (int ii = 0; ii < rows; ii++) { // a loop, not arraycopy: the call costs more than 8 floats
+            ap[at + ii] = a[src + ii];
+          }
           for (int ii = rows; ii < MR; ii++) {
             ap[at + ii] = 0f;
           }

@@ -23,7 +23,7 @@ import java.io.IOException;
  */
 public final class DeepFmModel implements RankModel {
   /** Rows per forward block when scoring: big enough for GEMM efficiency, small enough for cache. */
-  static final int SCORE_BLOCK = 512;
+  static final int SCORE_BLOCK = 1024;
   /** Fewest rows worth a thread of their own: below this the hand-off costs more than it saves. */
   static final int MIN_PART_ROWS = 128;
 

@@ -75,6 +75,13 @@ public final class Linear {
   /** {@code y[0 .. m*out) = x[0 .. m*in) Wᵀ + b}. */
   public void forward(VectorKernels k, float[] x, int m, float[] y) {
     int b = biasOffset();
+    if (out == 1) { // an output unit: a GEMV; the GEMM would pad its one column to a whole micro-tile
+      k.dotRows(params, 0, x, 0, m, in, y, 0);
+      for (int r = 0; r < m; r++) {
+        y[r] += params[b];
+      }
+      return;
+    }
     for (int r = 0; r < m; r++) {
       System.arraycopy(params, b, y, r * out, out);
     }
@@ -88,8 +95,21 @@ public final class Linear {
    * is kept so callers compile unchanged.
    */
   public void backward(VectorKernels k, float[] x, float[] dy, int m, float[] dx, float[] grad, Scratch scratch) {
-    k.gemmTN(dy, 0, out, x, 0, in, m, grad, 0, in);
     int b = biasOffset();
+    if (out == 1) { // as in forward: rank-1 updates instead of GEMMs with one row or column
+      for (int r = 0; r < m; r++) {
+        k.axpy(dy[r], x, r * in, grad, 0, in);
+        grad[b] += dy[r];
+      }
+      if (dx != null) {
+        for (int r = 0; r < m; r++) {
+          System.arraycopy(params, 0, dx, r * in, in);
+          k.scale(dy[r], dx, r * in, in);
+        }
+      }
+      return;
+    }
+    k.gemmTN(dy, 0, out, x, 0, in, m, grad, 0, in);
     for (int r = 0; r < m; r++) {
       k.axpy(1f, dy, r * out, grad, b, out);
     }
