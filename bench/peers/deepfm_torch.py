@@ -95,6 +95,7 @@ def main():
     loss_fn = nn.BCEWithLogitsLoss()
     n = len(ty)
     model.train()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     for _ in range(a.epochs):
         order = torch.randperm(n)
@@ -107,7 +108,8 @@ def main():
             opt.step()
             total += loss.item() * len(idx)
     train_s = time.perf_counter() - t0
-    print(f"train loss {total / n:.4f} after {a.epochs} epoch(s), {train_s:.2f} s", flush=True)
+    train_cpu = time.process_time() - c0
+    print(f"train loss {total / n:.4f} after {a.epochs} epoch(s), wall {train_s:.2f} s, CPU {train_cpu:.2f} s", flush=True)
 
     model.eval()
     with torch.no_grad():
@@ -137,6 +139,7 @@ def main():
         "batch": a.batch,
         "epochs": a.epochs,
         "train_samples_per_s": round(n * a.epochs / train_s),
+        "train_samples_per_cpu_s": round(n * a.epochs / train_cpu),
         "score_per_s": round(scored / score_s),
         "candidates": len(cf),
         "candidates_ms": round(statistics.median(ms), 3),
