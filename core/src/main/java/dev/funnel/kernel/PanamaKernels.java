@@ -1,6 +1,7 @@
 package dev.funnel.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -562,6 +563,66 @@ final class PanamaKernels implements VectorKernels {
       for (int j = 0; j < cols; j++) {
         c[at + j] += tile[t + j];
       }
+    }
+  }
+
+  @Override
+  public void adamStep(float alpha, float[] grad, int gOff, float decay, float[] w, int wOff, float[] moments, int mOff, int vOff,
+      float beta1, float beta2, float lr, float c1, float c2, float eps, int n) {
+    Windows.check(grad, gOff, n);
+    Windows.check(w, wOff, n);
+    Windows.check(moments, mOff, n);
+    Windows.check(moments, vOff, n);
+    int k = 0;
+    int bound = SPECIES.loopBound(n);
+    if (bound > 0) {
+      FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+      FloatVector vd = FloatVector.broadcast(SPECIES, decay);
+      FloatVector vb1 = FloatVector.broadcast(SPECIES, beta1);
+      FloatVector vb2 = FloatVector.broadcast(SPECIES, beta2);
+      FloatVector v1b1 = FloatVector.broadcast(SPECIES, 1 - beta1);
+      FloatVector v1b2 = FloatVector.broadcast(SPECIES, 1 - beta2);
+      FloatVector vlr = FloatVector.broadcast(SPECIES, lr);
+      FloatVector vc1 = FloatVector.broadcast(SPECIES, c1);
+      FloatVector vc2 = FloatVector.broadcast(SPECIES, c2);
+      FloatVector veps = FloatVector.broadcast(SPECIES, eps);
+      for (; k < bound; k += LANES) {
+        FloatVector wk = FloatVector.fromArray(SPECIES, w, wOff + k);
+        FloatVector g = FloatVector.fromArray(SPECIES, grad, gOff + k).mul(va).add(wk.mul(vd));
+        FloatVector mk = FloatVector.fromArray(SPECIES, moments, mOff + k).mul(vb1).add(g.mul(v1b1));
+        FloatVector vk = FloatVector.fromArray(SPECIES, moments, vOff + k).mul(vb2).add(g.mul(g).mul(v1b2));
+        mk.intoArray(moments, mOff + k);
+        vk.intoArray(moments, vOff + k);
+        wk.sub(vlr.mul(mk.mul(vc1)).div(vk.mul(vc2).sqrt().add(veps))).intoArray(w, wOff + k);
+      }
+    }
+    for (; k < n; k++) {
+      float wk = w[wOff + k];
+      float g = alpha * grad[gOff + k] + decay * wk;
+      float mk = beta1 * moments[mOff + k] + (1 - beta1) * g;
+      float vk = beta2 * moments[vOff + k] + (1 - beta2) * g * g;
+      moments[mOff + k] = mk;
+      moments[vOff + k] = vk;
+      w[wOff + k] = wk - lr * (mk * c1) / ((float) Math.sqrt(vk * c2) + eps);
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
+    Windows.check(z, zOff, n);
+    Windows.check(dy, dyOff, n);
+    Windows.check(dz, dzOff, n);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    if (bound > 0) {
+      FloatVector zero = FloatVector.zero(SPECIES);
+      for (; i < bound; i += LANES) {
+        VectorMask<Float> positive = FloatVector.fromArray(SPECIES, z, zOff + i).compare(VectorOperators.GT, 0f);
+        zero.blend(FloatVector.fromArray(SPECIES, dy, dyOff + i), positive).intoArray(dz, dzOff + i);
+      }
+    }
+    for (; i < n; i++) {
+      dz[dzOff + i] = z[zOff + i] > 0f ? dy[dyOff + i] : 0f;
     }
   }
 

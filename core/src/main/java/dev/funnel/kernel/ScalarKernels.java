@@ -166,6 +166,35 @@ public final class ScalarKernels implements VectorKernels {
     }
   }
 
+  /** The loop of {@code AdamOptimizer}'s row step, operation for operation. */
+  @Override
+  public void adamStep(float alpha, float[] grad, int gOff, float decay, float[] w, int wOff, float[] moments, int mOff, int vOff,
+      float beta1, float beta2, float lr, float c1, float c2, float eps, int n) {
+    Windows.check(grad, gOff, n);
+    Windows.check(w, wOff, n);
+    Windows.check(moments, mOff, n);
+    Windows.check(moments, vOff, n);
+    for (int k = 0; k < n; k++) {
+      float wk = w[wOff + k];
+      float g = alpha * grad[gOff + k] + decay * wk;
+      float mk = beta1 * moments[mOff + k] + (1 - beta1) * g;
+      float vk = beta2 * moments[vOff + k] + (1 - beta2) * g * g;
+      moments[mOff + k] = mk;
+      moments[vOff + k] = vk;
+      w[wOff + k] = wk - lr * (mk * c1) / ((float) Math.sqrt(vk * c2) + eps);
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
+    Windows.check(z, zOff, n);
+    Windows.check(dy, dyOff, n);
+    Windows.check(dz, dzOff, n);
+    for (int i = 0; i < n; i++) {
+      dz[dzOff + i] = z[zOff + i] > 0f ? dy[dyOff + i] : 0f;
+    }
+  }
+
   private static void tile4x4(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int k,
       float[] c, int c0, int ldc) {
     int b1 = b0 + k;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The three GEMM layouts ({@code gemm} C += A·Bᵀ, {@code gemmNN} C += A·B, {@code gemmTN} C += Aᵀ·B):
+ * {@code adamStep}, {@code reluBackward}, and the three GEMM layouts ({@code gemm} C += A·Bᵀ, {@code gemmNN} C += A·B, {@code gemmTN} C += Aᵀ·B):
  * SIMD against its scalar twin and both against a double-precision triple loop, on random seeded
  * shapes that include odd sizes, edges of the micro-tile and sizes past the packed block bounds (MC
  * rows 128, NC columns 512, KC steps 256), with offsets, ldc > n, and sentinels around C's block.
@@ -131,6 +131,73 @@ class GemmLayoutsTest {
       for (int t = 0; t < 6; t++) {
         check(rnd, l, 1 + rnd.nextInt(200), 1 + rnd.nextInt(600), 1 + rnd.nextInt(300));
       }
+    }
+  }
+
+  @Test
+  void reluBackwardPassesGradientsOfPositiveInputsOnly() {
+    Random rnd = new Random(seed + 2);
+    for (int n : new int[] {0, 1, 7, PanamaKernels.lanes(), 2 * PanamaKernels.lanes() + 3, 401}) {
+      float[] z = new float[n + 2];
+      float[] dy = new float[n + 2];
+      for (int i = 0; i < z.length; i++) {
+        z[i] = rnd.nextInt(5) == 0 ? 0f : rnd.nextFloat() * 2f - 1f; // exact zeros must give 0
+        dy[i] = rnd.nextFloat() * 2f - 1f;
+      }
+      float[] expected = new float[n];
+      for (int i = 0; i < n; i++) {
+        expected[i] = z[i + 1] > 0f ? dy[i + 2] : 0f;
+      }
+      for (VectorKernels k : new VectorKernels[] {SCALAR, SIMD}) {
+        float[] dz = new float[n + 1];
+        Arrays.fill(dz, SENTINEL);
+        k.reluBackward(z, 1, dy, 2, dz, 0, n);
+        assertThat(Arrays.copyOf(dz, n)).as("%s n=%d seed=%d", k.name(), n, seed).containsExactly(expected);
+        assertThat(dz[n]).as("%s wrote past its window", k.name()).isEqualTo(SENTINEL);
+        float[] inPlace = Arrays.copyOfRange(dy, 2, n + 2);
+        k.reluBackward(z, 1, inPlace, 0, inPlace, 0, n);
+        assertThat(inPlace).as("%s in place n=%d", k.name(), n).containsExactly(expected);
+      }
+    }
+  }
+
+  @Test
+  void adamStepMatchesTheScalarTwin() {
+    Random rnd = new Random(seed + 3);
+    for (int n : new int[] {0, 1, 15, PanamaKernels.lanes() * 3 + 5, 1031}) {
+      float[] grad = new float[n + 1];
+      float[] w = new float[n + 2];
+      float[] moments = new float[2 * n + 3];
+      for (int i = 0; i < grad.length; i++) {
+        grad[i] = rnd.nextFloat() * 2f - 1f;
+      }
+      for (int i = 0; i < w.length; i++) {
+        w[i] = rnd.nextFloat() * 2f - 1f;
+      }
+      for (int i = 0; i < moments.length; i++) {
+        moments[i] = rnd.nextFloat() * (i % 2 == 0 ? 0.1f : 0.01f); // v >= 0 wherever it lands
+      }
+      float[] ws = w.clone();
+      float[] ms = moments.clone();
+      float[] wv = w.clone();
+      float[] mv = moments.clone();
+      for (int step = 1; step <= 3; step++) {
+        float c1 = (float) (1 / (1 - Math.pow(0.9, step)));
+        float c2 = (float) (1 / (1 - Math.pow(0.999, step)));
+        SCALAR.adamStep(0.5f, grad, 1, 1e-3f, ws, 2, ms, 1, 1 + n + 1, 0.9f, 0.999f, 1e-3f, c1, c2, 1e-8f, n);
+        SIMD.adamStep(0.5f, grad, 1, 1e-3f, wv, 2, mv, 1, 1 + n + 1, 0.9f, 0.999f, 1e-3f, c1, c2, 1e-8f, n);
+      }
+      for (int i = 0; i < w.length; i++) {
+        assertThat(wv[i]).as("w[%d] n=%d seed=%d", i, n, seed).isCloseTo(ws[i], Offset.offset(1e-6f));
+      }
+      for (int i = 0; i < moments.length; i++) {
+        assertThat(mv[i]).as("moments[%d] n=%d seed=%d", i, n, seed).isCloseTo(ms[i], Offset.offset(1e-6f));
+      }
+      if (n > 0) {
+        assertThat(ws[2]).as("the step moved w").isNotEqualTo(w[2]);
+      }
+      assertThat(ws[0]).as("w before its window").isEqualTo(w[0]);
+      assertThat(ms[0]).as("moments before m's window").isEqualTo(moments[0]);
     }
   }
 
