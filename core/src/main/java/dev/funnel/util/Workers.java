@@ -43,8 +43,9 @@ public final class Workers implements AutoCloseable {
 
   /**
    * Runs {@code part.accept(p)} for p in [0, parts), parts 1.. on the pool and part 0 on the calling
-   * thread; returns when all are done. {@code parts} must not exceed {@link #threads()}, so every
-   * part has its own thread and the parts may each hold per-thread state indexed by p.
+   * thread; returns when all are done. {@code parts} must not exceed {@link #threads()}, so all parts
+   * can run at once; a pool thread that is free may run two parts one after the other, so per-part
+   * state must be indexed by p, not by thread.
    */
   public void run(int parts, IntConsumer part) {
     if (parts < 1 || parts > threads) {
