@@ -1,6 +1,7 @@
 package dev.funnel.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,11 +19,26 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaKernels implements VectorKernels {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
-  /** GEMM micro-tile: MR rows of A times NR = 2 vectors of B rows (8 accumulators + 3 operands: fits AVX2's 16 registers). */
-  private static final int MR = 4;
+  /**
+   * GEMM micro-tile: MR rows of A times NR = 2 vectors of B columns, MR x 2 accumulators. MR = 8 with
+   * 16-lane vectors (AVX-512's 32 registers hold the 16 accumulators, 2 of B and a broadcast), 4
+   * otherwise (AVX2's 16 registers: 8 + 3).
+   */
+  private static final int MR = LANES >= 16 ? 8 : 4;
   private static final int NR = 2 * LANES;
-  /** Floats of B packed per GEMM panel: 64 KiB, to stay in L2 while every row tile of A passes over it. */
-  private static final int PANEL_FLOATS = 16 * 1024;
+  /**
+   * Steps of k per packed block: a kc x NR micro-panel of B is 32 KiB with 16 lanes, streamed from L2;
+   * 128 (L1-resident) and 512 measured no better on the 2-core EPYC here (2048x400x400: 70-86 GFLOP/s
+   * per core either way, within the noise of a shared machine), and fewer passes over C favour larger.
+   */
+  private static final int KC = 256;
+  /** Rows of A per packed block (a multiple of MR): 128 KiB of A, kept in L2. */
+  private static final int MC = 128;
+  /** Columns of B per packed block (a multiple of NR): 512 KiB of B, kept in L2 (1 MiB here). */
+  private static final int NC = 512;
+  /** Per-thread packing buffers: A block, B block, one spilled edge tile. */
+  private static final ThreadLocal<float[][]> BUFFERS =
+      ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[NC * KC], new float[MR * NR]});
 
   /** Public for reflection only; see the class comment. */
   public PanamaKernels() {
@@ -256,71 +272,146 @@ final class PanamaKernels implements VectorKernels {
   }
 
   /**
-   * {@code C += A·Bᵀ}, the BLIS/GotoBLAS way: rows of B are packed, a panel at a time, into
-   * micro-panels of NR items laid out p-major ({@code panel[g][p][0..NR)}), so the micro-kernel
-   * reads B with unit stride and no cross-lane reduction is needed. The micro-kernel keeps an
-   * MR x NR block of C in 8 vector registers; per step p it loads 2 vectors of B, broadcasts MR
-   * values of A and issues 8 FMAs. Packing costs one copy of B per call, amortised over the m rows
-   * of A (full-sort scoring calls this with blocks of dozens of users). Columns past n are packed
-   * as zeros and their results dropped.
+   * {@code C += A·Bᵀ} on the packed driver {@link #gemmPacked}: A's rows are contiguous (A(i,p) at
+   * {@code i*k + p}), B's rows too (B̂(p,j) = B(j,p) at {@code j*k + p}).
    */
   @Override
   public void gemm(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
     Windows.checkGemm(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+    gemmPacked(a, aOff, k, 1, m, b, bOff, 1, k, n, k, c, cOff, ldc);
+  }
+
+  @Override
+  public void gemmNN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Windows.checkGemmNN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+    gemmPacked(a, aOff, k, 1, m, b, bOff, n, 1, n, k, c, cOff, ldc);
+  }
+
+  @Override
+  public void gemmTN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Windows.checkGemmTN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+    gemmPacked(a, aOff, 1, m, m, b, bOff, n, 1, n, k, c, cOff, ldc);
+  }
+
+  /**
+   * {@code C(m x n) += Â(m x k) · B̂(k x n)} with Â(i,p) = {@code a[aOff + i*ars + p*acs]} and B̂(p,j) =
+   * {@code b[bOff + p*brs + j*bcs]}: every GEMM layout is this loop with other strides. The
+   * BLIS/GotoBLAS way (Goto and van de Geijn, ACM TOMS 2008; Van Zee and van de Geijn, ACM TOMS
+   * 2015): for each block of NC columns and KC steps of k, B̂ is packed into micro-panels of NR
+   * columns laid out p-major ({@code kc x NR}, reused by every row block that passes over it), and for each block of MC rows Â is packed into
+   * micro-panels of MR rows, p-major, so the micro-kernel reads both operands with unit stride
+   * whatever the caller's layout. Edges are packed as zeros and their results dropped, so one
+   * micro-kernel covers every tile. Packing costs O(k (m + n)) against O(m n k) multiply-adds.
+   */
+  private static void gemmPacked(float[] a, int aOff, int ars, int acs, int m, float[] b, int bOff, int brs, int bcs, int n, int k,
+      float[] c, int cOff, int ldc) {
     if (m == 0 || n == 0 || k == 0) {
       return;
     }
-    int panelCols = Math.max(NR, PANEL_FLOATS / k / NR * NR);
-    panelCols = Math.min(panelCols, (n + NR - 1) / NR * NR);
-    float[] panel = new float[panelCols * k];
-    float[] edge = new float[NR];
-    for (int j0 = 0; j0 < n; j0 += panelCols) {
-      int cols = Math.min(panelCols, n - j0);
-      pack(b, bOff + j0 * k, cols, k, panel);
-      int groups = (cols + NR - 1) / NR;
-      int i = 0;
-      for (; i + MR <= m; i += MR) {
-        for (int g = 0; g < groups; g++) {
-          int jg = g * NR;
-          microKernel4(a, aOff + i * k, k, panel, g * k * NR, c, cOff + i * ldc + j0 + jg, ldc,
-              Math.min(NR, cols - jg), edge);
-        }
-      }
-      for (; i < m; i++) {
-        for (int g = 0; g < groups; g++) {
-          int jg = g * NR;
-          microKernel1(a, aOff + i * k, k, panel, g * k * NR, c, cOff + i * ldc + j0 + jg, Math.min(NR, cols - jg), edge);
+    float[][] buffers = BUFFERS.get();
+    float[] ap = buffers[0];
+    float[] bp = buffers[1];
+    float[] tile = buffers[2];
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      int groups = (nc + NR - 1) / NR;
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, ap);
+          int blocks = (mc + MR - 1) / MR;
+          for (int g = 0; g < groups; g++) {
+            int cols = Math.min(NR, nc - g * NR);
+            int bBase = g * kc * NR;
+            for (int r = 0; r < blocks; r++) {
+              int rows = Math.min(MR, mc - r * MR);
+              int c0 = cOff + (ic + r * MR) * ldc + jc + g * NR;
+              if (MR == 8) {
+                microKernel8(ap, r * kc * MR, bp, bBase, kc, c, c0, ldc, rows, cols, tile);
+              } else {
+                microKernel4(ap, r * kc * MR, bp, bBase, kc, c, c0, ldc, rows, cols, tile);
+              }
+            }
+          }
         }
       }
     }
   }
 
-  /** Copies {@code cols} rows of B (length k each) into p-major micro-panels of NR, zero-padded. */
-  private static void pack(float[] b, int bOff, int cols, int k, float[] panel) {
-    int groups = (cols + NR - 1) / NR;
+  /** B̂(p, j) for p in [0, kc), j in [0, nc) into p-major micro-panels of NR columns, zero-padded. */
+  private static void packB(float[] b, int base, int brs, int bcs, int kc, int nc, float[] bp) {
+    int groups = (nc + NR - 1) / NR;
     for (int g = 0; g < groups; g++) {
-      int base = g * k * NR;
-      for (int jj = 0; jj < NR; jj++) {
-        int j = g * NR + jj;
-        if (j < cols) {
-          int row = bOff + j * k;
-          for (int p = 0; p < k; p++) {
-            panel[base + p * NR + jj] = b[row + p];
+      int dst = g * kc * NR;
+      int cols = Math.min(NR, nc - g * NR);
+      if (bcs == 1) {
+        for (int p = 0; p < kc; p++) {
+          int at = dst + p * NR;
+          System.arraycopy(b, base + p * brs + g * NR, bp, at, cols);
+          for (int jj = cols; jj < NR; jj++) {
+            bp[at + jj] = 0f;
           }
-        } else {
-          for (int p = 0; p < k; p++) {
-            panel[base + p * NR + jj] = 0f;
+        }
+      } else {
+        for (int jj = 0; jj < NR; jj++) {
+          if (jj < cols) {
+            int src = base + (g * NR + jj) * bcs;
+            for (int p = 0; p < kc; p++) {
+              bp[dst + p * NR + jj] = b[src + p * brs];
+            }
+          } else {
+            for (int p = 0; p < kc; p++) {
+              bp[dst + p * NR + jj] = 0f;
+            }
           }
         }
       }
     }
   }
 
-  private static void microKernel4(float[] a, int a0, int k, float[] panel, int pOff, float[] c, int c0, int ldc,
-      int cols, float[] edge) {
-    int a1 = a0 + k;
-    int a2 = a1 + k;
-    int a3 = a2 + k;
+  /** Â(i, p) for i in [0, mc), p in [0, kc) into p-major micro-panels of MR rows, zero-padded. */
+  private static void packA(float[] a, int base, int ars, int acs, int mc, int kc, float[] ap) {
+    int blocks = (mc + MR - 1) / MR;
+    for (int r = 0; r < blocks; r++) {
+      int dst = r * kc * MR;
+      int rows = Math.min(MR, mc - r * MR);
+      if (ars == 1) {
+        for (int p = 0; p < kc; p++) {
+          int at = dst + p * MR;
+          int src = base + p * acs + r * MR;
+          for (int ii = 0; ii < rows; ii++) { // a loop, not arraycopy: the call costs more than 8 floats
+            ap[at + ii] = a[src + ii];
+          }
+          for (int ii = rows; ii < MR; ii++) {
+            ap[at + ii] = 0f;
+          }
+        }
+      } else {
+        for (int ii = 0; ii < MR; ii++) {
+          if (ii < rows) {
+            int src = base + (r * MR + ii) * ars;
+            for (int p = 0; p < kc; p++) {
+              ap[dst + p * MR + ii] = a[src + p * acs];
+            }
+          } else {
+            for (int p = 0; p < kc; p++) {
+              ap[dst + p * MR + ii] = 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * An 8 x NR tile of C in 16 vector registers (AVX-512 has 32): per step p, 2 loads of B, 8
+   * broadcasts of A and 16 FMAs. Stores are written out here, not in helpers: a vector passed to a
+   * call that C2 does not inline must be boxed, and that can force boxing inside the hot loop too.
+   */
+  private static void microKernel8(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c, int c0, int ldc, int rows,
+      int cols, float[] tile) {
     FloatVector c00 = FloatVector.zero(SPECIES);
     FloatVector c01 = FloatVector.zero(SPECIES);
     FloatVector c10 = FloatVector.zero(SPECIES);
@@ -329,75 +420,209 @@ final class PanamaKernels implements VectorKernels {
     FloatVector c21 = FloatVector.zero(SPECIES);
     FloatVector c30 = FloatVector.zero(SPECIES);
     FloatVector c31 = FloatVector.zero(SPECIES);
-    for (int p = 0, bp = pOff; p < k; p++, bp += NR) {
-      FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bp);
-      FloatVector b1 = FloatVector.fromArray(SPECIES, panel, bp + LANES);
-      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
+    FloatVector c40 = FloatVector.zero(SPECIES);
+    FloatVector c41 = FloatVector.zero(SPECIES);
+    FloatVector c50 = FloatVector.zero(SPECIES);
+    FloatVector c51 = FloatVector.zero(SPECIES);
+    FloatVector c60 = FloatVector.zero(SPECIES);
+    FloatVector c61 = FloatVector.zero(SPECIES);
+    FloatVector c70 = FloatVector.zero(SPECIES);
+    FloatVector c71 = FloatVector.zero(SPECIES);
+    for (int p = 0, ai = aBase, bi = bBase; p < kc; p++, ai += 8, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
+      FloatVector x = FloatVector.broadcast(SPECIES, ap[ai]);
       c00 = b0.fma(x, c00);
       c01 = b1.fma(x, c01);
-      x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
       c10 = b0.fma(x, c10);
       c11 = b1.fma(x, c11);
-      x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
       c20 = b0.fma(x, c20);
       c21 = b1.fma(x, c21);
-      x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+      c30 = b0.fma(x, c30);
+      c31 = b1.fma(x, c31);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
+      c40 = b0.fma(x, c40);
+      c41 = b1.fma(x, c41);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
+      c50 = b0.fma(x, c50);
+      c51 = b1.fma(x, c51);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 6]);
+      c60 = b0.fma(x, c60);
+      c61 = b1.fma(x, c61);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 7]);
+      c70 = b0.fma(x, c70);
+      c71 = b1.fma(x, c71);
+    }
+    if (rows == 8 && cols == NR) {
+      int r = c0;
+      FloatVector.fromArray(SPECIES, c, r).add(c00).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c01).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c10).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c11).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c20).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c21).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c30).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c31).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c40).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c41).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c50).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c51).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c60).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c61).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c70).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c71).intoArray(c, r + LANES);
+    } else {
+      c00.intoArray(tile, 0);
+      c01.intoArray(tile, LANES);
+      c10.intoArray(tile, NR);
+      c11.intoArray(tile, NR + LANES);
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + LANES);
+      c30.intoArray(tile, 3 * NR);
+      c31.intoArray(tile, 3 * NR + LANES);
+      c40.intoArray(tile, 4 * NR);
+      c41.intoArray(tile, 4 * NR + LANES);
+      c50.intoArray(tile, 5 * NR);
+      c51.intoArray(tile, 5 * NR + LANES);
+      c60.intoArray(tile, 6 * NR);
+      c61.intoArray(tile, 6 * NR + LANES);
+      c70.intoArray(tile, 7 * NR);
+      c71.intoArray(tile, 7 * NR + LANES);
+      addTile(c, c0, ldc, tile, rows, cols);
+    }
+  }
+
+  /** The 4 x NR tile for 256-bit vectors (AVX2 has 16 registers: 8 accumulators, 2 of B, 1 broadcast). */
+  private static void microKernel4(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c, int c0, int ldc, int rows,
+      int cols, float[] tile) {
+    FloatVector c00 = FloatVector.zero(SPECIES);
+    FloatVector c01 = FloatVector.zero(SPECIES);
+    FloatVector c10 = FloatVector.zero(SPECIES);
+    FloatVector c11 = FloatVector.zero(SPECIES);
+    FloatVector c20 = FloatVector.zero(SPECIES);
+    FloatVector c21 = FloatVector.zero(SPECIES);
+    FloatVector c30 = FloatVector.zero(SPECIES);
+    FloatVector c31 = FloatVector.zero(SPECIES);
+    for (int p = 0, ai = aBase, bi = bBase; p < kc; p++, ai += 4, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
+      FloatVector x = FloatVector.broadcast(SPECIES, ap[ai]);
+      c00 = b0.fma(x, c00);
+      c01 = b1.fma(x, c01);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+      c10 = b0.fma(x, c10);
+      c11 = b1.fma(x, c11);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+      c20 = b0.fma(x, c20);
+      c21 = b1.fma(x, c21);
+      x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
       c30 = b0.fma(x, c30);
       c31 = b1.fma(x, c31);
     }
-    // Stores are written out here, not in helpers: a vector passed to a call that C2 does not
-    // inline must be boxed, and that can force boxing inside the hot loop too (seen on JDK 25).
-    int c1 = c0 + ldc;
-    int c2 = c1 + ldc;
-    int c3 = c2 + ldc;
-    if (cols == NR) {
-      FloatVector.fromArray(SPECIES, c, c0).add(c00).intoArray(c, c0);
-      FloatVector.fromArray(SPECIES, c, c0 + LANES).add(c01).intoArray(c, c0 + LANES);
-      FloatVector.fromArray(SPECIES, c, c1).add(c10).intoArray(c, c1);
-      FloatVector.fromArray(SPECIES, c, c1 + LANES).add(c11).intoArray(c, c1 + LANES);
-      FloatVector.fromArray(SPECIES, c, c2).add(c20).intoArray(c, c2);
-      FloatVector.fromArray(SPECIES, c, c2 + LANES).add(c21).intoArray(c, c2 + LANES);
-      FloatVector.fromArray(SPECIES, c, c3).add(c30).intoArray(c, c3);
-      FloatVector.fromArray(SPECIES, c, c3 + LANES).add(c31).intoArray(c, c3 + LANES);
+    if (rows == 4 && cols == NR) {
+      int r = c0;
+      FloatVector.fromArray(SPECIES, c, r).add(c00).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c01).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c10).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c11).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c20).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c21).intoArray(c, r + LANES);
+      r += ldc;
+      FloatVector.fromArray(SPECIES, c, r).add(c30).intoArray(c, r);
+      FloatVector.fromArray(SPECIES, c, r + LANES).add(c31).intoArray(c, r + LANES);
     } else {
-      c00.intoArray(edge, 0);
-      c01.intoArray(edge, LANES);
-      addEdge(c, c0, edge, cols);
-      c10.intoArray(edge, 0);
-      c11.intoArray(edge, LANES);
-      addEdge(c, c1, edge, cols);
-      c20.intoArray(edge, 0);
-      c21.intoArray(edge, LANES);
-      addEdge(c, c2, edge, cols);
-      c30.intoArray(edge, 0);
-      c31.intoArray(edge, LANES);
-      addEdge(c, c3, edge, cols);
+      c00.intoArray(tile, 0);
+      c01.intoArray(tile, LANES);
+      c10.intoArray(tile, NR);
+      c11.intoArray(tile, NR + LANES);
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + LANES);
+      c30.intoArray(tile, 3 * NR);
+      c31.intoArray(tile, 3 * NR + LANES);
+      addTile(c, c0, ldc, tile, rows, cols);
     }
   }
 
-  private static void microKernel1(float[] a, int a0, int k, float[] panel, int pOff, float[] c, int c0, int cols,
-      float[] edge) {
-    FloatVector c00 = FloatVector.zero(SPECIES);
-    FloatVector c01 = FloatVector.zero(SPECIES);
-    for (int p = 0, bp = pOff; p < k; p++, bp += NR) {
-      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
-      c00 = FloatVector.fromArray(SPECIES, panel, bp).fma(x, c00);
-      c01 = FloatVector.fromArray(SPECIES, panel, bp + LANES).fma(x, c01);
-    }
-    if (cols == NR) {
-      FloatVector.fromArray(SPECIES, c, c0).add(c00).intoArray(c, c0);
-      FloatVector.fromArray(SPECIES, c, c0 + LANES).add(c01).intoArray(c, c0 + LANES);
-    } else {
-      c00.intoArray(edge, 0);
-      c01.intoArray(edge, LANES);
-      addEdge(c, c0, edge, cols);
+  /** Edge of C: the tile was spilled to {@code tile} (MR x NR); add only the rows and columns that exist. */
+  private static void addTile(float[] c, int c0, int ldc, float[] tile, int rows, int cols) {
+    for (int i = 0; i < rows; i++) {
+      int at = c0 + i * ldc;
+      int t = i * NR;
+      for (int j = 0; j < cols; j++) {
+        c[at + j] += tile[t + j];
+      }
     }
   }
 
-  /** Right edge of C: the tile row was spilled to {@code edge}; add only the columns that exist. */
-  private static void addEdge(float[] c, int at, float[] edge, int cols) {
-    for (int j = 0; j < cols; j++) {
-      c[at + j] += edge[j];
+  @Override
+  public void adamStep(float alpha, float[] grad, int gOff, float decay, float[] w, int wOff, float[] moments, int mOff, int vOff,
+      float beta1, float beta2, float lr, float c1, float c2, float eps, int n) {
+    Windows.check(grad, gOff, n);
+    Windows.check(w, wOff, n);
+    Windows.check(moments, mOff, n);
+    Windows.check(moments, vOff, n);
+    int k = 0;
+    int bound = SPECIES.loopBound(n);
+    if (bound > 0) {
+      FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+      FloatVector vd = FloatVector.broadcast(SPECIES, decay);
+      FloatVector vb1 = FloatVector.broadcast(SPECIES, beta1);
+      FloatVector vb2 = FloatVector.broadcast(SPECIES, beta2);
+      FloatVector v1b1 = FloatVector.broadcast(SPECIES, 1 - beta1);
+      FloatVector v1b2 = FloatVector.broadcast(SPECIES, 1 - beta2);
+      FloatVector vlr = FloatVector.broadcast(SPECIES, lr);
+      FloatVector vc1 = FloatVector.broadcast(SPECIES, c1);
+      FloatVector vc2 = FloatVector.broadcast(SPECIES, c2);
+      FloatVector veps = FloatVector.broadcast(SPECIES, eps);
+      for (; k < bound; k += LANES) {
+        FloatVector wk = FloatVector.fromArray(SPECIES, w, wOff + k);
+        FloatVector g = FloatVector.fromArray(SPECIES, grad, gOff + k).mul(va).add(wk.mul(vd));
+        FloatVector mk = FloatVector.fromArray(SPECIES, moments, mOff + k).mul(vb1).add(g.mul(v1b1));
+        FloatVector vk = FloatVector.fromArray(SPECIES, moments, vOff + k).mul(vb2).add(g.mul(g).mul(v1b2));
+        mk.intoArray(moments, mOff + k);
+        vk.intoArray(moments, vOff + k);
+        wk.sub(vlr.mul(mk.mul(vc1)).div(vk.mul(vc2).sqrt().add(veps))).intoArray(w, wOff + k);
+      }
+    }
+    for (; k < n; k++) {
+      float wk = w[wOff + k];
+      float g = alpha * grad[gOff + k] + decay * wk;
+      float mk = beta1 * moments[mOff + k] + (1 - beta1) * g;
+      float vk = beta2 * moments[vOff + k] + (1 - beta2) * g * g;
+      moments[mOff + k] = mk;
+      moments[vOff + k] = vk;
+      w[wOff + k] = wk - lr * (mk * c1) / ((float) Math.sqrt(vk * c2) + eps);
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
+    Windows.check(z, zOff, n);
+    Windows.check(dy, dyOff, n);
+    Windows.check(dz, dzOff, n);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    if (bound > 0) {
+      FloatVector zero = FloatVector.zero(SPECIES);
+      for (; i < bound; i += LANES) {
+        VectorMask<Float> positive = FloatVector.fromArray(SPECIES, z, zOff + i).compare(VectorOperators.GT, 0f);
+        zero.blend(FloatVector.fromArray(SPECIES, dy, dyOff + i), positive).intoArray(dz, dzOff + i);
+      }
+    }
+    for (; i < n; i++) {
+      dz[dzOff + i] = z[zOff + i] > 0f ? dy[dyOff + i] : 0f;
     }
   }
 

@@ -133,6 +133,68 @@ public final class ScalarKernels implements VectorKernels {
     }
   }
 
+  /** {@code C += A·B} row by row: each C row gains a[i][p] times B's row p, a loop C2 vectorises. */
+  @Override
+  public void gemmNN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Windows.checkGemmNN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * ldc;
+      for (int p = 0; p < k; p++) {
+        float x = a[aOff + i * k + p];
+        int bp = bOff + p * n;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += x * b[bp + j];
+        }
+      }
+    }
+  }
+
+  /** {@code C += Aᵀ·B} as a sum of k rank-1 updates (row p of A times row p of B), in order of p. */
+  @Override
+  public void gemmTN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Windows.checkGemmTN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+    for (int p = 0; p < k; p++) {
+      int ap = aOff + p * m;
+      int bp = bOff + p * n;
+      for (int i = 0; i < m; i++) {
+        float x = a[ap + i];
+        int ci = cOff + i * ldc;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += x * b[bp + j];
+        }
+      }
+    }
+  }
+
+  /** The loop of {@code AdamOptimizer}'s row step, operation for operation. */
+  @Override
+  public void adamStep(float alpha, float[] grad, int gOff, float decay, float[] w, int wOff, float[] moments, int mOff, int vOff,
+      float beta1, float beta2, float lr, float c1, float c2, float eps, int n) {
+    Windows.check(grad, gOff, n);
+    Windows.check(w, wOff, n);
+    Windows.check(moments, mOff, n);
+    Windows.check(moments, vOff, n);
+    for (int k = 0; k < n; k++) {
+      float wk = w[wOff + k];
+      float g = alpha * grad[gOff + k] + decay * wk;
+      float mk = beta1 * moments[mOff + k] + (1 - beta1) * g;
+      float vk = beta2 * moments[vOff + k] + (1 - beta2) * g * g;
+      moments[mOff + k] = mk;
+      moments[vOff + k] = vk;
+      w[wOff + k] = wk - lr * (mk * c1) / ((float) Math.sqrt(vk * c2) + eps);
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
+    Windows.check(z, zOff, n);
+    Windows.check(dy, dyOff, n);
+    Windows.check(dz, dzOff, n);
+    for (int i = 0; i < n; i++) {
+      dz[dzOff + i] = z[zOff + i] > 0f ? dy[dyOff + i] : 0f;
+    }
+  }
+
   private static void tile4x4(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int k,
       float[] c, int c0, int ldc) {
     int b1 = b0 + k;

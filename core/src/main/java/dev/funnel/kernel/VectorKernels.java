@@ -62,6 +62,49 @@ public interface VectorKernels {
   void gemm(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc);
 
   /**
+   * GEMM without transposes, accumulating: {@code C += A · B} with A m x k and B k x n, both dense
+   * row-major: {@code c[cOff + i*ldc + j] += sum_p a[aOff + i*k + p] * b[bOff + p*n + j]}. A dense
+   * layer's input gradient {@code dX = dY · W} (W stored out x in) is this product, with no
+   * transposed copy of W. The default runs the scalar kernels' loop (for implementations written
+   * before this method existed).
+   */
+  default void gemmNN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Kernels.scalar().gemmNN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+  }
+
+  /**
+   * GEMM with A transposed, accumulating: {@code C += Aᵀ · B} with A k x m and B k x n, both dense
+   * row-major: {@code c[cOff + i*ldc + j] += sum_p a[aOff + p*m + i] * b[bOff + p*n + j]}. A dense
+   * layer's weight gradient {@code dW = dYᵀ · X} over a mini-batch of k rows is this product, with no
+   * transposed copies of the activations. The default runs the scalar kernels' loop.
+   */
+  default void gemmTN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    Kernels.scalar().gemmTN(a, aOff, m, b, bOff, n, k, c, cOff, ldc);
+  }
+
+  /**
+   * One Adam step (Kingma and Ba, ICLR 2015, Algorithm 1) on {@code w[wOff .. wOff+n)} with the
+   * gradient {@code g = alpha * grad + decay * w} (coupled L2) and the bias corrections given as
+   * factors {@code c1 = 1/(1 - beta1^t)}, {@code c2 = 1/(1 - beta2^t)}, element-wise:
+   * {@code m = beta1 m + (1-beta1) g; v = beta2 v + (1-beta2) g²; w -= lr (m c1) / (sqrt(v c2) + eps)},
+   * with m at {@code moments[mOff..]} and v at {@code moments[vOff..]}. For dense layers updated
+   * as one row of hundreds of thousands of weights; {@code grad} must not overlap w or the moments.
+   */
+  default void adamStep(float alpha, float[] grad, int gOff, float decay, float[] w, int wOff, float[] moments, int mOff, int vOff,
+      float beta1, float beta2, float lr, float c1, float c2, float eps, int n) {
+    Kernels.scalar().adamStep(alpha, grad, gOff, decay, w, wOff, moments, mOff, vOff, beta1, beta2, lr, c1, c2, eps, n);
+  }
+
+  /**
+   * The ReLU backward pass: {@code dz[dzOff+i] = z[zOff+i] > 0 ? dy[dyOff+i] : 0} for i in [0, n);
+   * {@code dz} may be {@code dy} (in place). A scalar loop branches on the sign of every
+   * pre-activation, about half of them mispredicted; the SIMD kernel selects with a lane mask.
+   */
+  default void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
+    Kernels.scalar().reluBackward(z, zOff, dy, dyOff, dz, dzOff, n);
+  }
+
+  /**
    * Weighted sum of indexed rows, the kernel of a sparse-dense product (one CSR row times a row-major
    * matrix): {@code y[yOff+d] = sum over p in [from, to) of weights[p] * x[index[p]*dim + d]} for d in
    * [0, dim). Overwrites the window of {@code y} (zero when the range is empty). An index whose row

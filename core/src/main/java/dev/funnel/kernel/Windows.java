@@ -40,6 +40,26 @@ final class Windows {
     checkMatrix("C", c, cOff, m, n, ldc);
   }
 
+  /** {@code C += A·B}: A m x k, B k x n, both dense row-major. */
+  static void checkGemmNN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    if (k < 0) {
+      throw new IllegalArgumentException("k must be >= 0; k=" + k);
+    }
+    checkMatrix("A", a, aOff, m, k, k);
+    checkMatrix("B", b, bOff, k, n, n);
+    checkMatrix("C", c, cOff, m, n, ldc);
+  }
+
+  /** {@code C += Aᵀ·B}: A k x m, B k x n, both dense row-major. */
+  static void checkGemmTN(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc) {
+    if (k < 0) {
+      throw new IllegalArgumentException("k must be >= 0; k=" + k);
+    }
+    checkMatrix("A", a, aOff, k, m, m);
+    checkMatrix("B", b, bOff, k, n, n);
+    checkMatrix("C", c, cOff, m, n, ldc);
+  }
+
   static void checkRows(float[] query, int qOff, float[] matrix, int mOff, int rows, int dim, float[] out, int outOff) {
     Objects.checkFromIndexSize(qOff, dim, query.length);
     checkMatrix("matrix", matrix, mOff, rows, dim, dim);

@@ -13,7 +13,7 @@ import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.optim.EmbeddingTable;
 import dev.funnel.train.optim.OptimizerConfig;
 import dev.funnel.train.optim.RowOptimizer;
-import dev.funnel.util.Parallel;
+import dev.funnel.util.Workers;
 import java.io.DataInput;
 import java.io.IOException;
 
@@ -88,36 +88,39 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     for (int i = 0; i < net.mlp.depth(); i++) {
       weights[2 + i] = net.mlp.layer(i).params();
     }
-    MiniBatchTraining.run(train.size(), validation, config.epochs(), config.patience(), config.batchSize(), context.seed(),
-        context.progress(), (rows, from, to) -> {
-          // data parallel: part p of the batch always goes to parts[p] and parts are summed in order,
-          // so a run is deterministic for a given thread count
-          int m = to - from;
-          int chunk = (m + threads - 1) / threads;
-          Parallel.forRange(m, threads, chunk,
-              (worker, a, b) -> partLoss[a / chunk] = parts[a / chunk].compute(k, slots, train, rows, from + a, from + b, m));
-          double loss = 0;
-          for (int p = 0; p < threads; p++) {
-            loss += partLoss[p];
-            partLoss[p] = 0;
-            if (p > 0) {
-              grads.absorb(parts[p]);
+    try (Workers workers = new Workers(threads, "funnel-deepfm", 10)) {
+      MiniBatchTraining.run(train.size(), validation, config.epochs(), config.patience(), config.batchSize(), context.seed(),
+          context.progress(), (rows, from, to) -> {
+            // data parallel: part p of the batch always goes to parts[p] and parts are summed in order,
+            // so a run is deterministic for a given thread count; the pool lives as long as the fit
+            int m = to - from;
+            int chunk = (m + threads - 1) / threads;
+            int used = (m + chunk - 1) / chunk;
+            workers.run(used, p -> partLoss[p] = parts[p].compute(k, slots, train, rows, from + p * chunk,
+                from + Math.min(m, (p + 1) * chunk), m));
+            double loss = 0;
+            for (int p = 0; p < used; p++) {
+              loss += partLoss[p];
+              partLoss[p] = 0;
+              if (p > 0) {
+                grads.absorb(parts[p]);
+              }
             }
-          }
-          for (int t = 0; t < grads.touchedCount; t++) {
-            int i = grads.touched[t];
-            embeddingStep.update(i, grads.embeddingGrad, i * dim);
-            linearStep.updateScalar(i, grads.linearGrad[i]);
-          }
-          biasStep.updateScalar(n, grads.biasGrad);
-          grads.clearSparse();
-          net.mlp.step(denseSteps, grads.pass.workspace);
-          return loss;
-        }, batch -> {
-          float[] out = new float[batch.size()];
-          DeepFmModel.score(net, k, batch == validation ? validationSlots : FieldSlots.of(batch), out);
-          return out;
-        }, weights);
+            for (int t = 0; t < grads.touchedCount; t++) {
+              int i = grads.touched[t];
+              embeddingStep.update(i, grads.embeddingGrad, i * dim);
+              linearStep.updateScalar(i, grads.linearGrad[i]);
+            }
+            biasStep.updateScalar(n, grads.biasGrad);
+            grads.clearSparse();
+            net.mlp.step(denseSteps, grads.pass.workspace);
+            return loss;
+          }, batch -> {
+            float[] out = new float[batch.size()];
+            DeepFmModel.score(net, k, batch == validation ? validationSlots : FieldSlots.of(batch), out, workers);
+            return out;
+          }, weights);
+    }
     return new DeepFmModel(config, fields, net);
   }
 

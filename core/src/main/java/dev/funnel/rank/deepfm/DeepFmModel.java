@@ -10,6 +10,8 @@ import dev.funnel.rank.SampleBatch;
 import dev.funnel.rank.nn.Linear;
 import dev.funnel.rank.nn.Mlp;
 import dev.funnel.train.loss.Logistic;
+import dev.funnel.util.Parallel;
+import dev.funnel.util.Workers;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -21,11 +23,15 @@ import java.io.IOException;
  */
 public final class DeepFmModel implements RankModel {
   /** Rows per forward block when scoring: big enough for GEMM efficiency, small enough for cache. */
-  static final int SCORE_BLOCK = 512;
+  static final int SCORE_BLOCK = 1024;
+  /** Fewest rows worth a thread of their own: below this the hand-off costs more than it saves. */
+  static final int MIN_PART_ROWS = 128;
 
   private final DeepFmConfig config;
   private final FieldMap fields;
   private final DeepFmNet net;
+  /** Scoring threads: started on the first large batch, they exit after a few idle seconds. */
+  private final Workers workers = new Workers(Parallel.defaultThreads(), "funnel-deepfm-score", 5);
 
   DeepFmModel(DeepFmConfig config, FieldMap fields, DeepFmNet net) {
     this.config = config;
@@ -70,18 +76,47 @@ public final class DeepFmModel implements RankModel {
   @Override
   public void score(SampleBatch batch, float[] out) {
     RankModel.checkFields(this, batch);
-    score(net, Kernels.get(), FieldSlots.of(batch), out);
+    score(net, Kernels.get(), FieldSlots.of(batch), out, workers);
   }
 
-  static void score(DeepFmNet net, VectorKernels k, FieldSlots slots, float[] out) {
-    DeepFmNet.Pass pass = net.pass();
+  /** As {@link #score(SampleBatch, float[])} on at most {@code threads} threads (1: the calling thread only). */
+  public void score(SampleBatch batch, float[] out, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be positive; threads=" + threads);
+    }
+    RankModel.checkFields(this, batch);
+    score(net, Kernels.get(), FieldSlots.of(batch), out, workers, threads);
+  }
+
+  static void score(DeepFmNet net, VectorKernels k, FieldSlots slots, float[] out, Workers workers) {
+    score(net, k, slots, out, workers, workers.threads());
+  }
+
+  /**
+   * Scores on up to {@code threads} threads: a batch of at least {@link #MIN_PART_ROWS} rows
+   * per thread is cut into contiguous parts, one per thread, each run in {@link #SCORE_BLOCK}-row
+   * forwards on a pooled {@link DeepFmNet.Pass} (so a small batch, e.g. 500 candidates, allocates
+   * nothing once warm). Row results do not depend on the split.
+   */
+  static void score(DeepFmNet net, VectorKernels k, FieldSlots slots, float[] out, Workers workers, int threads) {
     int n = slots.size();
-    for (int from = 0; from < n; from += SCORE_BLOCK) {
-      int to = Math.min(n, from + SCORE_BLOCK);
-      net.forward(k, slots, null, from, to, pass);
-      for (int b = 0; b < to - from; b++) {
-        out[from + b] = (float) Logistic.sigmoid(pass.logits[b]);
+    int parts = Math.max(1, Math.min(Math.min(threads, workers.threads()), n / MIN_PART_ROWS));
+    int chunk = (n + parts - 1) / parts;
+    workers.run(parts, p -> scoreRows(net, k, slots, p * chunk, Math.min(n, (p + 1) * chunk), out));
+  }
+
+  private static void scoreRows(DeepFmNet net, VectorKernels k, FieldSlots slots, int start, int end, float[] out) {
+    DeepFmNet.Pass pass = net.takePass();
+    try {
+      for (int from = start; from < end; from += SCORE_BLOCK) {
+        int to = Math.min(end, from + SCORE_BLOCK);
+        net.forward(k, slots, null, from, to, pass);
+        for (int b = 0; b < to - from; b++) {
+          out[from + b] = (float) Logistic.sigmoid(pass.logits[b]);
+        }
       }
+    } finally {
+      net.givePass(pass);
     }
   }
 

@@ -61,6 +61,19 @@ final class DeepFmNet {
     return new Pass();
   }
 
+  /** Scoring passes kept between calls, so scoring allocates no buffers once warm. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Pass> idlePasses = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** A pooled pass (or a new one); hand it back with {@link #givePass}. */
+  Pass takePass() {
+    Pass p = idlePasses.poll();
+    return p == null ? new Pass() : p;
+  }
+
+  void givePass(Pass p) {
+    idlePasses.offer(p);
+  }
+
   /** Row {@code rows[b]} (or {@code b} when rows is null) for b in [from, to). */
   static int row(int[] rows, int b) {
     return rows == null ? b : rows[b];

@@ -8,10 +8,9 @@ import dev.funnel.train.WorkerRandom;
  * in, {@code y} of m x out). Parameters live in one array, W (out x in, row-major) then b (out), so a
  * single optimizer row and a single gradient array cover the layer.
  *
- * <p>Every product is the kernels' {@code C += A·Bᵀ} GEMM: forward {@code Y = X·Wᵀ}; backward
- * {@code dW = dYᵀ·X} (as {@code (dYᵀ)·(Xᵀ)ᵀ} on transposed copies), {@code db = Σ_rows dY} and
- * {@code dX = dY·W} (as {@code dY·(Wᵀ)ᵀ}). The transposes cost O(m·(in+out)), against O(m·in·out)
- * for the products.
+ * <p>Every product is a kernel GEMM on the arrays as stored, with no transposed copies: forward
+ * {@code Y = X·Wᵀ} ({@code gemm}, C += A·Bᵀ); backward {@code dW += dYᵀ·X} ({@code gemmTN}),
+ * {@code db += Σ_rows dY} and {@code dX = dY·W} ({@code gemmNN}).
  */
 public final class Linear {
   private final int in;
@@ -76,6 +75,13 @@ public final class Linear {
   /** {@code y[0 .. m*out) = x[0 .. m*in) Wᵀ + b}. */
   public void forward(VectorKernels k, float[] x, int m, float[] y) {
     int b = biasOffset();
+    if (out == 1) { // an output unit: a GEMV; the GEMM would pad its one column to a whole micro-tile
+      k.dotRows(params, 0, x, 0, m, in, y, 0);
+      for (int r = 0; r < m; r++) {
+        y[r] += params[b];
+      }
+      return;
+    }
     for (int r = 0; r < m; r++) {
       System.arraycopy(params, b, y, r * out, out);
     }
@@ -85,23 +91,31 @@ public final class Linear {
   /**
    * Accumulates dW and db into {@code grad} (laid out as {@link #params()}) and, unless {@code dx} is
    * null, overwrites {@code dx[0 .. m*in)} with dL/dx. {@code x} is the forward input, {@code dy} is
-   * dL/dy (m x out); {@code scratch} supplies the transposed copies.
+   * dL/dy (m x out); {@code scratch} is no longer used (the kernels need no transposed copies) and
+   * is kept so callers compile unchanged.
    */
   public void backward(VectorKernels k, float[] x, float[] dy, int m, float[] dx, float[] grad, Scratch scratch) {
-    float[] dyT = scratch.dyT(out * m);
-    float[] xT = scratch.xT(in * m);
-    transpose(dy, m, out, dyT);
-    transpose(x, m, in, xT);
-    k.gemm(dyT, 0, out, xT, 0, in, m, grad, 0, in);
     int b = biasOffset();
+    if (out == 1) { // as in forward: rank-1 updates instead of GEMMs with one row or column
+      for (int r = 0; r < m; r++) {
+        k.axpy(dy[r], x, r * in, grad, 0, in);
+        grad[b] += dy[r];
+      }
+      if (dx != null) {
+        for (int r = 0; r < m; r++) {
+          System.arraycopy(params, 0, dx, r * in, in);
+          k.scale(dy[r], dx, r * in, in);
+        }
+      }
+      return;
+    }
+    k.gemmTN(dy, 0, out, x, 0, in, m, grad, 0, in);
     for (int r = 0; r < m; r++) {
       k.axpy(1f, dy, r * out, grad, b, out);
     }
     if (dx != null) {
-      float[] wT = scratch.wT(in * out);
-      transpose(params, out, in, wT);
       java.util.Arrays.fill(dx, 0, m * in, 0f);
-      k.gemm(dy, 0, m, wT, 0, in, out, dx, 0, in);
+      k.gemmNN(dy, 0, m, params, 0, in, out, dx, 0, in);
     }
   }
 
@@ -122,7 +136,10 @@ public final class Linear {
     }
   }
 
-  /** Growable transpose buffers for {@link #backward}; one per thread, shared by the layers of a stack. */
+  /**
+   * Growable transpose buffers, once used by {@link #backward}; kept (unused) so that code passing
+   * one compiles unchanged.
+   */
   public static final class Scratch {
     private float[] dyT = new float[0];
     private float[] xT = new float[0];

@@ -132,7 +132,11 @@ public final class Mlp {
             d[j] *= mask[j];
           }
         }
-        activation.backward(w.z[i], w.a[i], d, d, n);
+        if (activation == Activation.RELU) {
+          k.reluBackward(w.z[i], 0, d, 0, d, 0, n); // the same function, with SIMD lane masks
+        } else {
+          activation.backward(w.z[i], w.a[i], d, d, n);
+        }
       }
       float[] input = i == 0 ? x : (w.dropped ? w.o[i - 1] : w.a[i - 1]);
       float[] next = i == 0 ? dx : (d == w.d0 ? w.d1 : w.d0);

@@ -27,6 +27,11 @@ package dev.funnel.train.optim;
 public final class AdamOptimizer implements RowOptimizer {
   private static final int TABLE = 1 << 14;
   private static final float[] ONE = {1f};
+  /**
+   * Rows at least this long (dense layers held as one row) step on {@code VectorKernels.adamStep};
+   * embedding rows keep the loop below, so their results do not change with the kernels.
+   */
+  private static final int DENSE_ROW = 1024;
 
   private final EmbeddingTable table;
   private final float[] w;
@@ -113,6 +118,11 @@ public final class AdamOptimizer implements RowOptimizer {
     int base = row * dim;
     int mBase = 2 * base;
     int vBase = mBase + dim;
+    if (dim >= DENSE_ROW) { // a dense layer as one row: the same step on the SIMD kernels
+      dev.funnel.kernel.Kernels.get().adamStep(alpha, grad, gradOff, decay, w, base, moments, mBase, vBase, b1, b2, lr, c1, c2, epsilon,
+          dim);
+      return;
+    }
     for (int k = 0; k < dim; k++) {
       float wk = w[base + k];
       float g = alpha * grad[gradOff + k] + decay * wk;
