@@ -122,8 +122,9 @@ public final class BenchRunner {
       case "train-speed" -> runTrainSpeed(spec, dataRoot, preset);
       case "kernels" -> KernelRows.run(spec);
       case "rank-eval" -> dev.funnel.bench.rank.RankBench.run(spec, dataRoot, preset);
+      case "rank-interactions" -> dev.funnel.bench.rank.InteractionRankBench.run(spec, dataRoot, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, rank-interactions");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);

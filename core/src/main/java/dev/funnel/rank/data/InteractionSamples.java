@@ -27,7 +27,8 @@ import java.util.List;
  * and the sequence up in one embedding table (DIN, Zhou et al. KDD 2018, section 4.2).
  *
  * <p>No leakage: a sample's history is the user's items with a timestamp <em>strictly</em> before the
- * sample's (the {@code historyLength} most recent, most recent first), so events of the same second,
+ * sample's (the {@code historyLength} most recent, most recent first; optionally only its positives:
+ * their labels are known by then), so events of the same second,
  * and anything later, never enter it. The split is a global time cut: the events of the last {@code
  * testFraction} of the time-ordered log are the test part, the {@code validationFraction} before
  * them validation, the rest train; events on a cut's timestamp go to the later part. Unlike a
@@ -109,8 +110,10 @@ public final class InteractionSamples {
     }
 
     int[] sequence = new int[n]; // the items of userEvents
+    boolean[] inHistory = new boolean[n]; // whether userEvents[q] may enter a later sample's history
     for (int q = 0; q < n; q++) {
       sequence[q] = events.item(userEvents[q]);
+      inHistory[q] = !config.historyPositivesOnly() || events.value(userEvents[q]) >= config.positiveAtLeast();
     }
     Part train = new Part();
     Part validation = new Part();
@@ -119,9 +122,7 @@ public final class InteractionSamples {
       long t = events.timestamp(e);
       Part part = t >= testFrom ? test : t >= validationFrom ? validation : train;
       int u = events.user(e);
-      int end = historyEnd[e];
-      int begin = Math.max(userPtr[u], end - config.historyLength());
-      layout.append(part, u, events.item(e), sequence, begin, end);
+      layout.append(part, u, events.item(e), sequence, inHistory, userPtr[u], historyEnd[e]);
       part.label(events.value(e) >= config.positiveAtLeast() ? 1f : 0f, u);
     }
     FieldMap fields = layout.fields();
@@ -239,7 +240,8 @@ public final class InteractionSamples {
       return FieldMap.parse(spec.toString());
     }
 
-    void append(Part p, int user, int item, int[] sequence, int begin, int end) {
+    /** Appends one sample; its history is taken from sequence[first .. end) backwards, where inHistory. */
+    void append(Part p, int user, int item, int[] sequence, boolean[] inHistory, int first, int end) {
       p.feature(userStart + user);
       p.feature(itemStart + item);
       for (int f = 0; f < itemFields.size(); f++) {
@@ -274,9 +276,11 @@ public final class InteractionSamples {
           p.feature(start + field.valueIds()[k]);
         }
       }
-      if (historyLength > 0) {
-        for (int q = end - 1; q >= begin; q--) { // most recent first
+      int taken = 0;
+      for (int q = end - 1; q >= first && taken < historyLength; q--) { // most recent first
+        if (inHistory[q]) {
           p.feature(historyStart + sequence[q]);
+          taken++;
         }
       }
       p.endRow();

@@ -13,9 +13,11 @@ package dev.funnel.rank.data;
  * @param expandMultiValued when true every value v of a multi-valued item feature f becomes its own
  *     field {@code f=v} with two features (absent, present), so a model that takes exactly one feature
  *     per field (DeepFM, FFM) sees the same information; when false f is one multi-valued field
+ * @param historyPositivesOnly when true the history holds only the user's earlier positives (the
+ *     paper's behaviours are clicked goods); when false every earlier event's item
  */
 public record SampleConfig(double positiveAtLeast, int historyLength, double validationFraction, double testFraction,
-    boolean expandMultiValued) {
+    boolean expandMultiValued, boolean historyPositivesOnly) {
   public SampleConfig {
     if (!Double.isFinite(positiveAtLeast)) {
       throw new IllegalArgumentException("positiveAtLeast must be finite; positiveAtLeast=" + positiveAtLeast);
@@ -37,14 +39,14 @@ public record SampleConfig(double positiveAtLeast, int historyLength, double val
 
   /** MovieLens defaults: rating &gt;= 4 is positive, 50 earlier items, the last 10% of time for test and 10% before it for validation. */
   public static SampleConfig defaults() {
-    return new SampleConfig(4, 50, 0.1, 0.1, false);
+    return new SampleConfig(4, 50, 0.1, 0.1, false, false);
   }
 
   public SampleConfig withHistoryLength(int length) {
-    return new SampleConfig(positiveAtLeast, length, validationFraction, testFraction, expandMultiValued);
+    return new SampleConfig(positiveAtLeast, length, validationFraction, testFraction, expandMultiValued, historyPositivesOnly);
   }
 
   public SampleConfig withExpandMultiValued(boolean expand) {
-    return new SampleConfig(positiveAtLeast, historyLength, validationFraction, testFraction, expand);
+    return new SampleConfig(positiveAtLeast, historyLength, validationFraction, testFraction, expand, historyPositivesOnly);
   }
 }

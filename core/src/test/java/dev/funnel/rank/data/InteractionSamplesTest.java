@@ -58,7 +58,7 @@ class InteractionSamplesTest {
   @Test
   void historiesHoldOnlyStrictlyEarlierItemsMostRecentFirstAndCapped() {
     EventTable ev = events();
-    SampleSplit s = InteractionSamples.build(ev, genres(ev.items()), null, new SampleConfig(4, 2, 0.2, 0.2, false));
+    SampleSplit s = InteractionSamples.build(ev, genres(ev.items()), null, new SampleConfig(4, 2, 0.2, 0.2, false, false));
     // cuts at the time-ordered positions floor(10*0.6)=6 (time 6) and floor(10*0.8)=8 (time 8)
     assertThat(s.validationFrom()).isEqualTo(6);
     assertThat(s.testFrom()).isEqualTo(8);
@@ -91,9 +91,20 @@ class InteractionSamplesTest {
   }
 
   @Test
+  void positivesOnlyHistoriesSkipEarlierNegatives() {
+    EventTable ev = events();
+    SampleSplit s = InteractionSamples.build(ev, null, null, new SampleConfig(4, 2, 0.2, 0.2, false, true));
+    int a = ev.items().get("a"), b = ev.items().get("b");
+    // u1 a@8: earlier a@1 (5), b@3 (4), c@3 (3), d@5 (1): the two most recent positives are b, a
+    assertThat(field(s.test(), 0, "history")).containsExactly(b, a);
+    assertThat(field(s.train(), 1, "history")).isEmpty(); // u2 a@2: nothing earlier
+    assertThat(field(s.train(), 4, "history")).isEmpty(); // u2 b@4: only a@2, rated 2
+  }
+
+  @Test
   void withoutHistoryAndExpandedEveryFieldHasExactlyOneFeature() {
     EventTable ev = events();
-    SampleSplit s = InteractionSamples.build(ev, genres(ev.items()), null, new SampleConfig(4, 0, 0.2, 0.2, true));
+    SampleSplit s = InteractionSamples.build(ev, genres(ev.items()), null, new SampleConfig(4, 0, 0.2, 0.2, true, false));
     FieldMap f = s.train().fields();
     assertThat(f.toString()).isEqualTo("user:0-1,item:2-5,genre=x:6-7,genre=y:8-9");
     SampleBatch t = s.train();
@@ -104,7 +115,7 @@ class InteractionSamplesTest {
     assertThat(field(t, 2, "genre=x")).containsExactly(0); // b: x absent
     assertThat(field(t, 2, "genre=y")).containsExactly(1);
     // same rows and labels as with a history: the split does not depend on the fields
-    SampleSplit withHistory = InteractionSamples.build(ev, genres(ev.items()), null, new SampleConfig(4, 5, 0.2, 0.2, false));
+    SampleSplit withHistory = InteractionSamples.build(ev, genres(ev.items()), null, new SampleConfig(4, 5, 0.2, 0.2, false, false));
     assertThat(withHistory.train().labels()).containsExactly(t.labels());
     assertThat(withHistory.test().groups()).containsExactly(s.test().groups());
   }
@@ -132,8 +143,8 @@ class InteractionSamplesTest {
 
   @Test
   void configNamesTheBadField() {
-    assertThatThrownBy(() -> new SampleConfig(4, -1, 0.1, 0.1, false)).hasMessageContaining("historyLength=-1");
-    assertThatThrownBy(() -> new SampleConfig(4, 5, 0.5, 0.5, false)).hasMessageContaining("validationFraction + testFraction");
+    assertThatThrownBy(() -> new SampleConfig(4, -1, 0.1, 0.1, false, false)).hasMessageContaining("historyLength=-1");
+    assertThatThrownBy(() -> new SampleConfig(4, 5, 0.5, 0.5, false, false)).hasMessageContaining("validationFraction + testFraction");
   }
 
   @Test
