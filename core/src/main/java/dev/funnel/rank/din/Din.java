@@ -43,17 +43,25 @@ public final class Din implements RankAlgorithm<DinConfig> {
     return DinConfig.defaults();
   }
 
-  /** A fresh network: Gaussian embeddings, Glorot towers. */
-  static DinNet init(DinConfig config, FieldMap fields, long seed) {
+  /** A fresh network: Gaussian embeddings, Glorot towers, the item-side table from {@code sideSources}' rows. */
+  static DinNet init(DinConfig config, FieldMap fields, long seed, SampleBatch... sideSources) {
     WorkerRandom random = new WorkerRandom(seed);
     int dim = config.dim();
     float[] embeddings = new float[fields.numFeatures() * dim];
     for (int i = 0; i < embeddings.length; i++) {
       embeddings[i] = (float) (random.nextGaussian() * config.initStd());
     }
-    Tower attention = Tower.create(4 * dim, config.attentionUnits(), 1, config.activation(), random);
-    Tower top = Tower.create(fields.numFields() * dim, config.hiddenUnits(), 1, config.activation(), random);
-    return new DinNet(fields, dim, fields.field(config.itemField()), fields.field(config.historyField()), embeddings, attention, top);
+    int[] sides = sideFields(config, fields);
+    int itemWidth = dim * (1 + sides.length);
+    Tower attention = Tower.create(4 * itemWidth, config.attentionUnits(), 1, config.activation(), random);
+    Tower top = Tower.create((fields.numFields() - 1) * dim + itemWidth, config.hiddenUnits(), 1, config.activation(), random);
+    int itemField = fields.field(config.itemField());
+    int[][] table = DinNet.itemSides(fields, itemField, sides, sideSources);
+    return new DinNet(fields, dim, itemField, fields.field(config.historyField()), sides, table[0], table[1], embeddings, attention, top);
+  }
+
+  static int[] sideFields(DinConfig config, FieldMap fields) {
+    return config.sideFieldNames().stream().mapToInt(fields::field).toArray();
   }
 
   /**
@@ -84,7 +92,7 @@ public final class Din implements RankAlgorithm<DinConfig> {
     if (validation != null && !validation.fields().equals(fields)) {
       throw new IllegalArgumentException("validation fields (" + validation.fields() + ") differ from training's (" + fields + ")");
     }
-    DinNet net = init(config, fields, context.seed());
+    DinNet net = init(config, fields, context.seed(), train, validation);
     int dim = config.dim();
     OptimizerConfig adam = OptimizerConfig.adam(config.learningRate());
     RowOptimizer embeddingStep = adam.withWeightDecay(config.embeddingL2())

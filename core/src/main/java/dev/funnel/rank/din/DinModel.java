@@ -13,7 +13,8 @@ import java.io.IOException;
 
 /**
  * A trained DIN ({@link DinNet}): scores in blocks of rows, Dice on its running statistics. Payload:
- * the embeddings row-major (numFeatures x dim), then the activation unit and the top MLP, each as
+ * the embeddings row-major (numFeatures x dim), the item-side table (ptr over the items, then the
+ * side features), then the activation unit and the top MLP, each as
  * its layers' parameters (W row-major, then b; input layer first) followed by each activation's
  * parameters and state.
  */
@@ -33,10 +34,14 @@ public final class DinModel implements RankModel {
   static DinModel read(DataInput in, DinConfig config, FieldMap fields) throws IOException {
     try {
       float[] embeddings = BinaryIO.readFloats(in);
-      Tower attention = Tower.read(in, 4 * config.dim(), config.attentionUnits(), 1, config.activation());
-      Tower top = Tower.read(in, fields.numFields() * config.dim(), config.hiddenUnits(), 1, config.activation());
+      int[] sidePtr = BinaryIO.readInts(in);
+      int[] sideFeatures = BinaryIO.readInts(in);
+      int[] sides = Din.sideFields(config, fields);
+      int itemWidth = config.dim() * (1 + sides.length);
+      Tower attention = Tower.read(in, 4 * itemWidth, config.attentionUnits(), 1, config.activation());
+      Tower top = Tower.read(in, (fields.numFields() - 1) * config.dim() + itemWidth, config.hiddenUnits(), 1, config.activation());
       return new DinModel(config, fields, new DinNet(fields, config.dim(), fields.field(config.itemField()),
-          fields.field(config.historyField()), embeddings, attention, top));
+          fields.field(config.historyField()), sides, sidePtr, sideFeatures, embeddings, attention, top));
     } catch (IllegalArgumentException e) {
       throw new IOException("DIN payload does not match its header: " + e.getMessage(), e);
     }
@@ -81,6 +86,8 @@ public final class DinModel implements RankModel {
   @Override
   public void writePayload(DataOutput out) throws IOException {
     BinaryIO.writeFloats(out, net.embeddings);
+    BinaryIO.writeInts(out, net.itemSidePtr);
+    BinaryIO.writeInts(out, net.itemSideFeatures);
     net.attention.write(out);
     net.top.write(out);
   }

@@ -26,7 +26,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DinTest {
-  /** user 0-3, item 4-9, a multi-valued tag field 10-13, history over the 6 items 14-19. */
+  /** user 0-3, item 4-9, a multi-valued tag field 10-13 (the item side), history over the 6 items 14-19. */
   static final FieldMap FIELDS = FieldMap.parse("user:0-3,item:4-9,tag:10-13,history:14-19");
 
   /** Random rows: one user, one item, 1-2 tags with values in [0.5, 1.5), 0-4 history items; random weights. */
@@ -94,8 +94,9 @@ class DinTest {
     Random rnd = FiniteDifferences.seeded("DinTest finite differences " + activation);
     VectorKernels k = Kernels.get();
     SampleBatch batch = batch(7, rnd);
-    DinConfig config = new DinConfig(3, "4", "5,3", activation, "item", "history", 7, 1e-3, 0, 0, 0.5, 1, 0);
-    DinNet net = Din.init(config, FIELDS, rnd.nextLong());
+    DinConfig config = new DinConfig(3, "4", "5,3", activation, "item", "tag", "history", 7, 1e-3, 0, 0, 0.5, 1, 0);
+    DinNet net = Din.init(config, FIELDS, rnd.nextLong(), batch);
+    assertThat(net.itemSideFeatures.length).as("item-side features").isGreaterThan(3);
     // non-zero biases and activation parameters, so their gradients matter
     for (Tower t : new Tower[] {net.attention, net.top}) {
       for (Linear l : t.layers) {
