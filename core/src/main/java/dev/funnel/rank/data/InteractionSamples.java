@@ -129,38 +129,39 @@ public final class InteractionSamples {
     return new SampleSplit(train.batch(fields), validation.batch(fields), test.batch(fields), validationFrom, testFrom);
   }
 
+  /** Event rows by (timestamp, row): each timestamp's rank among the distinct ones, packed with the row into a long. */
   private static int[] sortedByTime(EventTable events) {
     int n = events.size();
+    long[] times = new long[n];
+    for (int e = 0; e < n; e++) {
+      times[e] = events.timestamp(e);
+    }
+    java.util.Arrays.sort(times);
     long[] keys = new long[n];
-    long minTime = Long.MAX_VALUE;
     for (int e = 0; e < n; e++) {
-      minTime = Math.min(minTime, events.timestamp(e));
+      keys[e] = ((long) lowerBound(times, events.timestamp(e)) << 32) | e; // ties share a rank
     }
-    boolean packable = true;
-    for (int e = 0; e < n && packable; e++) {
-      packable = events.timestamp(e) - minTime < (1L << 31);
-    }
+    java.util.Arrays.sort(keys);
     int[] order = new int[n];
-    if (packable) { // (time offset, row) packed in one long: a primitive sort
-      for (int e = 0; e < n; e++) {
-        keys[e] = ((events.timestamp(e) - minTime) << 32) | e;
-      }
-      java.util.Arrays.sort(keys);
-      for (int e = 0; e < n; e++) {
-        order[e] = (int) keys[e];
-      }
-      return order;
-    }
-    Integer[] boxed = new Integer[n];
     for (int e = 0; e < n; e++) {
-      boxed[e] = e;
-    }
-    java.util.Arrays.sort(boxed, (a, b) -> a.equals(b) ? 0
-        : events.timestamp(a) != events.timestamp(b) ? Long.compare(events.timestamp(a), events.timestamp(b)) : Integer.compare(a, b));
-    for (int e = 0; e < n; e++) {
-      order[e] = boxed[e];
+      order[e] = (int) keys[e];
     }
     return order;
+  }
+
+  /** The first index of {@code sorted} holding a value >= t. */
+  private static int lowerBound(long[] sorted, long t) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** The feature ranges of every field and how a sample's features are written. */
