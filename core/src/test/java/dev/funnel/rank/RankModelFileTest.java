@@ -37,7 +37,10 @@ class RankModelFileTest {
   }
 
   private static <C extends Record> RankModel fit(RankAlgorithm<C> algorithm, SampleBatch train) {
-    C config = Params.bind(algorithm.defaultConfig(), Map.of("epochs", "2"));
+    // DIN reads field c as the behaviour sequence over field b's items (both have 10 features)
+    Map<String, String> params = algorithm.name().equals("din") ? Map.of("epochs", "2", "itemField", "b", "historyField", "c")
+        : Map.of("epochs", "2");
+    C config = Params.bind(algorithm.defaultConfig(), params);
     return algorithm.fit(config, train, null, new TrainContext(1, 7, Progress.NONE));
   }
 
@@ -59,6 +62,6 @@ class RankModelFileTest {
 
   @Test
   void unknownNamesListTheValidOnes() {
-    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: deepfm, ffm, fm, lr");
+    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: deepfm, din, ffm, fm, lr");
   }
 }
