@@ -122,6 +122,7 @@ public final class BenchRunner {
       case "train-speed" -> runTrainSpeed(spec, dataRoot, preset);
       case "kernels" -> KernelRows.run(spec);
       case "rank-eval" -> dev.funnel.bench.rank.RankBench.run(spec, dataRoot, preset);
+      case "esmm-synthetic" -> dev.funnel.bench.rank.multitask.EsmmSyntheticBench.run(spec, preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
           + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval");
     };

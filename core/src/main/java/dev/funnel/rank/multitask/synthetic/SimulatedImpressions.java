@@ -1,5 +1,6 @@
 package dev.funnel.rank.multitask.synthetic;
 
+import dev.funnel.rank.SampleBatch;
 import dev.funnel.rank.multitask.MultiTaskBatch;
 
 /**
@@ -13,4 +14,14 @@ import dev.funnel.rank.multitask.MultiTaskBatch;
  *     would have converted had it been clicked; the observed conversion is click AND this
  */
 public record SimulatedImpressions(MultiTaskBatch batch, float[] clickProbability, float[] conversionProbability,
-    float[] conversionIfClicked) {}
+    float[] conversionIfClicked) {
+
+  /**
+   * The impressions labelled with {@link #conversionIfClicked}: the conversion task over the entire
+   * impression space, observable only in simulation, against which a pCVR estimate is judged.
+   */
+  public SampleBatch conversionIfClickedBatch() {
+    SampleBatch s = batch.samples();
+    return new SampleBatch(s.fields(), s.rowPtr(), s.features(), s.values(), conversionIfClicked, s.weights(), s.groups());
+  }
+}
