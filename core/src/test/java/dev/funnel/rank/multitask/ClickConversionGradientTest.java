@@ -106,7 +106,8 @@ class ClickConversionGradientTest {
   @Test
   void esmmGradientsMatchFiniteDifferences() {
     for (Space space : Space.values()) {
-      checkAll("esmm", new EsmmNet(TINY.fields(), 3, new int[] {5, 4}, Activation.SWISH), space, 17L);
+      checkAll("esmm", new EsmmNet(TINY.fields(), 3, new int[] {5, 4}, Activation.SWISH, true), space, 17L);
+      checkAll("esmm-ns", new EsmmNet(TINY.fields(), 2, new int[] {4}, Activation.SWISH, false), space, 19L);
     }
   }
 

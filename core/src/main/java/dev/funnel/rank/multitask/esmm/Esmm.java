@@ -40,7 +40,7 @@ public final class Esmm implements MultiTaskAlgorithm<EsmmConfig> {
   }
 
   static EsmmNet net(EsmmConfig config, FieldMap fields) {
-    return new EsmmNet(fields, config.dim(), config.hiddenUnits(), config.activation());
+    return new EsmmNet(fields, config.dim(), config.hiddenUnits(), config.activation(), config.shareEmbeddings());
   }
 
   @Override

@@ -7,7 +7,9 @@ import dev.funnel.rank.nn.Activation;
 /**
  * ESMM (Ma et al., SIGIR 2018) trained in mini-batches with Adam.
  *
- * @param dim field embedding dimension, shared by both towers, &gt;= 1
+ * @param dim field embedding dimension (of each tower's embedding when not shared), &gt;= 1
+ * @param shareEmbeddings true: both towers read one embedding per feature (ESMM); false: one per
+ *     tower (ESMM-NS; with space CLICKED, two independent models: the paper's BASE)
  * @param hidden each tower's hidden layer sizes, comma separated, e.g. {@code 64,32}
  * @param activation hidden layer activation
  * @param space ENTIRE (ESMM's loss: pCTR and pCTCVR on every impression) or CLICKED (pCVR fitted on
@@ -20,7 +22,7 @@ import dev.funnel.rank.nn.Activation;
  * @param epochs passes over the training data, &gt;= 1
  * @param patience epochs without a better validation AUC before stopping, &gt;= 0 (0: never early)
  */
-public record EsmmConfig(int dim, String hidden, Activation activation, ClickConversionLoss.Space space, int batchSize,
+public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activation activation, ClickConversionLoss.Space space, int batchSize,
     double learningRate, double embeddingL2, double denseL2, double initStd, int epochs, int patience) {
   public EsmmConfig {
     if (dim < 1) {
@@ -34,7 +36,7 @@ public record EsmmConfig(int dim, String hidden, Activation activation, ClickCon
   }
 
   public static EsmmConfig defaults() {
-    return new EsmmConfig(8, "64,32", Activation.RELU, ClickConversionLoss.Space.ENTIRE, 512, 2e-3, 1e-4, 0, 0.05, 20, 2);
+    return new EsmmConfig(8, true, "64,32", Activation.RELU, ClickConversionLoss.Space.ENTIRE, 512, 2e-3, 1e-4, 0, 0.05, 20, 2);
   }
 
   public int[] hiddenUnits() {

@@ -22,8 +22,8 @@ import dev.funnel.train.loss.Logistic;
  *   logit p(conv | click) = b_v + 1.5 t'_u·s'_i / sqrt(d) + 0.8 quality_i - 0.8 sens_u price_i + device_k
  * </pre>
  *
- * appeal_i ~ N(0, 1) (eye-catching: clicks only) and quality_i = 0.7 quality_category + 0.7 N(0, 1)
- * (conversions only) are independent; sens_u ~ N(1, 0.5²) is the user's price sensitivity and price_i
+ * appeal_i ~ N(0, 1) drives clicks and quality_i = 0.7 quality_category + 0.7 (ρ appeal_i + sqrt(1 - ρ²)
+ * N(0, 1)) drives conversions: an item's look and its worth correlate (ρ) without being the same; sens_u ~ N(1, 0.5²) is the user's price sensitivity and price_i
  * in [-1, 1] the item's price level; device_k = (0, -0.3, +0.3). So conversion depends partly on
  * other features (price, device, quality) than the click. The biases b_c, b_v are solved by bisection
  * so that the mean p(click) over impressions is {@code ctr} and the mean p(conv | click) over clicked
@@ -60,11 +60,11 @@ public final class ImpressionSimulator {
     int d = config.latentDim();
     WorkerRandom rnd = new WorkerRandom(config.seed());
     double rho = config.sharedTaste();
-    double own = Math.sqrt(1 - rho * rho);
+    double ownScale = Math.sqrt(1 - rho * rho);
     taste = gaussian(rnd, users * d);
-    conversionTaste = mix(taste, gaussian(rnd, users * d), rho, own);
+    conversionTaste = mix(taste, gaussian(rnd, users * d), rho, ownScale);
     itemTaste = gaussian(rnd, items * d);
-    itemConversionTaste = mix(itemTaste, gaussian(rnd, items * d), rho, own);
+    itemConversionTaste = mix(itemTaste, gaussian(rnd, items * d), rho, ownScale);
     float[] categoryQuality = gaussian(rnd, config.categories());
     category = new int[items];
     price = new int[items];
@@ -73,7 +73,9 @@ public final class ImpressionSimulator {
     for (int i = 0; i < items; i++) {
       category[i] = rnd.nextInt(config.categories());
       price[i] = rnd.nextInt(PRICES);
-      quality[i] = (float) (0.7 * categoryQuality[category[i]] + 0.7 * rnd.nextGaussian());
+      // quality shares ρ of the item's own part with its appeal: items that look good tend to be good
+      double own = rho * appeal[i] + Math.sqrt(1 - rho * rho) * rnd.nextGaussian();
+      quality[i] = (float) (0.7 * categoryQuality[category[i]] + 0.7 * own);
     }
     sensitivity = new float[users];
     for (int u = 0; u < users; u++) {

@@ -11,8 +11,9 @@ package dev.funnel.rank.multitask.synthetic;
  * @param itemSkew Zipf exponent of how often items are shown, &gt;= 0
  * @param ctr target mean click probability over impressions, in (0, 0.5]
  * @param cvr target mean conversion probability of a click, over clicked impressions, in (0, 0.5]
- * @param sharedTaste correlation ρ in [0, 1] between the tastes behind clicks and behind conversions:
- *     1 makes the user-item affinities of both the same, 0 independent
+ * @param sharedTaste correlation ρ in [0, 1] between what drives clicks and what drives conversions:
+ *     the user-item tastes, and an item's appeal and (the item's own part of) its quality; 0 makes
+ *     them independent
  * @param seed the world's seed (taste vectors, item attributes, biases)
  */
 public record ImpressionSimulatorConfig(int users, int items, int categories, int latentDim, double userSkew, double itemSkew, double ctr,
