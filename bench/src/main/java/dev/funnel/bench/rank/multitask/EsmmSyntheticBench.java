@@ -38,7 +38,10 @@ import java.util.Map;
  *       MultiTaskEvaluation}.
  * </ul>
  *
- * A model entry is {@code {name, model, params}} for a {@link MultiTaskAlgorithm}, or {@code {name,
+ * {@code shared_taste} (a list) runs the whole comparison once per value of the world's ρ (how much
+ * clicks and conversions share their drivers), each row naming its {@code shared_taste}.
+ *
+ * <p>A model entry is {@code {name, model, params}} for a {@link MultiTaskAlgorithm}, or {@code {name,
  * model, params, baseline: clicked}} for a single-task ranker fitted twice: on all train impressions
  * with click labels (pCTR) and on the clicked ones with conversion labels (pCVR), the conventional
  * CVR model. {@code model: oracle} scores with the true probabilities (the ceiling). Rows give the
@@ -51,7 +54,26 @@ public final class EsmmSyntheticBench {
   public static List<Map<String, Object>> run(Map<String, Object> spec, Path preset) {
     Map<String, String> world = new LinkedHashMap<>();
     ((Map<String, Object>) spec.getOrDefault("world", Map.of())).forEach((k, v) -> world.put(k, String.valueOf(v)));
-    ImpressionSimulatorConfig base = Params.bind(ImpressionSimulatorConfig.defaults(), world);
+    ImpressionSimulatorConfig configured = Params.bind(ImpressionSimulatorConfig.defaults(), world);
+    List<Number> rhos = (List<Number>) spec.getOrDefault("shared_taste", List.of(configured.sharedTaste()));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Number rho : rhos) {
+      ImpressionSimulatorConfig base = new ImpressionSimulatorConfig(configured.users(), configured.items(), configured.categories(),
+          configured.latentDim(), configured.userSkew(), configured.itemSkew(), configured.ctr(), configured.cvr(), rho.doubleValue(),
+          configured.seed());
+      System.out.println("== sharedTaste " + rho);
+      for (Map<String, Object> row : runWorld(spec, base, preset)) {
+        Map<String, Object> withRho = new LinkedHashMap<>();
+        withRho.put("shared_taste", rho.doubleValue());
+        withRho.putAll(row);
+        rows.add(withRho);
+      }
+    }
+    return rows;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runWorld(Map<String, Object> spec, ImpressionSimulatorConfig base, Path preset) {
     int trainRows = ((Number) spec.getOrDefault("train", 400_000)).intValue();
     int validationRows = ((Number) spec.getOrDefault("validation", 100_000)).intValue();
     int testRows = ((Number) spec.getOrDefault("test", 200_000)).intValue();
@@ -62,7 +84,6 @@ public final class EsmmSyntheticBench {
     }
     // results[model][seed] = flat metric name -> value
     List<List<Map<String, Double>>> results = new ArrayList<>();
-    List<Map<String, Object>> perSeedNested = new ArrayList<>();
     for (int m = 0; m < models.size(); m++) {
       results.add(new ArrayList<>());
     }
