@@ -17,16 +17,18 @@ import dev.funnel.train.optim.RowOptimizer;
  * rows a batch touches; Adam on each MLP layer as one row), early stopping through {@link
  * MiniBatchTraining}. Single-threaded, so a run is reproducible from its seed.
  *
- * <p>Early stopping watches the validation AUC of the task the CVR head is trained on: pCTCVR against
- * click-and-conversion on every validation impression for {@link ClickConversionLoss.Space#ENTIRE},
- * pCVR against conversion on the clicked validation impressions for {@link
- * ClickConversionLoss.Space#CLICKED}; both are observable without ground truth.
+ * <p>Early stopping watches a validation AUC observable without ground truth ({@link EarlyStop}):
+ * pCVR against conversion on the clicked validation impressions, or pCTCVR against
+ * click-and-conversion on every validation impression.
  */
 public final class ClickConversionTraining {
   /** Optimizer and loop settings shared by the click-conversion configs (validated there). */
   public record Settings(ClickConversionLoss.Space space, int batchSize, double learningRate, double embeddingL2, double denseL2,
-      double initStd, int epochs, int patience) {
+      double initStd, int epochs, int patience, EarlyStop earlyStop) {
     public Settings {
+      if (earlyStop == null) {
+        throw new IllegalArgumentException("earlyStop must be set; earlyStop=null");
+      }
       if (space == null) {
         throw new IllegalArgumentException("space must be set; space=null");
       }
@@ -84,6 +86,14 @@ public final class ClickConversionTraining {
     return units;
   }
 
+  /** The validation AUC that early stopping watches. */
+  public enum EarlyStop {
+    /** pCVR against conversion on the clicked validation impressions (the paper's CVR AUC). */
+    CVR,
+    /** pCTCVR against click-and-conversion on every validation impression. */
+    CTCVR
+  }
+
   private ClickConversionTraining() {}
 
   /** Initialises {@code net} from the context's seed and trains it on {@code train} (a click-conversion batch). */
@@ -124,7 +134,7 @@ public final class ClickConversionTraining {
     SampleBatch watched = null;
     int watchedTask = 0;
     if (validation != null) {
-      if (s.space() == ClickConversionLoss.Space.ENTIRE) {
+      if (s.earlyStop() == EarlyStop.CTCVR) {
         watched = validation.asTask(MultiTaskBatch.CONVERSION);
         watchedTask = 2;
       } else {

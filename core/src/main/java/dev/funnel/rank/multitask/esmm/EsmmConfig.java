@@ -21,9 +21,12 @@ import dev.funnel.rank.nn.Activation;
  * @param initStd standard deviation of the Gaussian initial embeddings, &gt; 0
  * @param epochs passes over the training data, &gt;= 1
  * @param patience epochs without a better validation AUC before stopping, &gt;= 0 (0: never early)
+ * @param earlyStop the validation AUC early stopping watches: CVR (pCVR on clicked impressions) or
+ *     CTCVR (pCTCVR on every impression)
  */
 public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activation activation, ClickConversionLoss.Space space, int batchSize,
-    double learningRate, double embeddingL2, double denseL2, double initStd, int epochs, int patience) {
+    double learningRate, double embeddingL2, double denseL2, double initStd, int epochs, int patience,
+    ClickConversionTraining.EarlyStop earlyStop) {
   public EsmmConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -32,11 +35,11 @@ public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activa
     if (activation == null) {
       throw new IllegalArgumentException("activation must be set; activation=null");
     }
-    settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
+    settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 
   public static EsmmConfig defaults() {
-    return new EsmmConfig(8, true, "64,32", Activation.RELU, ClickConversionLoss.Space.ENTIRE, 512, 2e-3, 1e-4, 0, 0.05, 20, 2);
+    return new EsmmConfig(8, true, "64,32", Activation.RELU, ClickConversionLoss.Space.ENTIRE, 512, 2e-3, 1e-4, 0, 0.05, 20, 2, ClickConversionTraining.EarlyStop.CVR);
   }
 
   public int[] hiddenUnits() {
@@ -44,11 +47,11 @@ public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activa
   }
 
   public ClickConversionTraining.Settings settings() {
-    return settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
+    return settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 
   private static ClickConversionTraining.Settings settings(ClickConversionLoss.Space space, int batchSize, double learningRate,
-      double embeddingL2, double denseL2, double initStd, int epochs, int patience) {
-    return new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
+      double embeddingL2, double denseL2, double initStd, int epochs, int patience, ClickConversionTraining.EarlyStop earlyStop) {
+    return new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 }

@@ -22,10 +22,12 @@ import dev.funnel.rank.nn.Activation;
  * @param initStd standard deviation of the Gaussian initial embeddings, &gt; 0
  * @param epochs passes over the training data, &gt;= 1
  * @param patience epochs without a better validation AUC before stopping, &gt;= 0 (0: never early)
+ * @param earlyStop the validation AUC early stopping watches: CVR (pCVR on clicked impressions) or
+ *     CTCVR (pCTCVR on every impression)
  */
 public record MmoeConfig(int dim, int experts, String expertHidden, int expertUnits, String towerHidden, Activation activation,
     ClickConversionLoss.Space space, int batchSize, double learningRate, double embeddingL2, double denseL2, double initStd, int epochs,
-    int patience) {
+    int patience, ClickConversionTraining.EarlyStop earlyStop) {
   public MmoeConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -41,14 +43,14 @@ public record MmoeConfig(int dim, int experts, String expertHidden, int expertUn
     if (activation == null) {
       throw new IllegalArgumentException("activation must be set; activation=null");
     }
-    new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
+    new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 
   public static MmoeConfig defaults() {
-    return new MmoeConfig(8, 4, "", 32, "16", Activation.RELU, ClickConversionLoss.Space.CLICKED, 512, 2e-3, 1e-4, 0, 0.05, 20, 2);
+    return new MmoeConfig(8, 4, "", 32, "16", Activation.RELU, ClickConversionLoss.Space.CLICKED, 512, 2e-3, 1e-4, 0, 0.05, 20, 2, ClickConversionTraining.EarlyStop.CVR);
   }
 
   public ClickConversionTraining.Settings settings() {
-    return new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
+    return new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 }
