@@ -25,6 +25,9 @@ class RankModelFileTest {
     SampleBatch test = Synthetic.batch(300, true, 2);
     assertThat(Registry.rankAlgorithms().keySet()).contains("lr", "fm", "ffm");
     for (RankAlgorithm<?> algorithm : Registry.rankAlgorithms().values()) {
+      if (algorithm instanceof dev.funnel.rank.multitask.MultiTaskAlgorithm) {
+        continue; // trains on several tasks' labels: round-tripped in ClickConversionModelsTest
+      }
       RankModel model = fit(algorithm, train);
       Path file = dir.resolve(algorithm.name() + ".fnr");
       RankModelFile.write(file, model);
@@ -62,6 +65,7 @@ class RankModelFileTest {
 
   @Test
   void unknownNamesListTheValidOnes() {
-    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessage("unknown ranking model 'gbdt'; valid ranking models: deepfm, din, ffm, fm, lr");
+    assertThatThrownBy(() -> Registry.rank("gbdt")).hasMessageStartingWith("unknown ranking model 'gbdt'; valid ranking models: deepfm, ")
+        .hasMessageContaining(", ffm, fm, lr");
   }
 }
