@@ -145,7 +145,8 @@ final class HttpRoutes {
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(servingModels(), liveService, limiter == null ? -1 : limiter.clients()));
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(servingModels(), liveService, limiter == null ? -1 : limiter.clients())
+            + (scenes == null ? "" : scenes.metricsText()));
       } catch (RuntimeException e) {
         fail(ctx, e);
       }
