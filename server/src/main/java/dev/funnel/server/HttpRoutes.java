@@ -189,6 +189,11 @@ final class HttpRoutes {
   }
 
   /** Live mode: the scenes serving now, by name (empty otherwise). */
+  /** The scene routes (live mode), or null. */
+  SceneRoutes sceneRoutes() {
+    return scenes;
+  }
+
   List<String> sceneNames() {
     return scenes == null ? List.of() : new ArrayList<>(scenes.scenes().keySet());
   }

@@ -178,7 +178,8 @@ final class SceneRoutes implements AutoCloseable {
     }));
     router.get(SCENES).handler(ctx -> http.serve(ctx, SCENES, () -> {
       Map<String, Pipeline> now = scenes;
-      return () -> Map.of("folder", dir.toString(), "scenes", describe(now));
+      Map<String, Experiment> exps = experiments;
+      return () -> Map.of("folder", dir.toString(), "scenes", describe(now), "experiments", describeExperiments(exps));
     }));
     router.post(RELOAD).handler(ctx -> {
       ctx.put(HttpRoutes.ROUTE_KEY, RELOAD);
@@ -404,6 +405,27 @@ final class SceneRoutes implements AutoCloseable {
     return out;
   }
 
+  private List<Map<String, Object>> describeExperiments(Map<String, Experiment> exps) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Experiment e : exps.values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("scene", e.scene());
+      m.put("experiment", e.name());
+      List<Map<String, Object>> vs = new ArrayList<>();
+      for (int v = 0; v < e.variants().size(); v++) {
+        vs.add(Map.of("variant", e.variants().get(v), "split", e.share(v), "scene", e.pipeline(v).name()));
+      }
+      m.put("variants", vs);
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** A Prometheus label value: backslash, quote and newline escaped. */
+  private static String label(Object v) {
+    return String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
   /** Prometheus lines: impressions and clicks per scene channel and per position (appended to /metrics). */
   String metricsText() {
     StringBuilder sb = new StringBuilder(1024);
@@ -411,19 +433,19 @@ final class SceneRoutes implements AutoCloseable {
     Map<String, Map<Integer, Attribution.Counts>> byPosition = attribution.positions();
     sb.append("# HELP funnel_channel_impressions_total Impressions of items a scene channel proposed (events joined by request_id).\n");
     sb.append("# TYPE funnel_channel_impressions_total counter\n");
-    byChannel.forEach((scene, m) -> m.forEach((ch, c) -> sb.append("funnel_channel_impressions_total{scene=\"").append(scene)
-        .append("\",channel=\"").append(ch).append("\"} ").append(c.impressions()).append('\n')));
+    byChannel.forEach((scene, m) -> m.forEach((ch, c) -> sb.append("funnel_channel_impressions_total{scene=\"").append(label(scene))
+        .append("\",channel=\"").append(label(ch)).append("\"} ").append(c.impressions()).append('\n')));
     sb.append("# HELP funnel_channel_clicks_total Clicks on items a scene channel proposed.\n");
     sb.append("# TYPE funnel_channel_clicks_total counter\n");
-    byChannel.forEach((scene, m) -> m.forEach((ch, c) -> sb.append("funnel_channel_clicks_total{scene=\"").append(scene)
-        .append("\",channel=\"").append(ch).append("\"} ").append(c.clicks()).append('\n')));
+    byChannel.forEach((scene, m) -> m.forEach((ch, c) -> sb.append("funnel_channel_clicks_total{scene=\"").append(label(scene))
+        .append("\",channel=\"").append(label(ch)).append("\"} ").append(c.clicks()).append('\n')));
     sb.append("# HELP funnel_position_impressions_total Impressions per 0-based position (" + Attribution.POSITIONS + ": that or deeper).\n");
     sb.append("# TYPE funnel_position_impressions_total counter\n");
-    byPosition.forEach((scene, m) -> m.forEach((pos, c) -> sb.append("funnel_position_impressions_total{scene=\"").append(scene)
+    byPosition.forEach((scene, m) -> m.forEach((pos, c) -> sb.append("funnel_position_impressions_total{scene=\"").append(label(scene))
         .append("\",position=\"").append(pos).append("\"} ").append(c.impressions()).append('\n')));
     sb.append("# HELP funnel_position_clicks_total Clicks per 0-based position.\n");
     sb.append("# TYPE funnel_position_clicks_total counter\n");
-    byPosition.forEach((scene, m) -> m.forEach((pos, c) -> sb.append("funnel_position_clicks_total{scene=\"").append(scene)
+    byPosition.forEach((scene, m) -> m.forEach((pos, c) -> sb.append("funnel_position_clicks_total{scene=\"").append(label(scene))
         .append("\",position=\"").append(pos).append("\"} ").append(c.clicks()).append('\n')));
     sb.append("# HELP funnel_attribution_requests Responses remembered for attribution (bounded).\n");
     sb.append("# TYPE funnel_attribution_requests gauge\n");

@@ -124,6 +124,17 @@ class ExploreServerTest {
     assertThat(stats.get("events").get("unknown_request").asLong()).isEqualTo(1);
     assertThat(stats.get("remembered_requests").asInt()).isEqualTo(1);
 
+    // the bandit learnt from the events: one impression and one click, on the explored item's arm
+    var stage = (dev.funnel.pipeline.explore.ExploreReranker) server.httpRoutes().sceneRoutes().scenes().get("feed").rerankers().get(0);
+    long observed = 0;
+    double rewards = 0;
+    for (int a = 0; a < stage.channelArms().size(); a++) {
+      observed += stage.bandit().model(a).observations();
+      rewards += stage.bandit().model(a).rewards();
+    }
+    assertThat(observed).isEqualTo(1);
+    assertThat(rewards).isEqualTo(1.0);
+
     String metrics = send("GET", "/metrics", null).body();
     assertThat(metrics).contains("funnel_position_clicks_total{scene=\"feed\",position=\"1\"} 1", "funnel_channel_impressions_total{scene=\"feed\",channel=\"",
         "funnel_attribution_requests 1");
@@ -180,6 +191,7 @@ class ExploreServerTest {
     assertThat(b.get("p_value").asDouble()).isCloseTo(t.p(), within(1e-9));
     // per-variant channel statistics under the variant scenes
     assertThat(ok("/v1/stats/channels").get("scenes").toString()).contains("feed.a", "feed.b");
+    assertThat(ok("/v1/scenes").get("experiments").get(0).get("variants").toString()).contains("\"variant\":\"b\"", "feed.b");
     HttpResponse<String> missing = send("GET", "/v1/experiments/nope", null);
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).contains("feed-test");
