@@ -37,7 +37,8 @@ import java.util.function.Predicate;
  * The context {@code x} (12 dims, 15 for items): a bias, the slot's position bucket (0–2, 3–9, 10+),
  * the item's age bucket from the catalogue's {@code published_at} (unknown, &lt; 1 day, &lt; 7 days,
  * older), its popularity bucket from the online counters (0, &lt; 10, &lt; 100, 100+) and, for items,
- * how many channels proposed it (1, 2, 3+). Every placed candidate carries a {@link Feedback} that the
+ * how many channels proposed it (1, 2, 3+) and, per channel listed in {@code features}, whether it
+ * proposed the item (a channel one-hot). Every placed candidate carries a {@link Feedback} that the
  * live service calls with the impression and click events of the response's {@code request_id}:
  * an impression adds {@code x xᵀ} to the arm's {@code A}, a click adds {@code x} to its {@code b}
  * ({@link RidgeModel}), so learning is online and order-insensitive.
@@ -59,6 +60,7 @@ public final class ExploreReranker implements Reranker {
   private final Arms arms;
   private final String channel;
   private final int pool;
+  private final List<String> channelFeatures;
   private final LinearBandit bandit;
   private final PipelineResources resources;
   private final OnlineRecommender counters;
@@ -70,16 +72,20 @@ public final class ExploreReranker implements Reranker {
    * @param channel items mode: only candidates this channel proposed (null: any)
    * @param pool items mode: candidates scored per slot
    * @param counters whose popularity counters give the popularity feature (null: bucket 0)
+   * @param channelFeatures items mode: channels whose membership is one more feature each (a channel one-hot)
    */
-  public ExploreReranker(String name, double share, Arms arms, String channel, int pool, LinearBandit.Config config,
-      PipelineResources resources, OnlineRecommender counters) {
+  public ExploreReranker(String name, double share, Arms arms, String channel, int pool, List<String> channelFeatures,
+      LinearBandit.Config config, PipelineResources resources, OnlineRecommender counters) {
     if (!(share > 0 && share <= 1)) {
       throw new IllegalArgumentException("share must be in (0, 1]; share=" + share);
     }
     if (pool < 1) {
       throw new IllegalArgumentException("pool must be positive; pool=" + pool);
     }
-    int dim = arms == Arms.ITEMS ? ITEM_DIM : BASE_DIM;
+    if (arms == Arms.CHANNELS && !channelFeatures.isEmpty()) {
+      throw new IllegalArgumentException("channel features apply to item arms only; channelFeatures=" + channelFeatures);
+    }
+    int dim = arms == Arms.ITEMS ? ITEM_DIM + channelFeatures.size() : BASE_DIM;
     if (config.dim() != dim || config.shared() != (arms == Arms.ITEMS)) {
       throw new IllegalArgumentException("config must have dim " + dim + " and shared=" + (arms == Arms.ITEMS) + "; config=" + config);
     }
@@ -88,6 +94,7 @@ public final class ExploreReranker implements Reranker {
     this.arms = arms;
     this.channel = channel;
     this.pool = pool;
+    this.channelFeatures = List.copyOf(channelFeatures);
     this.bandit = new LinearBandit(config, arms == Arms.ITEMS ? 1 : MAX_CHANNEL_ARMS);
     this.resources = resources;
     this.counters = counters;
@@ -259,7 +266,7 @@ public final class ExploreReranker implements Reranker {
 
   /** The context vector of placing {@code c} at position {@code p}; see the class comment. */
   double[] context(Candidate c, int p, long now, boolean items) {
-    double[] x = new double[items ? ITEM_DIM : BASE_DIM];
+    double[] x = new double[items ? ITEM_DIM + channelFeatures.size() : BASE_DIM];
     x[0] = 1;
     x[1 + (p < 3 ? 0 : p < 10 ? 1 : 2)] = 1;
     ItemRecord r = resources.item(c.item());
@@ -280,12 +287,18 @@ public final class ExploreReranker implements Reranker {
     if (items) {
       int channels = c.channelRanks().size();
       x[12 + Math.min(2, Math.max(0, channels - 1))] = 1;
+      for (int f = 0; f < channelFeatures.size(); f++) {
+        if (c.channelRanks().containsKey(channelFeatures.get(f))) {
+          x[ITEM_DIM + f] = 1;
+        }
+      }
     }
     return x;
   }
 
   /**
    * {@code explore}: {@code share} (0.1), {@code arms} ({@code channels} or {@code items}),
+   * {@code features} (item arms: channels whose membership is a feature),
    * {@code policy} ({@code linucb} or {@code thompson}), {@code alpha} (LinUCB's α or Thompson's v;
    * 1.0 / 0.2), {@code ridge} (1.0), {@code channel} and {@code pool} (50) for item arms,
    * {@code model} (whose popularity counters; default the first by name).
@@ -310,6 +323,13 @@ public final class ExploreReranker implements Reranker {
       double alpha = config.number("alpha", policy == LinearBandit.Policy.LINUCB ? 1.0 : 0.2, 0, 100);
       double ridge = config.number("ridge", 1.0, 1e-6, 1e6);
       String channel = config.string("channel", null);
+      List<String> features = config.has("features") ? config.strings("features") : List.of();
+      if (features.size() > 32) {
+        throw config.error("features", features, "at most 32 channels");
+      }
+      if (arms == Arms.CHANNELS && !features.isEmpty()) {
+        throw config.error("features", features, "'features' applies to arms: items only (channel arms have a model each)");
+      }
       int pool = config.integer("pool", 50, 1, 10_000);
       if (arms == Arms.CHANNELS && channel != null) {
         throw config.error("channel", channel, "'channel' applies to arms: items only");
@@ -317,8 +337,8 @@ public final class ExploreReranker implements Reranker {
       String model = config.string("model", null);
       OnlineRecommender counters = model == null ? resources.activity() : resources.requireModel(config, "model", model);
       boolean items = arms == Arms.ITEMS;
-      LinearBandit.Config bc = new LinearBandit.Config(policy, items ? ITEM_DIM : BASE_DIM, items, alpha, ridge, 0);
-      return new ExploreReranker(config.name(), share, arms, channel, pool, bc, resources, counters);
+      LinearBandit.Config bc = new LinearBandit.Config(policy, items ? ITEM_DIM + features.size() : BASE_DIM, items, alpha, ridge, 0);
+      return new ExploreReranker(config.name(), share, arms, channel, pool, features, bc, resources, counters);
     }
   }
 }

@@ -89,11 +89,14 @@ class ExploreRerankerTest {
       res.catalog.put("n" + i, new ItemRecord("n" + i, List.of(), List.of(), Map.of(), true, NOW - 3_600_000L, null)); // an hour old
       res.catalog.put("a" + i, new ItemRecord("a" + i, List.of(), List.of(), Map.of(), true, NOW - 30 * 86_400_000L, null));
     }
-    ExploreReranker r = stage(res, Map.of("type", "explore", "share", 0.5, "arms", "items", "policy", "thompson", "pool", 20));
+    ExploreReranker r = stage(res, Map.of("type", "explore", "share", 0.5, "arms", "items", "policy", "thompson", "pool", 20,
+        "features", List.of("fresh", "main")));
     PipelineRequest req = PipelineRequest.forUser("u", 4, NOW);
     double[] fresh = r.context(candidates().get(10), 1, NOW, true);
-    assertThat(fresh).hasSize(ExploreReranker.ITEM_DIM);
+    assertThat(fresh).hasSize(ExploreReranker.ITEM_DIM + 2);
     assertThat(fresh[4 + 1]).isEqualTo(1.0); // age bucket "< 1 day"
+    assertThat(fresh[ExploreReranker.ITEM_DIM]).isEqualTo(1.0); // proposed by fresh
+    assertThat(fresh[ExploreReranker.ITEM_DIM + 1]).isEqualTo(0.0); // not by main
     for (int t = 0; t < 300; t++) {
       for (Candidate c : r.rerank(req, candidates(), 4, x -> true).subList(0, 4)) {
         if (c.feedback() != null) {
@@ -120,6 +123,8 @@ class ExploreRerankerTest {
         .hasMessageContaining("rerank[0].policy").hasMessageContaining("policy=ucb1");
     assertThatThrownBy(() -> stage(new MapResources(), Map.of("type", "explore", "channel", "fresh")))
         .hasMessageContaining("arms: items only");
+    assertThatThrownBy(() -> stage(new MapResources(), Map.of("type", "explore", "features", List.of("fresh"))))
+        .hasMessageContaining("rerank[0].features");
     assertThatThrownBy(() -> stage(new MapResources(), Map.of("type", "explore", "epsilon", 0.1)))
         .hasMessageContaining("epsilon");
   }

@@ -99,6 +99,35 @@ class RidgeModelTest {
   }
 
   @Test
+  void concurrentUpdatesLoseNothing() throws Exception {
+    long seed = 99;
+    System.out.println("RidgeModelTest concurrent seed=" + seed);
+    RidgeModel m = new RidgeModel(5, 1);
+    int threads = 4;
+    int each = 2000;
+    Thread[] ts = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      Random r = new Random(seed + t);
+      ts[t] = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          double[] x = {1, r.nextInt(2), r.nextInt(2), r.nextDouble(), 0};
+          m.observe(x);
+          m.reward(x, 1);
+          m.upperBound(x, 1);
+        }
+      });
+      ts[t].start();
+    }
+    for (Thread t : ts) {
+      t.join();
+    }
+    assertThat(m.observations()).isEqualTo((long) threads * each);
+    assertThat(m.rewards()).isEqualTo(threads * each);
+    assertThat(m.matrix()[0]).isEqualTo(1.0 + threads * each); // A[0][0] = lambda + sum of x0^2
+    assertThat(m.inverse()).containsExactly(RidgeModel.invertSpd(m.matrix(), 5), within(1e-9));
+  }
+
+  @Test
   void badArgumentsNameTheField() {
     assertThatThrownBy(() -> new RidgeModel(0, 1)).hasMessageContaining("dim=0");
     assertThatThrownBy(() -> new RidgeModel(2, 0)).hasMessageContaining("ridge=0.0");
