@@ -188,12 +188,12 @@ final class HttpRoutes {
     return metrics;
   }
 
-  /** Live mode: the scenes serving now, by name (empty otherwise). */
   /** The scene routes (live mode), or null. */
   SceneRoutes sceneRoutes() {
     return scenes;
   }
 
+  /** Live mode: the scenes serving now, by name (empty otherwise). */
   List<String> sceneNames() {
     return scenes == null ? List.of() : new ArrayList<>(scenes.scenes().keySet());
   }
