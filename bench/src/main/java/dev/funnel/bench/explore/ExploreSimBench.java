@@ -17,7 +17,9 @@ import java.util.Map;
  * exploration slots (rounds). One row per policy (regret averaged over the seeds, its range, the
  * log-log slope between T/10 and T, and R(T)/R(T/2): 2 for linear growth, about 1.41 for sqrt(T));
  * the mean curves are written to a CSV and an SVG plot under the repository (keys {@code csv},
- * {@code svg}).
+ * {@code svg}). With {@code items_candidates}, the same policies also run on the fresh-items world
+ * ({@link BanditSimulation#runItems}: a shared model over item features; {@code items_csv},
+ * {@code items_svg}).
  */
 public final class ExploreSimBench {
   private ExploreSimBench() {}
@@ -38,16 +40,36 @@ public final class ExploreSimBench {
     for (Object o : (List<?>) spec.getOrDefault("epsilons", List.of(0.05, 0.1))) {
       epsilons.add(((Number) o).doubleValue());
     }
-    int dim = 1 + segments + 3;
+    List<Map<String, Object>> rows = new ArrayList<>(runWorld("channels", 1 + segments + 3, false, alpha, v, ridge, epsilons, seeds, arms,
+        segments, rounds, checkpoints, (sim, label, config) -> sim.run(label, config, checkpoints), root, (String) spec.get("csv"),
+        (String) spec.get("svg"), String.format(Locale.ROOT, "Cumulative regret, %d channel arms x %d segments, mean of %d seeds", arms,
+            segments, seeds.size())));
+    int candidates = num(spec, "items_candidates", 0).intValue();
+    if (candidates > 0) {
+      rows.addAll(runWorld("items", 13, true, alpha, v, ridge, epsilons, seeds, arms, segments, rounds, checkpoints,
+          (sim, label, config) -> sim.runItems(label, config, candidates, checkpoints), root, (String) spec.get("items_csv"),
+          (String) spec.get("items_svg"), String.format(Locale.ROOT, "Cumulative regret, fresh items (%d per slot, shared model), mean of %d seeds",
+              candidates, seeds.size())));
+    }
+    return rows;
+  }
+
+  private interface Runner {
+    BanditSimulation.Curve run(BanditSimulation sim, String label, LinearBandit.Config config);
+  }
+
+  private static List<Map<String, Object>> runWorld(String world, int dim, boolean shared, double alpha, double v, double ridge,
+      List<Double> epsilons, List<Long> seeds, int arms, int segments, int rounds, int checkpoints, Runner runner, Path root, String csv,
+      String svg, String title) throws IOException {
     List<String> labels = new ArrayList<>();
     List<LinearBandit.Config> configs = new ArrayList<>();
     labels.add(String.format(Locale.ROOT, "linucb alpha=%s", alpha));
-    configs.add(new LinearBandit.Config(LinearBandit.Policy.LINUCB, dim, false, alpha, ridge, 0));
+    configs.add(new LinearBandit.Config(LinearBandit.Policy.LINUCB, dim, shared, alpha, ridge, 0));
     labels.add(String.format(Locale.ROOT, "thompson v=%s", v));
-    configs.add(new LinearBandit.Config(LinearBandit.Policy.THOMPSON, dim, false, v, ridge, 0));
+    configs.add(new LinearBandit.Config(LinearBandit.Policy.THOMPSON, dim, shared, v, ridge, 0));
     for (double e : epsilons) {
       labels.add(String.format(Locale.ROOT, "epsilon-greedy eps=%s", e));
-      configs.add(new LinearBandit.Config(LinearBandit.Policy.EPSILON_GREEDY, dim, false, 0, ridge, e));
+      configs.add(new LinearBandit.Config(LinearBandit.Policy.EPSILON_GREEDY, dim, shared, 0, ridge, e));
     }
     int p = configs.size();
     double[][] mean = null;
@@ -59,7 +81,7 @@ public final class ExploreSimBench {
       BanditSimulation sim = new BanditSimulation(new BanditSimulation.World(arms, segments, rounds, seeds.get(s)));
       for (int i = 0; i < p; i++) {
         long t0 = System.nanoTime();
-        BanditSimulation.Curve c = sim.run(labels.get(i), configs.get(i), checkpoints);
+        BanditSimulation.Curve c = runner.run(sim, labels.get(i), configs.get(i));
         millis[i] += (System.nanoTime() - t0) / 1_000_000;
         if (mean == null) {
           at = c.rounds();
@@ -70,13 +92,14 @@ public final class ExploreSimBench {
         }
         totals[i][s] = c.total();
         clicks[i] += (double) c.clicks() / seeds.size();
-        System.out.printf(Locale.ROOT, "seed %d %-26s regret %8.1f slope %.2f%n", seeds.get(s), labels.get(i), c.total(), c.slope());
+        System.out.printf(Locale.ROOT, "%s seed %d %-26s regret %8.1f slope %.2f%n", world, seeds.get(s), labels.get(i), c.total(), c.slope());
       }
     }
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < p; i++) {
       BanditSimulation.Curve m = new BanditSimulation.Curve(labels.get(i), at, mean[i], 0);
       Map<String, Object> row = new LinkedHashMap<>();
+      row.put("world", world);
       row.put("policy", labels.get(i));
       row.put("rounds", rounds);
       row.put("seeds", seeds.size());
@@ -92,7 +115,6 @@ public final class ExploreSimBench {
       rows.add(row);
       System.out.println(row);
     }
-    String csv = (String) spec.get("csv");
     if (csv != null) {
       StringBuilder sb = new StringBuilder("round");
       for (String l : labels) {
@@ -108,10 +130,8 @@ public final class ExploreSimBench {
       }
       write(root.resolve(csv), sb.toString());
     }
-    String svg = (String) spec.get("svg");
     if (svg != null) {
-      SvgPlot plot = new SvgPlot(String.format(Locale.ROOT, "Cumulative regret, %d arms, %d segments, mean of %d seeds", arms, segments, seeds.size()),
-          "exploration slots (rounds)", "cumulative expected regret (clicks)");
+      SvgPlot plot = new SvgPlot(title, "exploration slots (rounds)", "cumulative expected regret (clicks)");
       double[] x = new double[at.length + 1];
       for (int k = 0; k < at.length; k++) {
         x[k + 1] = at[k];

@@ -83,6 +83,70 @@ public final class BanditSimulation {
     }
   }
 
+  /**
+   * The fresh-items world: each round offers {@code candidates} new items, each with an age bucket
+   * (4), a popularity bucket (4) and a category (4) drawn at random; the click probability is
+   * {@code 0.02 + age[a] + pop[p] + cat[c]} (each effect in [0, 0.08]), linear in
+   * {@code x = [1, onehot(age), onehot(pop), onehot(cat)]} (d = 13). No item is seen twice, so only a
+   * model shared over the items' features can learn ({@link LinearBandit.Config#shared()}).
+   */
+  public Curve runItems(String label, LinearBandit.Config config, int candidates, int checkpoints) {
+    int d = 13;
+    if (config.dim() != d || !config.shared()) {
+      throw new IllegalArgumentException("item arms need a shared model of dim 13; config=" + config);
+    }
+    Random r = new Random(world.seed() * 17 + 3);
+    double[] effect = new double[d];
+    effect[0] = 0.02;
+    for (int i = 1; i < d; i++) {
+      effect[i] = 0.08 * r.nextDouble();
+    }
+    LinearBandit bandit = new LinearBandit(config, 1);
+    Random rounds = new Random(world.seed() * 37 + 5);
+    Random policy = new Random(world.seed() * 137 + 13);
+    double[][] contexts = new double[candidates][];
+    double[] p = new double[candidates];
+    List<Long> at = new ArrayList<>();
+    List<Double> reg = new ArrayList<>();
+    int every = Math.max(1, world.rounds() / checkpoints);
+    double regret = 0;
+    long clicks = 0;
+    for (int t = 1; t <= world.rounds(); t++) {
+      double best = 0;
+      for (int j = 0; j < candidates; j++) {
+        double[] x = new double[d];
+        x[0] = 1;
+        x[1 + rounds.nextInt(4)] = 1;
+        x[5 + rounds.nextInt(4)] = 1;
+        x[9 + rounds.nextInt(4)] = 1;
+        contexts[j] = x;
+        double pj = 0;
+        for (int i = 0; i < d; i++) {
+          pj += effect[i] * x[i];
+        }
+        p[j] = pj;
+        best = Math.max(best, pj);
+      }
+      double u = rounds.nextDouble();
+      int j = bandit.choose(contexts, policy, null);
+      regret += best - p[j];
+      boolean click = u < p[j];
+      clicks += click ? 1 : 0;
+      bandit.update(0, contexts[j], click ? 1 : 0);
+      if (t % every == 0 || t == world.rounds()) {
+        at.add((long) t);
+        reg.add(regret);
+      }
+    }
+    long[] ts = new long[at.size()];
+    double[] rs = new double[at.size()];
+    for (int i = 0; i < ts.length; i++) {
+      ts[i] = at.get(i);
+      rs[i] = reg.get(i);
+    }
+    return new Curve(label, ts, rs, clicks);
+  }
+
   /** The true click probability of {@code arm} for segment {@code s} at position bucket {@code q}. */
   public double probability(int arm, int s, int q) {
     return base[arm] + affinity[arm][s] + POSITIONS[q];
