@@ -69,6 +69,20 @@ class LinearBanditTest {
   }
 
   @Test
+  void sharedModelLearnsFreshItemsItNeverSawBefore() {
+    long seed = 1;
+    System.out.println("LinearBanditTest items seed=" + seed);
+    BanditSimulation sim = new BanditSimulation(new BanditSimulation.World(8, 4, 40_000, seed));
+    double ucb = sim.runItems("linucb", new LinearBandit.Config(LinearBandit.Policy.LINUCB, 13, true, 1.0, 1, 0), 10, 10).total();
+    double ts = sim.runItems("thompson", new LinearBandit.Config(LinearBandit.Policy.THOMPSON, 13, true, 0.2, 1, 0), 10, 10).total();
+    double eg = sim.runItems("eg", new LinearBandit.Config(LinearBandit.Policy.EPSILON_GREEDY, 13, true, 0, 1, 0.1), 10, 10).total();
+    System.out.printf("items regret after 40k: linucb %.1f thompson %.1f epsilon-greedy %.1f%n", ucb, ts, eg);
+    assertThat(ucb).isLessThan(eg);
+    assertThat(ts).isLessThan(eg);
+    assertThatThrownBy(() -> sim.runItems("x", config(LinearBandit.Policy.LINUCB, 1, 0, 13), 10, 10)).hasMessageContaining("shared");
+  }
+
+  @Test
   void configNamesTheBadField() {
     assertThatThrownBy(() -> config(LinearBandit.Policy.LINUCB, -1, 0, 2)).hasMessageContaining("alpha=-1.0");
     assertThatThrownBy(() -> config(LinearBandit.Policy.LINUCB, 1, 2, 2)).hasMessageContaining("epsilon=2.0");
