@@ -17,6 +17,7 @@ public final class Candidate {
   private final Map<String, Integer> channelRanks = new LinkedHashMap<>(4);
   private float score;
   private List<String> adjustments = List.of();
+  private Feedback feedback;
 
   public Candidate(String item) {
     this.item = item;
@@ -63,6 +64,16 @@ public final class Candidate {
 
   public List<String> adjustments() {
     return Collections.unmodifiableList(adjustments);
+  }
+
+  /** Marks the candidate as placed by a learning stage, which wants its impression and click back. */
+  public void explored(Feedback learner) {
+    feedback = learner;
+  }
+
+  /** The learning stage's feedback for this candidate, or null. */
+  public Feedback feedback() {
+    return feedback;
   }
 
   @Override

@@ -145,7 +145,8 @@ final class HttpRoutes {
     router.get(METRICS).handler(ctx -> {
       ctx.put(ROUTE_KEY, METRICS);
       try {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(servingModels(), liveService, limiter == null ? -1 : limiter.clients()));
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render(servingModels(), liveService, limiter == null ? -1 : limiter.clients())
+            + (scenes == null ? "" : scenes.metricsText()));
       } catch (RuntimeException e) {
         fail(ctx, e);
       }
@@ -185,6 +186,11 @@ final class HttpRoutes {
 
   ServerMetrics metrics() {
     return metrics;
+  }
+
+  /** The scene routes (live mode), or null. */
+  SceneRoutes sceneRoutes() {
+    return scenes;
   }
 
   /** Live mode: the scenes serving now, by name (empty otherwise). */

@@ -544,6 +544,24 @@ public final class LiveService implements AutoCloseable {
       r.observe(e);
     }
     observed.incrementAndGet();
+    for (Consumer<Event> o : observers) {
+      try {
+        o.accept(e);
+      } catch (RuntimeException bad) {
+        LOG.log(Level.WARNING, "event observer failed: " + bad, bad);
+      }
+    }
+  }
+
+  /** Observers of applied events (attribution of impressions and clicks to responses). */
+  private final List<Consumer<Event>> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Calls {@code observer} with every event applied from now on (not the ones replayed at open),
+   * after the recommenders; an observer that throws is logged and skipped.
+   */
+  public void onObserved(Consumer<Event> observer) {
+    observers.add(observer);
   }
 
   /** Whether the item may be returned now (catalog: available, published, not expired; unknown items are). */

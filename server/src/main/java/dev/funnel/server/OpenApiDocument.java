@@ -83,6 +83,8 @@ final class OpenApiDocument {
       d.op("get", SceneRoutes.SCENES, "The scenes loaded from the data directory's scenes folder", "Scenes", false);
       ObjectNode reload = d.op("post", SceneRoutes.RELOAD, "Re-read the scene files; all or nothing (400 keeps the serving scenes)", "Scenes", true);
       d.respond(reload, "200", "reloaded", "Scenes");
+      d.op("get", SceneRoutes.STATS_CHANNELS, "Impressions, clicks and CTR per scene channel and per position (events joined by request_id)", "Scenes", false);
+      d.op("get", SceneRoutes.EXPERIMENTS, "An experiment's variants: impressions, clicks, CTR, two-proportion z-test against the first", "Scenes", false);
     }
     root.set("paths", d.paths);
     root.set("components", d.components());

@@ -56,6 +56,9 @@ final class SceneFiles {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> scene = (Map<String, Object>) tree;
+      if (dev.funnel.pipeline.experiment.Experiment.isExperiment(scene)) {
+        continue; // loaded by loadExperiments
+      }
       Pipeline p = builder.build(file.toString(), scene);
       Path other = from.put(p.name(), file);
       if (other != null) {
@@ -64,5 +67,62 @@ final class SceneFiles {
       out.put(p.name(), p);
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The experiment scenes of a folder (files with an {@code experiment} key; {@link #load} skips them),
+   * by scene name. Variant files are read relative to the folder (keep them in a sub-folder, such as
+   * {@code variants/}, so they do not also serve as scenes of their own). All or nothing, like {@link #load}.
+   */
+  static Map<String, dev.funnel.pipeline.experiment.Experiment> loadExperiments(Path dir, SceneBuilder builder, java.util.Set<String> plainScenes) {
+    if (!Files.isDirectory(dir)) {
+      return Map.of();
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(p -> Files.isRegularFile(p) && (p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))).sorted().forEach(files::add);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list the scenes folder " + dir + ": " + e.getMessage(), e);
+    }
+    Map<String, dev.funnel.pipeline.experiment.Experiment> out = new TreeMap<>();
+    Map<String, String> names = new java.util.HashMap<>();
+    for (Path file : files) {
+      Map<String, Object> scene = read(file);
+      if (!dev.funnel.pipeline.experiment.Experiment.isExperiment(scene)) {
+        continue;
+      }
+      var e = dev.funnel.pipeline.experiment.Experiment.build(file.toString(), scene, builder, rel -> {
+        Path v = dir.resolve(rel).normalize();
+        return Map.entry(v.toString(), read(v));
+      });
+      if (plainScenes.contains(e.scene()) || out.containsKey(e.scene())) {
+        throw new SceneException(file.toString(), "name", e.scene(), "scene name already used by another scene file");
+      }
+      String other = names.put(e.name(), file.toString());
+      if (other != null) {
+        throw new SceneException(file.toString(), "experiment.name", e.name(), "experiment name already used by " + other);
+      }
+      out.put(e.scene(), e);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Map<String, Object> read(Path file) {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    Object tree;
+    try {
+      tree = yaml.readValue(file.toFile(), Object.class);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new SceneException(file.toString(), null, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new SceneException(file.toString(), null, null, "cannot read: " + e.getMessage());
+    }
+    if (!(tree instanceof Map<?, ?>)) {
+      throw new SceneException(file.toString(), null, tree == null ? null : String.valueOf(tree), "a scene file must be a YAML mapping");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> scene = (Map<String, Object>) tree;
+    return scene;
   }
 }
