@@ -123,8 +123,9 @@ public final class BenchRunner {
       case "kernels" -> KernelRows.run(spec);
       case "rank-eval" -> dev.funnel.bench.rank.RankBench.run(spec, dataRoot, preset);
       case "serve-scene" -> dev.funnel.bench.serve.SceneServeBench.run(spec, load(spec, dataRoot, preset), preset);
+      case "funnel-eval" -> dev.funnel.bench.funnel.FunnelBench.run(spec, load(spec, dataRoot, preset), preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, serve-scene");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, serve-scene, funnel-eval");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);

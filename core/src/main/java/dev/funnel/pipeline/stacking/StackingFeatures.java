@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The features a stacking ranker learns from: what the funnel itself knows about each candidate.
  * Per channel {@code c} (in scene order): {@code c} = [proposed (1), min-max normalised score within
- * the request's candidates from c (value in [0, 1]), one-hot rank bucket floor(log2(rank + 1)) of 12];
+ * the request's candidates from c (value in [0, 1]), rank discount 1 / log2(rank + 2) (value, the NDCG
+ * discount: fine order within a bucket), one-hot rank bucket floor(log2(rank + 1)) of 12];
  * then {@code channels} (how many channels proposed it, one-hot), {@code pop} (item training degree,
  * log2 bucket of 24), {@code user} (the user's training activity, log2 bucket of 24). One-hot buckets
  * give a linear model a non-linear response to ranks and counts; an FM also learns their crosses
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 public final class StackingFeatures {
   static final int RANK_BUCKETS = 12;
-  static final int PER_CHANNEL = 2 + RANK_BUCKETS;
+  static final int PER_CHANNEL = 3 + RANK_BUCKETS;
   static final int COUNT_BUCKETS = 24;
 
   private final List<String> channels;
@@ -92,7 +93,7 @@ public final class StackingFeatures {
       }
     }
     int[] rowPtr = new int[n + 1];
-    int[] features = new int[n * (3 * nc + 3)];
+    int[] features = new int[n * (4 * nc + 3)];
     float[] values = new float[features.length];
     float[] labels = new float[n];
     int k = 0;
@@ -112,7 +113,10 @@ public final class StackingFeatures {
         float norm = range > 0 && Float.isFinite(range) ? (s - min[ci]) / range : 1f;
         features[k] = base + 1;
         values[k++] = Float.isFinite(norm) ? norm : 0f;
-        features[k] = base + 2 + Math.min(RANK_BUCKETS - 1, bucket(c.channelRanks().get(channels.get(ci))));
+        int rank = c.channelRanks().get(channels.get(ci));
+        features[k] = base + 2;
+        values[k++] = (float) (1.0 / (Math.log(rank + 2) / Math.log(2)));
+        features[k] = base + 3 + Math.min(RANK_BUCKETS - 1, bucket(rank));
         values[k++] = 1f;
       }
       features[k] = countBase + proposed;
