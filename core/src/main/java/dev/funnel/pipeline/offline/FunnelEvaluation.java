@@ -165,7 +165,7 @@ public final class FunnelEvaluation {
     }
   }
 
-  private static StackingModel trainStacking(String file, Map<String, Object> scene, Map<String, Object> rankMap, Dataset dataset,
+  static StackingModel trainStacking(String file, Map<String, Object> scene, Map<String, Object> rankMap, Dataset dataset,
       List<String> names, Settings settings, TrainContext context, Map<String, ItemRecord> catalogue, ExecutorService executor, int k,
       PrintStream log) {
     StackingSettings ss = StackingSettings.read(new StageConfig("rank", rankMap, null));
