@@ -60,7 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the first two are absent.
  * </ul>
  * With {@link Settings#singles()} each model of the scene also gets its usual row (same fitted model,
- * same protocol), so the funnel and its parts are compared side by side.
+ * same protocol), so the funnel and its parts are compared side by side. The funnel row's
+ * {@code fit_seconds} is the whole training (stacking included), {@code eval_seconds} the replay and scoring.
  */
 public final class FunnelEvaluation {
   /**
@@ -132,6 +133,7 @@ public final class FunnelEvaluation {
       boolean stacking = rankMap != null && "model-ranker".equals(String.valueOf(rankMap.get("type")));
       StackingModel stacked = null;
       String rankName = stacking ? String.valueOf(rankMap.getOrDefault("name", "model-ranker")) : null;
+      long fitStart = System.nanoTime();
       if (stacking) {
         stacked = trainStacking(file, scene, rankMap, dataset, names, settings, context, catalogue, executor, k, log);
       }
@@ -144,6 +146,7 @@ public final class FunnelEvaluation {
         fitted.put(m, f);
         saved.put(m, SavedModel.of(f.model(), dataset.users(), dataset.items(), dataset.train()));
       }
+      double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
       List<ResultRow> rows = new ArrayList<>();
       if (settings.singles()) {
         Experiment.Protocol protocol = new Experiment.Protocol(settings.ks(), 0, settings.threads(), settings.seed());
@@ -158,7 +161,7 @@ public final class FunnelEvaluation {
       }
       Pipeline served = new SceneBuilder(Stages.installed(), resources, executor).build(file, scene);
       ReplayPipeline replay = new ReplayPipeline(served, resources, executor);
-      rows.add(replayTest(replay, served, dataset, settings, context, catalogue, resources.now(), k, start, stacked, log));
+      rows.add(replayTest(replay, served, dataset, settings, context, catalogue, resources.now(), k, start, stacked, fitSeconds, log));
       return rows;
     } finally {
       executor.shutdownNow();
@@ -195,7 +198,7 @@ public final class FunnelEvaluation {
   }
 
   private static ResultRow replayTest(ReplayPipeline replay, Pipeline served, Dataset dataset, Settings settings, TrainContext context,
-      Map<String, ItemRecord> catalogue, long now, int k, long start, StackingModel stacked, PrintStream log) {
+      Map<String, ItemRecord> catalogue, long now, int k, long start, StackingModel stacked, double fitSeconds, PrintStream log) {
     Interactions train = dataset.train();
     Interactions test = dataset.test();
     IdMap users = dataset.users();
@@ -291,7 +294,7 @@ public final class FunnelEvaluation {
     }
     log.printf("funnel     %s: %,d users replayed in %.2f s, union recall@%d %.4f%n", served.name(), evaluated, replaySeconds, served.budget(),
         unionSum / e);
-    return new ResultRow("funnel:" + served.name(), params, top.protocol(), metrics, 0.0, replaySeconds + top.seconds(), top.usersEvaluated(),
+    return new ResultRow("funnel:" + served.name(), params, top.protocol(), metrics, fitSeconds, replaySeconds + top.seconds(), top.usersEvaluated(),
         top.usersSkipped());
   }
 
