@@ -127,8 +127,9 @@ public final class BenchRunner {
       case "rank-interactions" -> dev.funnel.bench.rank.InteractionRankBench.run(spec, dataRoot, preset);
       case "esmm-synthetic" -> dev.funnel.bench.rank.multitask.EsmmSyntheticBench.run(spec, preset);
       case "explore-sim" -> dev.funnel.bench.explore.ExploreSimBench.run(spec, root, preset);
+      case "funnel-eval" -> dev.funnel.bench.funnel.FunnelBench.run(spec, load(spec, dataRoot, preset), preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, rank-throughput, serve-scene, rank-interactions, esmm-synthetic, explore-sim");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, rank-throughput, serve-scene, rank-interactions, esmm-synthetic, explore-sim, funnel-eval");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);

@@ -22,10 +22,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train models on a dataset's train part and evaluate them on its test part.",
-        "Ranking mode (--rank-model FILE --samples FILE): evaluate a saved ranker on labelled samples (auc, gauc, logloss, calibration)."},
+        "Ranking mode (--rank-model FILE --samples FILE): evaluate a saved ranker on labelled samples (auc, gauc, logloss, calibration).",
+        "Funnel mode (--scene FILE): replay the test split through a scene (its models trained on train): per-channel and union recall "
+            + "at the budget, the page's top-K metrics, diversity, coverage, novelty; one row per model of the scene and one 'funnel:SCENE'."},
     footer = {"", "Examples:",
         "  funnel eval --dataset lightgcn:../shared/data/gowalla --model itemcf --model swing --set itemcf.neighbors=200 --k 20,50 --json out.json",
         "  funnel eval --dataset movielens:../shared/data/ml-100k/u.data --split leave-last-out --model itemcf --negatives 100",
+        "  funnel eval --dataset movielens:../shared/data/ml-100k --split user-temporal:0.8 --scene docs/scenes/funnel-ml100k.yaml --json funnel.json",
         "  funnel eval --rank-model models/fm.fnlr --samples ../shared/data/frappe/frappe.test.libfm --group-field user --json rank.json"})
 final class EvalCommand implements Callable<Integer> {
   @Spec
@@ -40,6 +43,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--rank-model", paramLabel = "FILE",
       description = "Ranking mode: evaluate this saved ranking model or pipeline (from 'funnel train --samples') on --samples; reports auc, gauc, logloss, calibration.")
   Path rankModel;
+
+  @Option(names = "--scene", paramLabel = "FILE",
+      description = "Funnel mode: a scene YAML (docs/pipeline.md) replayed on the test split; its 'model' keys name registered models, trained on train.")
+  Path scene;
 
   @Option(names = "--samples", paramLabel = "FILE",
       description = "Labelled samples for --rank-model: libsvm/libFM text, or CSV when the model was trained on CSV with a schema.")
@@ -74,6 +81,22 @@ final class EvalCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "ranking evaluation takes --rank-model FILE and --samples FILE (and no --model or --dataset)");
       }
       return RankerEvaluation.run(rankModel, samples, groupField, data.skipBadLines, json, System.out);
+    }
+    if (scene != null) {
+      if (data.spec == null || models != null || negatives != 0) {
+        throw new ParameterException(spec.commandLine(), "funnel evaluation takes --scene FILE and --dataset SPEC (the models come from the scene; "
+            + "full-sort protocol, no --model or --negatives)");
+      }
+      Map<String, Object> sceneMap = SceneEvaluation.read(scene);
+      java.util.List<String> sceneModels = dev.funnel.pipeline.offline.FunnelEvaluation.models(sceneMap);
+      Map<String, Map<String, String>> params = ModelSettings.parse(settings, sceneModels);
+      for (String m : sceneModels) {
+        Experiment.configure(m, params.getOrDefault(m, Map.of())); // unknown models and keys fail before any work
+      }
+      int t = threads == null ? Parallel.defaultThreads() : threads;
+      TrainContext context = new TrainContext(t, data.seed, new ConsoleProgress(System.out, quiet));
+      Dataset dataset = data.load(System.out).dataset();
+      return SceneEvaluation.run(scene, sceneMap, dataset, params, ks, t, data.seed, context, json, System.out);
     }
     if (data.spec == null || models == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option" + (data.spec == null && models == null ? "s" : "") + ": "
