@@ -114,7 +114,7 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
               grads.absorb(parts[p]);
             }
           }
-          net.mlp.trackStatistics(partSpaces);
+          net.mlp.trackStatistics(java.util.Arrays.copyOf(partSpaces, Math.min(threads, (m + chunk - 1) / chunk))); // parts that ran
           if (dense) {
             for (int i = 0; i < n; i++) {
               embeddingStep.update(i, grads.embeddingGrad, i * dim);
