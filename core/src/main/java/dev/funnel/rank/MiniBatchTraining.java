@@ -28,6 +28,16 @@ public final class MiniBatchTraining {
    */
   public static int run(int n, SampleBatch validation, int epochs, int patience, int batchSize, long seed, Progress progress,
       Step step, Function<SampleBatch, float[]> scorer, float[]... weights) {
+    return run(n, validation, epochs, patience, batchSize, seed, progress, step, scorer, null, weights);
+  }
+
+  /**
+   * As above, calling {@code onPlateau} (unless null) after every epoch whose validation AUC is not a
+   * new best and that does not stop the run: FuxiCTR's reduce-on-plateau, where the trainer divides
+   * its learning rates (and training continues from the current, not the best, weights).
+   */
+  public static int run(int n, SampleBatch validation, int epochs, int patience, int batchSize, long seed, Progress progress,
+      Step step, Function<SampleBatch, float[]> scorer, Runnable onPlateau, float[]... weights) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -58,6 +68,9 @@ public final class MiniBatchTraining {
         best = snapshot(weights, best);
       } else if (patience > 0 && epoch - bestEpoch >= patience) {
         break;
+      } else if (onPlateau != null) {
+        onPlateau.run();
+        history.append(",plateau");
       }
     }
     if (best != null) {

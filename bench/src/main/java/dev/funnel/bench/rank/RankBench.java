@@ -30,7 +30,8 @@ import java.util.Map;
  * <p>Preset fields: {@code data} (directory under the data root), {@code train}, {@code validation},
  * {@code test} (file names), {@code fields} (a {@link FieldMap} spec), {@code group_field}, {@code
  * threads} (of the quality fit; 1 is deterministic), {@code seed}, {@code throughput_epochs},
- * {@code throughput_threads}, and {@code models}: a list of {@code {model: NAME, params: {...}}}.
+ * {@code throughput_threads}, and {@code models}: a list of {@code {model: NAME, params: {...}}};
+ * {@code ensemble: true} adds a row for the mean logit of the models ({@link MeanLogitEnsemble}).
  */
 public final class RankBench {
   private RankBench() {}
@@ -52,20 +53,26 @@ public final class RankBench {
     int[] throughputThreads = ((List<Number>) spec.getOrDefault("throughput_threads", List.of(1, 2))).stream()
         .mapToInt(Number::intValue).toArray();
     List<Map<String, Object>> rows = new ArrayList<>();
+    List<RankModel> fitted = new ArrayList<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
       String name = BenchRunner.string(m, "model", preset);
       Map<String, String> params = new LinkedHashMap<>();
       ((Map<String, Object>) m.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
-      rows.add(row(Registry.rank(name), params, train, validation, test, threads, seed, throughputEpochs, throughputThreads));
+      rows.add(row(Registry.rank(name), params, train, validation, test, threads, seed, throughputEpochs, throughputThreads, fitted));
+    }
+    if (Boolean.TRUE.equals(spec.get("ensemble"))) { // one more row: the mean logit of the models above
+      rows.add(MeanLogitEnsemble.row(fitted, validation, test));
     }
     return rows;
   }
 
   private static <C extends Record> Map<String, Object> row(RankAlgorithm<C> algorithm, Map<String, String> params, SampleBatch train,
-      SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int[] throughputThreads) {
+      SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int[] throughputThreads,
+      List<RankModel> fitted) {
     C config = Params.bind(algorithm.defaultConfig(), params);
     long t0 = System.nanoTime();
     RankModel model = algorithm.fit(config, train, validation, new TrainContext(threads, seed, Progress.summaries(line -> System.out.println(algorithm.name() + " " + line))));
+    fitted.add(model);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     RankEvaluation onTest = RankEvaluation.of(model, test);
     RankEvaluation onValidation = RankEvaluation.of(model, validation);

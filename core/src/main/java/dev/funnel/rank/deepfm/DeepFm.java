@@ -52,7 +52,7 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     for (int i = 0; i < embeddings.length; i++) {
       embeddings[i] = (float) (random.nextGaussian() * config.initStd());
     }
-    Mlp mlp = new Mlp(fields.numFields() * dim, config.hiddenUnits(), 1, config.activation());
+    Mlp mlp = new Mlp(fields.numFields() * dim, config.hiddenUnits(), 1, config.activation(), config.batchNorm());
     mlp.initGlorot(random);
     return new DeepFmNet(n, fields.numFields(), dim, new float[n + 1], embeddings, mlp);
   }
@@ -69,9 +69,11 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     FieldSlots slots = FieldSlots.of(train);
     FieldSlots validationSlots = validation == null ? null : FieldSlots.of(validation);
     OptimizerConfig adam = OptimizerConfig.adam(config.learningRate());
-    RowOptimizer embeddingStep = adam.withWeightDecay(config.embeddingL2()).create(new EmbeddingTable(n, dim, net.embeddings));
+    boolean dense = config.embeddingRegularizer() > 0; // every row steps every batch (the regularizer's gradient)
+    double embeddingDecay = config.embeddingL2() + config.embeddingRegularizer();
+    RowOptimizer embeddingStep = adam.withWeightDecay(embeddingDecay).create(new EmbeddingTable(n, dim, net.embeddings));
     EmbeddingTable linearTable = new EmbeddingTable(n + 1, 1, net.linear);
-    RowOptimizer linearStep = adam.withWeightDecay(config.embeddingL2()).create(linearTable);
+    RowOptimizer linearStep = adam.withWeightDecay(embeddingDecay).create(linearTable);
     RowOptimizer biasStep = adam.create(linearTable); // its own state, used for row n only
     RowOptimizer[] denseSteps = net.mlp.optimizers(adam.withWeightDecay(config.denseL2()));
     int threads = Math.max(1, context.threads());
@@ -82,12 +84,20 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
     DeepFmGradients grads = parts[0];
     double[] partLoss = new double[threads];
     VectorKernels k = Kernels.get();
-    float[][] weights = new float[2 + net.mlp.depth()][];
+    float[][] mlpState = net.mlp.stateArrays();
+    float[][] weights = new float[2 + mlpState.length][];
     weights[0] = net.linear;
     weights[1] = net.embeddings;
-    for (int i = 0; i < net.mlp.depth(); i++) {
-      weights[2 + i] = net.mlp.layer(i).params();
+    System.arraycopy(mlpState, 0, weights, 2, mlpState.length);
+    Mlp.Workspace[] partSpaces = new Mlp.Workspace[threads];
+    for (int t = 0; t < threads; t++) {
+      partSpaces[t] = parts[t].pass.workspace;
     }
+    Runnable onPlateau = config.plateauDecay() >= 1 ? null : () -> {
+      for (RowOptimizer o : allSteps(embeddingStep, linearStep, biasStep, denseSteps)) {
+        o.setLearningRate((float) (o.learningRate() * config.plateauDecay()));
+      }
+    };
     try (Workers workers = new Workers(threads, "funnel-deepfm", 10)) {
       MiniBatchTraining.run(train.size(), validation, config.epochs(), config.patience(), config.batchSize(), context.seed(),
           context.progress(), (rows, from, to) -> {
@@ -106,10 +116,18 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
                 grads.absorb(parts[p]);
               }
             }
-            for (int t = 0; t < grads.touchedCount; t++) {
-              int i = grads.touched[t];
-              embeddingStep.update(i, grads.embeddingGrad, i * dim);
-              linearStep.updateScalar(i, grads.linearGrad[i]);
+            net.mlp.trackStatistics(java.util.Arrays.copyOf(partSpaces, used)); // parts that ran
+            if (dense) {
+              for (int i = 0; i < n; i++) {
+                embeddingStep.update(i, grads.embeddingGrad, i * dim);
+                linearStep.updateScalar(i, grads.linearGrad[i]);
+              }
+            } else {
+              for (int t = 0; t < grads.touchedCount; t++) {
+                int i = grads.touched[t];
+                embeddingStep.update(i, grads.embeddingGrad, i * dim);
+                linearStep.updateScalar(i, grads.linearGrad[i]);
+              }
             }
             biasStep.updateScalar(n, grads.biasGrad);
             grads.clearSparse();
@@ -119,9 +137,17 @@ public final class DeepFm implements RankAlgorithm<DeepFmConfig> {
             float[] out = new float[batch.size()];
             DeepFmModel.score(net, k, batch == validation ? validationSlots : FieldSlots.of(batch), out, workers);
             return out;
-          }, weights);
+          }, onPlateau, weights);
     }
     return new DeepFmModel(config, fields, net);
+  }
+
+  private static RowOptimizer[] allSteps(RowOptimizer embedding, RowOptimizer linear, RowOptimizer bias, RowOptimizer[] dense) {
+    RowOptimizer[] all = java.util.Arrays.copyOf(dense, dense.length + 3);
+    all[dense.length] = embedding;
+    all[dense.length + 1] = linear;
+    all[dense.length + 2] = bias;
+    return all;
   }
 
   @Override

@@ -16,9 +16,23 @@ import dev.funnel.rank.nn.Activation;
  * @param initStd standard deviation of the Gaussian initial embeddings, &gt; 0
  * @param epochs passes over the training data, &gt;= 1
  * @param patience epochs without a better validation AUC before stopping, &gt;= 0 (0: never stop early)
+ * @param batchNorm batch normalization after each hidden layer's linear map (FuxiCTR's MLP block)
+ * @param embeddingRegularizer FuxiCTR's embedding regularizer: the L2 term (λ/2)||V||² + (λ/2)||w||² over
+ *     the whole embedding and first-order tables added to every batch's loss, so every row (touched or
+ *     not) takes an Adam step each batch with gradient λ v (plus embeddingL2, which then applies to all
+ *     rows too); 0 keeps the lazy per-touched-row embeddingL2 only, &gt;= 0
+ * @param plateauDecay learning-rate factor after an epoch without a better validation AUC (FuxiCTR's
+ *     reduce-on-plateau, 0.1 there), in (0, 1]; 1 keeps the rate
  */
 public record DeepFmConfig(int dim, String hidden, Activation activation, int batchSize, double learningRate, double embeddingL2,
-    double denseL2, double dropout, double initStd, int epochs, int patience) {
+    double denseL2, double dropout, double initStd, int epochs, int patience, boolean batchNorm, double embeddingRegularizer,
+    double plateauDecay) {
+  /** Without batch norm, full-table regularizer or plateau decay (the first DeepFM's settings). */
+  public DeepFmConfig(int dim, String hidden, Activation activation, int batchSize, double learningRate, double embeddingL2,
+      double denseL2, double dropout, double initStd, int epochs, int patience) {
+    this(dim, hidden, activation, batchSize, learningRate, embeddingL2, denseL2, dropout, initStd, epochs, patience, false, 0, 1);
+  }
+
   public DeepFmConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -50,6 +64,12 @@ public record DeepFmConfig(int dim, String hidden, Activation activation, int ba
     }
     if (patience < 0) {
       throw new IllegalArgumentException("patience must be >= 0; patience=" + patience);
+    }
+    if (!(embeddingRegularizer >= 0) || Double.isInfinite(embeddingRegularizer)) {
+      throw new IllegalArgumentException("embeddingRegularizer must be >= 0 and finite; embeddingRegularizer=" + embeddingRegularizer);
+    }
+    if (!(plateauDecay > 0 && plateauDecay <= 1)) {
+      throw new IllegalArgumentException("plateauDecay must be in (0, 1]; plateauDecay=" + plateauDecay);
     }
   }
 

@@ -118,6 +118,7 @@ final class DeepFmGradients {
       }
       java.util.Arrays.fill(theirs, 0f);
     }
+    net.mlp.absorbNormGradients(pass.workspace, other.pass.workspace);
   }
 
   /** Zeroes the sparse gradients (the MLP's are zeroed by its step). */

@@ -7,6 +7,7 @@ import dev.funnel.rank.FieldMap;
 import dev.funnel.rank.FieldSlots;
 import dev.funnel.rank.RankModel;
 import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.nn.BatchNorm;
 import dev.funnel.rank.nn.Linear;
 import dev.funnel.rank.nn.Mlp;
 import dev.funnel.train.loss.Logistic;
@@ -19,7 +20,8 @@ import java.io.IOException;
 /**
  * A trained DeepFM ({@link DeepFmNet}): scores in blocks of rows, the deep component as GEMMs.
  * Payload: the linear weights (bias last), the embeddings row-major (numFeatures x dim), then each MLP
- * layer's parameters (W row-major, then b), input layer first.
+ * layer's parameters (W row-major, then b), input layer first; with batch norm, then each hidden
+ * layer's γ then β, followed by its running mean then variance.
  */
 public final class DeepFmModel implements RankModel {
   /** Rows per forward block when scoring: big enough for GEMM efficiency, small enough for cache. */
@@ -50,9 +52,22 @@ public final class DeepFmModel implements RankModel {
       layers[i] = new Linear(width, out, BinaryIO.readFloats(in));
       width = out;
     }
+    BatchNorm[] norms = null;
+    if (config.batchNorm()) {
+      norms = new BatchNorm[hidden.length];
+      for (int i = 0; i < hidden.length; i++) {
+        float[] params = BinaryIO.readFloats(in);
+        float[] running = BinaryIO.readFloats(in);
+        try {
+          norms[i] = new BatchNorm(hidden[i], params, running);
+        } catch (IllegalArgumentException e) {
+          throw new IOException("DeepFM payload does not match its header: " + e.getMessage(), e);
+        }
+      }
+    }
     try {
       return new DeepFmModel(config, fields, new DeepFmNet(fields.numFeatures(), fields.numFields(), config.dim(), linear, embeddings,
-          new Mlp(layers, config.activation())));
+          new Mlp(layers, norms, config.activation())));
     } catch (IllegalArgumentException e) {
       throw new IOException("DeepFM payload does not match its header: " + e.getMessage(), e);
     }
@@ -126,6 +141,10 @@ public final class DeepFmModel implements RankModel {
     BinaryIO.writeFloats(out, net.embeddings);
     for (int i = 0; i < net.mlp.depth(); i++) {
       BinaryIO.writeFloats(out, net.mlp.layer(i).params());
+    }
+    for (int i = 0; i < net.mlp.depth() - 1 && net.mlp.norm(i) != null; i++) {
+      BinaryIO.writeFloats(out, net.mlp.norm(i).params());
+      BinaryIO.writeFloats(out, net.mlp.norm(i).running());
     }
   }
 }

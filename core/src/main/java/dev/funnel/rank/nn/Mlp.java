@@ -16,14 +16,37 @@ import dev.funnel.train.optim.RowOptimizer;
 public final class Mlp {
   private final Linear[] layers;
   private final Activation activation;
+  /** Optional {@link BatchNorm} after each hidden layer's linear map (before its activation); null: none. */
+  private final BatchNorm[] norms;
 
   /** A zero stack in -> hidden[0] -> ... -> out; call {@link #initGlorot} before training. */
   public Mlp(int in, int[] hidden, int out, Activation activation) {
     this(layers(in, hidden, out), activation);
   }
 
+  /**
+   * As {@link #Mlp(int, int[], int, Activation)}, with {@code batchNorm}: each hidden layer is Linear,
+   * BatchNorm, activation, dropout (the order of FuxiCTR's MLP block).
+   */
+  public Mlp(int in, int[] hidden, int out, Activation activation, boolean batchNorm) {
+    this(layers(in, hidden, out), batchNorm ? norms(hidden) : null, activation);
+  }
+
+  private static BatchNorm[] norms(int[] hidden) {
+    BatchNorm[] n = new BatchNorm[hidden.length];
+    for (int i = 0; i < hidden.length; i++) {
+      n[i] = new BatchNorm(hidden[i]);
+    }
+    return n;
+  }
+
   /** Over existing layers (e.g. read from a model file); consecutive sizes must agree. */
   public Mlp(Linear[] layers, Activation activation) {
+    this(layers, null, activation);
+  }
+
+  /** Over existing layers and batch norms ({@code norms[i]} after hidden layer i; null: none). */
+  public Mlp(Linear[] layers, BatchNorm[] norms, Activation activation) {
     if (layers.length == 0 || activation == null) {
       throw new IllegalArgumentException("an MLP needs at least one layer and an activation");
     }
@@ -35,6 +58,19 @@ public final class Mlp {
     }
     this.layers = layers.clone();
     this.activation = activation;
+    if (norms != null) {
+      if (norms.length != layers.length - 1) {
+        throw new IllegalArgumentException("an MLP with " + (layers.length - 1) + " hidden layers needs as many batch norms; got "
+            + norms.length);
+      }
+      for (int i = 0; i < norms.length; i++) {
+        if (norms[i].width() != layers[i].out()) {
+          throw new IllegalArgumentException("batch norm " + i + " has width " + norms[i].width() + " but layer " + i + " gives "
+              + layers[i].out());
+        }
+      }
+    }
+    this.norms = norms == null ? null : norms.clone();
   }
 
   private static Linear[] layers(int in, int[] hidden, int out) {
@@ -66,6 +102,11 @@ public final class Mlp {
     return activation;
   }
 
+  /** The batch norm after hidden layer i, or null when the stack has none. */
+  public BatchNorm norm(int i) {
+    return norms == null ? null : norms[i];
+  }
+
   public int in() {
     return layers[0].in();
   }
@@ -87,6 +128,8 @@ public final class Mlp {
    * dropout (Srivastava et al., JMLR 2014) on every hidden layer's output when {@code dropout > 0}: a
    * unit is zeroed with probability {@code dropout} (drawn from {@code random}) and the survivors are
    * scaled by 1 / (1 - dropout), so inference needs no rescaling. {@link #backward} uses the same mask.
+   * A non-null {@code random} marks training: batch norms, if any, use the batch's statistics (else
+   * the running ones); the running statistics move only by {@link #trackStatistics}.
    */
   public float[] forward(VectorKernels k, float[] x, int m, Workspace w, float dropout, WorkerRandom random) {
     if (!(dropout >= 0f && dropout < 1f)) {
@@ -100,6 +143,13 @@ public final class Mlp {
       layers[i].forward(k, input, m, w.z[i]);
       if (i < layers.length - 1) {
         int n = m * layers[i].out();
+        if (norms != null) {
+          if (random != null) {
+            norms[i].forwardTraining(w.z[i], m, w.norms[i]);
+          } else {
+            norms[i].forwardInference(w.z[i], m);
+          }
+        }
         activation.forward(w.z[i], w.a[i], n);
         input = w.a[i];
         if (w.dropped) {
@@ -137,6 +187,9 @@ public final class Mlp {
         } else {
           activation.backward(w.z[i], w.a[i], d, d, n);
         }
+        if (norms != null) {
+          norms[i].backward(d, m, w.norms[i], w.normGrad[i]);
+        }
       }
       float[] input = i == 0 ? x : (w.dropped ? w.o[i - 1] : w.a[i - 1]);
       float[] next = i == 0 ? dx : (d == w.d0 ? w.d1 : w.d0);
@@ -147,10 +200,14 @@ public final class Mlp {
 
   /** One optimizer per layer, each over the layer's whole parameter array as a single row. */
   public RowOptimizer[] optimizers(OptimizerConfig config) {
-    RowOptimizer[] o = new RowOptimizer[layers.length];
+    RowOptimizer[] o = new RowOptimizer[layers.length + (norms == null ? 0 : norms.length)];
     for (int i = 0; i < layers.length; i++) {
       float[] p = layers[i].params();
       o[i] = config.create(new EmbeddingTable(1, p.length, p));
+    }
+    for (int i = 0; norms != null && i < norms.length; i++) { // batch norms: no weight decay on γ, β
+      float[] p = norms[i].params();
+      o[layers.length + i] = config.withWeightDecay(0).create(new EmbeddingTable(1, p.length, p));
     }
     return o;
   }
@@ -161,6 +218,49 @@ public final class Mlp {
       optimizers[i].update(0, w.grad[i], 0);
       java.util.Arrays.fill(w.grad[i], 0f);
     }
+    for (int i = 0; norms != null && i < norms.length; i++) {
+      optimizers[layers.length + i].update(0, w.normGrad[i], 0);
+      java.util.Arrays.fill(w.normGrad[i], 0f);
+    }
+  }
+
+  /**
+   * After a training step whose forward ran on the workspaces {@code parts} (one per thread, each a
+   * part of the mini-batch), moves every batch norm's running statistics (see {@link BatchNorm#track}).
+   * No-op without batch norms.
+   */
+  public void trackStatistics(Workspace... parts) {
+    for (int i = 0; norms != null && i < norms.length; i++) {
+      BatchNorm.State[] s = new BatchNorm.State[parts.length];
+      for (int p = 0; p < parts.length; p++) {
+        s[p] = parts[p].norms[i];
+      }
+      norms[i].track(s);
+    }
+  }
+
+  /** Adds {@code other}'s batch-norm gradients (another part of the same mini-batch) to {@code into}'s and zeroes other's. */
+  public void absorbNormGradients(Workspace into, Workspace other) {
+    for (int i = 0; norms != null && i < norms.length; i++) {
+      for (int j = 0; j < into.normGrad[i].length; j++) {
+        into.normGrad[i][j] += other.normGrad[i][j];
+      }
+      java.util.Arrays.fill(other.normGrad[i], 0f);
+    }
+  }
+
+  /** Every array holding trained state (layer parameters, then batch-norm parameters and running statistics), for snapshots. */
+  public float[][] stateArrays() {
+    int nn = norms == null ? 0 : norms.length;
+    float[][] s = new float[layers.length + 2 * nn][];
+    for (int i = 0; i < layers.length; i++) {
+      s[i] = layers[i].params();
+    }
+    for (int i = 0; i < nn; i++) {
+      s[layers.length + 2 * i] = norms[i].params();
+      s[layers.length + 2 * i + 1] = norms[i].running();
+    }
+    return s;
   }
 
   /** A fresh workspace (buffers grow to the largest batch seen). */
@@ -180,6 +280,9 @@ public final class Mlp {
     float[] d0 = new float[0];
     float[] d1 = new float[0];
     final Linear.Scratch scratch = new Linear.Scratch();
+    /** Batch-norm training states and γ/β gradients, per hidden layer (empty without batch norms). */
+    final BatchNorm.State[] norms;
+    final float[][] normGrad;
     private int rows;
 
     Workspace(Mlp mlp) {
@@ -192,6 +295,18 @@ public final class Mlp {
       for (int i = 0; i < n; i++) {
         grad[i] = new float[mlp.layers[i].params().length];
       }
+      int nn = mlp.norms == null ? 0 : mlp.norms.length;
+      norms = new BatchNorm.State[nn];
+      normGrad = new float[nn][];
+      for (int i = 0; i < nn; i++) {
+        norms[i] = new BatchNorm.State();
+        normGrad[i] = new float[mlp.norms[i].params().length];
+      }
+    }
+
+    /** Batch norm i's accumulated gradient, laid out as its {@link BatchNorm#params()}. */
+    public float[] normGrad(int i) {
+      return normGrad[i];
     }
 
     /** Layer i's accumulated gradient, laid out as its {@link Linear#params()}. */
