@@ -56,8 +56,10 @@ final class LightGcnTrainer {
   private final RowPool pool;
   private final VectorKernels k;
 
-  /** Layer-0 embeddings: the trained parameters. */
+  /** Layer-0 embeddings: the trained parameters. Call {@link #parametersChanged} after writing them from outside. */
   final float[] ego;
+  /** A copy of {@link #ego} with rows from {@link #PAD}, kept in step by Adam: the first layer gathers from it. */
+  private final float[] egoAligned;
   /** Forward layers Â^k E⁰ for k in [1, K) (rows from {@link #PAD}); reused in the backward pass for t_k. */
   private final float[][] hidden;
   /** Rows where the first backward hop t₁ may be non-zero. */
@@ -105,6 +107,8 @@ final class LightGcnTrainer {
     this.k = k;
     this.ego = ego;
     int size = ego.length;
+    egoAligned = new float[PAD + size];
+    System.arraycopy(ego, 0, egoAligned, PAD, size);
     hidden = new float[Math.max(0, layers - 1)][];
     for (int h = 0; h < hidden.length; h++) {
       hidden[h] = new float[PAD + size];
@@ -175,6 +179,11 @@ final class LightGcnTrainer {
     return bpr / batch + l2 * 0.5 * reg / batch;
   }
 
+  /** Tells the trainer that {@link #ego} was written from outside (a restored checkpoint, a test). */
+  void parametersChanged() {
+    System.arraycopy(ego, 0, egoAligned, PAD, ego.length);
+  }
+
   /** ∂loss/∂E⁰ of the last {@link #lossAndGradient} call. */
   float[] gradient() {
     return grad;
@@ -220,8 +229,8 @@ final class LightGcnTrainer {
   private void forward(int distinct) {
     long t0 = clock.getAsLong();
     for (int h = 0; h < hidden.length; h++) {
-      float[] src = h == 0 ? ego : hidden[h - 1];
-      int srcOff = h == 0 ? 0 : PAD;
+      float[] src = h == 0 ? egoAligned : hidden[h - 1];
+      int srcOff = PAD;
       float[] dst = hidden[h];
       if (h < hidden.length - 1) {
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
@@ -250,8 +259,8 @@ final class LightGcnTrainer {
     long t1 = clock.getAsLong();
     phaseNanos[0] += t1 - t0;
     float scale = 1f / (layers + 1);
-    float[] last = hidden.length == 0 ? ego : hidden[hidden.length - 1];
-    int lastOff = hidden.length == 0 ? 0 : PAD;
+    float[] last = hidden.length == 0 ? egoAligned : hidden[hidden.length - 1];
+    int lastOff = PAD;
     pool.forRange(distinct, 64, (w, a, b) -> {
       for (int s = a; s < b; s++) {
         int node = nodes[s];
@@ -385,6 +394,7 @@ final class LightGcnTrainer {
     float lr = stepSize;
     float bc = invSqrtBc2;
     float[] w = ego;
+    float[] wa = egoAligned;
     float[] m = adamM;
     float[] v = adamV;
     for (int d = 0; d < dim; d++) {
@@ -394,7 +404,9 @@ final class LightGcnTrainer {
       float vx = b2 * v[x] + (1 - b2) * gx * gx;
       m[x] = mx;
       v[x] = vx;
-      w[x] -= lr * mx / ((float) Math.sqrt(vx) * bc + eps);
+      float wx = w[x] - lr * mx / ((float) Math.sqrt(vx) * bc + eps);
+      w[x] = wx;
+      wa[PAD + x] = wx;
     }
   }
 
