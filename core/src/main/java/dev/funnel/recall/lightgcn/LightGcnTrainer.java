@@ -89,7 +89,10 @@ final class LightGcnTrainer {
   private float stepSize;
   private float invSqrtBc2;
 
-  /** Time per phase (see {@link #PHASES}) by {@link #clock}, and rows gathered per backward hop. */
+  /**
+   * Time per phase (see {@link #PHASES}) by {@link #clock}, and rows gathered per backward hop. Adam
+   * runs inside the last backward hop, so "backward-hops" includes it and "adam" stays 0.
+   */
   static final String[] PHASES = {"forward-layers", "forward-batch", "loss", "backward-seed", "backward-hops", "adam"};
   final long[] phaseNanos = new long[PHASES.length];
   final long[] activeRows;
