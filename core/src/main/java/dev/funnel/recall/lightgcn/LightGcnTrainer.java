@@ -27,10 +27,9 @@ import java.util.Arrays;
  * dense gradient is never stored in {@link #step}. Every product pulls rows, so it is row-parallel
  * without write conflicts.
  *
- * <p>The tables the products gather from ({@code Â^k E⁰}, the t_j, S) start at {@link #PAD}: with a
- * 64-float row and HotSpot's 16-byte array header on a 64-byte aligned array (G1 places such large
- * arrays at region starts), each row then covers 4 cache lines instead of 5, which the memory-bound
- * gathers measure as ~1.4x (docs/benchmarks.md).
+ * <p>The tables the products gather from ({@code Â^k E⁰}, the t_j, S) start at {@link #PAD}: under
+ * G1 (large arrays on region starts, 16-byte header) each 64-float row then covers 4 cache lines
+ * instead of 5, which the memory-bound gathers measure as ~1.4x (docs/benchmarks.md).
  *
  * <p>Not thread-safe: one batch at a time, each parallel inside over the {@link RowPool}.
  */
@@ -41,11 +40,21 @@ final class LightGcnTrainer {
   private static final double BETA2 = 0.999;
   private static final double EPSILON = 1e-8;
   /**
-   * Floats before row 0 of a gathered table: 12 puts rows on 64-byte lines when the array's data
-   * starts 16 bytes past a 64-byte boundary (HotSpot's header; G1 humongous arrays start on a
-   * region). Overridable with {@code -Dfunnel.lightgcn.rowPad=N} for other layouts.
+   * Floats before row 0 of a gathered table. Under G1, 12: its large (humongous) arrays start on a
+   * region boundary and HotSpot's array header is 16 bytes, so rows then start on 64-byte lines.
+   * Other collectors place (and move) arrays at any 8-byte boundary, so no offset helps reliably: 0.
+   * Overridable with {@code -Dfunnel.lightgcn.rowPad=N}.
    */
-  static final int PAD = Integer.getInteger("funnel.lightgcn.rowPad", 12);
+  static final int PAD = Integer.getInteger("funnel.lightgcn.rowPad", defaultPad());
+
+  private static int defaultPad() {
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc.getName().startsWith("G1")) {
+        return 12;
+      }
+    }
+    return 0;
+  }
 
   private final NormalizedGraph graph;
   private final int dim;
