@@ -114,7 +114,16 @@ final class PanamaKernels implements VectorKernels {
   /** Output blocks of 4 vectors (64 floats with AVX-512) stay in registers over all the indexed rows. */
   @Override
   public void gatherRows(int[] index, float[] weights, int from, int to, float[] x, int dim, float[] y, int yOff) {
+    gatherRows(index, weights, from, to, x, 0, dim, y, yOff);
+  }
+
+  @Override
+  public void gatherRows(int[] index, float[] weights, int from, int to, float[] x, int xOff, int dim, float[] y,
+      int yOff) {
     Windows.check(y, yOff, dim);
+    if (xOff < 0) {
+      throw new IndexOutOfBoundsException("xOff must be non-negative; xOff=" + xOff);
+    }
     if (from < 0 || to > index.length || to > weights.length) {
       throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") outside index (" + index.length
           + ") or weights (" + weights.length + ")");
@@ -127,7 +136,7 @@ final class PanamaKernels implements VectorKernels {
       FloatVector acc3 = FloatVector.zero(SPECIES);
       for (int p = from; p < to; p++) {
         FloatVector w = FloatVector.broadcast(SPECIES, weights[p]);
-        int base = Math.multiplyExact(index[p], dim) + c;
+        int base = xOff + Math.multiplyExact(index[p], dim) + c;
         acc0 = FloatVector.fromArray(SPECIES, x, base).fma(w, acc0);
         acc1 = FloatVector.fromArray(SPECIES, x, base + LANES).fma(w, acc1);
         acc2 = FloatVector.fromArray(SPECIES, x, base + 2 * LANES).fma(w, acc2);
@@ -141,7 +150,7 @@ final class PanamaKernels implements VectorKernels {
     for (; c + LANES <= dim; c += LANES) {
       FloatVector acc = FloatVector.zero(SPECIES);
       for (int p = from; p < to; p++) {
-        acc = FloatVector.fromArray(SPECIES, x, Math.multiplyExact(index[p], dim) + c)
+        acc = FloatVector.fromArray(SPECIES, x, xOff + Math.multiplyExact(index[p], dim) + c)
             .fma(FloatVector.broadcast(SPECIES, weights[p]), acc);
       }
       acc.intoArray(y, yOff + c);
@@ -149,7 +158,7 @@ final class PanamaKernels implements VectorKernels {
     for (; c < dim; c++) {
       float sum = 0f;
       for (int p = from; p < to; p++) {
-        sum += weights[p] * x[Math.multiplyExact(index[p], dim) + c];
+        sum += weights[p] * x[xOff + Math.multiplyExact(index[p], dim) + c];
       }
       y[yOff + c] = sum;
     }

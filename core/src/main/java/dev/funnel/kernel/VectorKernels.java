@@ -114,10 +114,20 @@ public interface VectorKernels {
    * in registers across all the indexed rows, so each neighbour costs its loads and FMAs only.
    */
   default void gatherRows(int[] index, float[] weights, int from, int to, float[] x, int dim, float[] y, int yOff) {
+    gatherRows(index, weights, from, to, x, 0, dim, y, yOff);
+  }
+
+  /**
+   * {@link #gatherRows(int[], float[], int, int, float[], int, float[], int)} over a table whose row n
+   * starts at {@code x[xOff + index*dim]}: an offset lets a caller place rows on cache-line
+   * boundaries (a 64-float row then touches 4 lines instead of 5), which a memory-bound gather feels.
+   */
+  default void gatherRows(int[] index, float[] weights, int from, int to, float[] x, int xOff, int dim, float[] y,
+      int yOff) {
     Windows.check(y, yOff, dim);
     java.util.Arrays.fill(y, yOff, yOff + dim, 0f);
     for (int p = from; p < to; p++) {
-      axpy(weights[p], x, index[p] * dim, y, yOff, dim);
+      axpy(weights[p], x, xOff + index[p] * dim, y, yOff, dim);
     }
   }
 

@@ -346,6 +346,52 @@ class PanamaKernelsTest {
   }
 
   @Test
+  void gatherRowsWithATableOffsetMatchesTheScalarTwin() {
+    Random rnd = new Random(seed + 11);
+    int rows = 40;
+    for (int dim : new int[] {1, 7, 16, 64, 67}) {
+      for (int xOff : new int[] {0, 3, 12}) {
+        float[] x = new float[xOff + rows * dim];
+        for (int p = 0; p < x.length; p++) {
+          x[p] = rnd.nextFloat() * 2f - 1f;
+        }
+        int count = 1 + rnd.nextInt(20);
+        int[] index = new int[count];
+        float[] weights = new float[count];
+        for (int p = 0; p < count; p++) {
+          index[p] = rnd.nextInt(rows);
+          weights[p] = rnd.nextFloat() * 2f - 1f;
+        }
+        String at = "gatherRows xOff=" + xOff + " dim=" + dim + " seed=" + seed;
+        float[] expected = new float[dim];
+        Kernels.scalar().gatherRows(index, weights, 0, count, x, xOff, dim, expected, 0);
+        for (VectorKernels k : BOTH) {
+          float[] y = window(rnd, 2, dim);
+          k.gatherRows(index, weights, 0, count, x, xOff, dim, y, 2);
+          for (int d = 0; d < dim; d++) {
+            double exact = 0;
+            double abs = 0;
+            for (int p = 0; p < count; p++) {
+              exact += (double) weights[p] * x[xOff + index[p] * dim + d];
+              abs += Math.abs((double) weights[p] * x[xOff + index[p] * dim + d]);
+            }
+            assertThat((double) y[2 + d]).as(k.name() + " " + at + " d=" + d).isCloseTo(exact, Offset.offset(tolerance(abs)));
+            assertThat((double) y[2 + d]).as(k.name() + " vs scalar " + at + " d=" + d)
+                .isCloseTo(expected[d], Offset.offset(2 * tolerance(abs)));
+          }
+          assertSentinels(y, 2, dim, k.name() + " " + at);
+        }
+      }
+    }
+    for (VectorKernels k : BOTH) {
+      float[] x = new float[10];
+      // rows 0 and 1 of dim 4 from offset 3 need x[3 .. 11): one float past the end
+      assertThatThrownBy(() -> k.gatherRows(new int[] {0, 1}, new float[] {1f, 1f}, 0, 2, x, 3, 4, new float[4], 0))
+          .as(k.name() + ": offset table past the end").isInstanceOf(IndexOutOfBoundsException.class);
+    }
+  }
+
+  @Test
   void badWindowsFailBeforeWriting() {
     for (VectorKernels k : BOTH) {
       float[] x = new float[10];

@@ -100,6 +100,7 @@ public final class LightGcn implements RecallAlgorithm<LightGcnConfig> {
           : epoch -> validator.applyAsDouble(model(config, train, trainer.readout(), numUsers, dim));
       TrainingResult result = Hogwild.train(schedule, (workerId, random) -> (epoch, batch, from, to) -> {
         if (batch == 0) {
+          trainer.parametersChanged(); // a resumed checkpoint may have rewritten ego
           for (int n = 0; n < nnz; n++) {
             int u = activeUsers[random.nextInt(activeUsers.length)];
             users[n] = u;

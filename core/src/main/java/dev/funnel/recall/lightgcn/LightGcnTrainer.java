@@ -20,9 +20,16 @@ import java.util.Arrays;
  * </pre>
  *
  * using Â = Âᵀ. Cost per batch: the forward needs {@code Â^k E⁰} in full for k &lt; K (K−1
- * sparse-dense products) but layer K only on the batch's rows; the backward's {@code Â^k G} start
- * sparse (the first hop gathers only from the batch's rows) and fill up within two or three hops.
- * Every product pulls rows, so it is row-parallel without write conflicts.
+ * sparse-dense products) but layer K only on the batch's rows. The backward evaluates
+ * {@code Σ_k Â^k S} (S = G/(K+1)) in Horner form, {@code t₀ = S, t_j = S + Â t_{j−1}}, so each hop
+ * writes one table and nothing is summed on the side; the first hop gathers only from the batch's
+ * rows, and the last one feeds each row of {@code ∂loss/∂E⁰} straight into its Adam update, so the
+ * dense gradient is never stored in {@link #step}. Every product pulls rows, so it is row-parallel
+ * without write conflicts.
+ *
+ * <p>The tables the products gather from ({@code Â^k E⁰}, the t_j, S) start at {@link #PAD}: under
+ * G1 (large arrays on region starts, 16-byte header) each 64-float row then covers 4 cache lines
+ * instead of 5, which the memory-bound gathers measure as ~1.4x (docs/benchmarks.md).
  *
  * <p>Not thread-safe: one batch at a time, each parallel inside over the {@link RowPool}.
  */
@@ -32,6 +39,22 @@ final class LightGcnTrainer {
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double EPSILON = 1e-8;
+  /**
+   * Floats before row 0 of a gathered table. Under G1, 12: its large (humongous) arrays start on a
+   * region boundary and HotSpot's array header is 16 bytes, so rows then start on 64-byte lines.
+   * Other collectors place (and move) arrays at any 8-byte boundary, so no offset helps reliably: 0.
+   * Overridable with {@code -Dfunnel.lightgcn.rowPad=N}.
+   */
+  static final int PAD = Integer.getInteger("funnel.lightgcn.rowPad", defaultPad());
+
+  private static int defaultPad() {
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc.getName().startsWith("G1")) {
+        return 12;
+      }
+    }
+    return 0;
+  }
 
   private final NormalizedGraph graph;
   private final int dim;
@@ -42,16 +65,19 @@ final class LightGcnTrainer {
   private final RowPool pool;
   private final VectorKernels k;
 
-  /** Layer-0 embeddings: the trained parameters. */
+  /** Layer-0 embeddings: the trained parameters. Call {@link #parametersChanged} after writing them from outside. */
   final float[] ego;
-  /** Forward layers Â^k E⁰ for k in [1, K); reused in the backward pass for Â^k G. */
+  /** A copy of {@link #ego} with rows from {@link #PAD}, kept in step by Adam: the first layer gathers from it. */
+  private final float[] egoAligned;
+  /** Forward layers Â^k E⁰ for k in [1, K) (rows from {@link #PAD}); reused in the backward pass for t_k. */
   private final float[][] hidden;
-  private final boolean[][] hiddenActive;
-  /** ∂loss/∂E on the batch's rows (zero elsewhere) and which rows those are. */
+  /** Rows where the first backward hop t₁ may be non-zero. */
+  private final boolean[] hopActive;
+  /** S = ∂loss/∂E / (K+1) on the batch's rows (zero elsewhere; rows from {@link #PAD}) and which rows those are. */
   private final float[] seed;
   private final boolean[] seedActive;
-  /** ∂loss/∂E⁰, dense. */
-  private final float[] grad;
+  /** ∂loss/∂E⁰, dense, made by {@link #lossAndGradient} only ({@link #step} fuses it into Adam). */
+  private float[] grad;
   private final float[] adamM;
   private final float[] adamV;
   private long step;
@@ -68,10 +94,14 @@ final class LightGcnTrainer {
   /** Neighbours of the batch's nodes: the only rows of the last full layer that layer K reads. */
   private final int[] neighbourMark;
   private final int[] neighbours;
-  /** Whether {@link #grad} is all zero (Adam clears it as it reads it). */
-  private boolean gradClean = true;
+  /** Adam's scalars for the step in progress (see {@link #beginAdam}). */
+  private float stepSize;
+  private float invSqrtBc2;
 
-  /** Time per phase (see {@link #PHASES}) by {@link #clock}, and rows gathered per backward hop. */
+  /**
+   * Time per phase (see {@link #PHASES}) by {@link #clock}, and rows gathered per backward hop. Adam
+   * runs inside the last backward hop, so "backward-hops" includes it and "adam" stays 0.
+   */
   static final String[] PHASES = {"forward-layers", "forward-batch", "loss", "backward-seed", "backward-hops", "adam"};
   final long[] phaseNanos = new long[PHASES.length];
   final long[] activeRows;
@@ -89,15 +119,15 @@ final class LightGcnTrainer {
     this.k = k;
     this.ego = ego;
     int size = ego.length;
+    egoAligned = new float[PAD + size];
+    System.arraycopy(ego, 0, egoAligned, PAD, size);
     hidden = new float[Math.max(0, layers - 1)][];
-    hiddenActive = new boolean[Math.max(0, layers - 1)][];
     for (int h = 0; h < hidden.length; h++) {
-      hidden[h] = new float[size];
-      hiddenActive[h] = new boolean[numNodes];
+      hidden[h] = new float[PAD + size];
     }
-    seed = new float[size];
+    hopActive = new boolean[numNodes];
+    seed = new float[PAD + size];
     seedActive = new boolean[numNodes];
-    grad = new float[size];
     adamM = new float[size];
     adamV = new float[size];
     slotOf = new int[numNodes];
@@ -114,13 +144,19 @@ final class LightGcnTrainer {
    * {@code loss + reg_loss}).
    */
   double step(int[] users, int[] positives, int[] negatives, int from, int to) {
-    double loss = lossAndGradient(users, positives, negatives, from, to);
-    adam();
-    return loss;
+    beginAdam();
+    return lossAndBackward(users, positives, negatives, from, to, true);
   }
 
   /** The batch loss; leaves ∂loss/∂E⁰ in {@link #gradient()}. Changes no parameter. */
   double lossAndGradient(int[] users, int[] positives, int[] negatives, int from, int to) {
+    if (grad == null) {
+      grad = new float[ego.length];
+    }
+    return lossAndBackward(users, positives, negatives, from, to, false);
+  }
+
+  private double lossAndBackward(int[] users, int[] positives, int[] negatives, int from, int to, boolean update) {
     int batch = to - from;
     long t0 = clock.getAsLong();
     collectNodes(users, positives, negatives, from, to);
@@ -151,8 +187,13 @@ final class LightGcnTrainer {
     }
     long t3 = clock.getAsLong();
     phaseNanos[2] += t3 - t2;
-    backward(distinct, batch);
+    backward(distinct, batch, update);
     return bpr / batch + l2 * 0.5 * reg / batch;
+  }
+
+  /** Tells the trainer that {@link #ego} was written from outside (a restored checkpoint, a test). */
+  void parametersChanged() {
+    System.arraycopy(ego, 0, egoAligned, PAD, ego.length);
   }
 
   /** ∂loss/∂E⁰ of the last {@link #lossAndGradient} call. */
@@ -200,18 +241,29 @@ final class LightGcnTrainer {
   private void forward(int distinct) {
     long t0 = clock.getAsLong();
     for (int h = 0; h < hidden.length; h++) {
-      float[] src = h == 0 ? ego : hidden[h - 1];
+      float[] src = h == 0 ? egoAligned : hidden[h - 1];
+      int srcOff = PAD;
       float[] dst = hidden[h];
       if (h < hidden.length - 1) {
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, dst, dim, a, b, k));
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
       } else {
         // Layer K is needed on the batch's nodes only, so layer K-1 only on their neighbours (~3/4
         // of the nodes on gowalla); its other rows keep stale values that nothing reads.
         int count = graph.collectNeighbours(nodes, distinct, neighbourMark, batchStamp, neighbours);
-        pool.forRange(count, ROW_CHUNK, (w, a, b) -> {
+        // The layer mean also reads layer K-1 on the batch's own rows: a negative item that no user
+        // of the batch holds is not among the neighbours (before this, such rows were stale).
+        for (int s = 0; s < distinct; s++) {
+          int node = nodes[s];
+          if (neighbourMark[node] != batchStamp) {
+            neighbourMark[node] = batchStamp;
+            neighbours[count++] = node;
+          }
+        }
+        int rows = count;
+        pool.forRange(rows, ROW_CHUNK, (w, a, b) -> {
           for (int x = a; x < b; x++) {
             int r = neighbours[x];
-            graph.multiplyRow(src, dst, r * dim, r, dim, k);
+            graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
           }
         });
       }
@@ -219,19 +271,20 @@ final class LightGcnTrainer {
     long t1 = clock.getAsLong();
     phaseNanos[0] += t1 - t0;
     float scale = 1f / (layers + 1);
-    float[] last = hidden.length == 0 ? ego : hidden[hidden.length - 1];
+    float[] last = hidden.length == 0 ? egoAligned : hidden[hidden.length - 1];
+    int lastOff = PAD;
     pool.forRange(distinct, 64, (w, a, b) -> {
       for (int s = a; s < b; s++) {
         int node = nodes[s];
         int off = s * dim;
         if (layers > 0) {
-          graph.multiplyRow(last, finals, off, node, dim, k);
+          graph.multiplyRow(last, lastOff, finals, off, node, dim, k);
         } else {
           Arrays.fill(finals, off, off + dim, 0f);
         }
         k.axpy(1f, ego, node * dim, finals, off, dim);
         for (float[] h : hidden) {
-          k.axpy(1f, h, node * dim, finals, off, dim);
+          k.axpy(1f, h, PAD + node * dim, finals, off, dim);
         }
         k.scale(scale, finals, off, dim);
       }
@@ -239,86 +292,134 @@ final class LightGcnTrainer {
     phaseNanos[1] += clock.getAsLong() - t1;
   }
 
-  /** grad = P G + (l2/B) c ⊙ E⁰, with G = finalGrads on the batch's nodes. */
-  private void backward(int distinct, int batch) {
+  /**
+   * ∂loss/∂E⁰ = P G + (l2/B) c ⊙ E⁰ with G = finalGrads on the batch's nodes, by Horner's rule
+   * {@code t₀ = S, t_j = S + Â t_{j−1}} (S = G/(K+1)), so {@code t_K = Σ_{k≤K} Â^k S = P G}. The last
+   * hop's rows go, with the L2 term, into {@link #grad} or (when {@code update}) straight into Adam.
+   */
+  private void backward(int distinct, int batch, boolean update) {
     long t0 = clock.getAsLong();
     float scale = 1f / (layers + 1);
     for (int s = 0; s < distinct; s++) {
       int node = nodes[s];
-      System.arraycopy(finalGrads, s * dim, seed, node * dim, dim);
-      k.scale(scale, seed, node * dim, dim);
+      System.arraycopy(finalGrads, s * dim, seed, PAD + node * dim, dim);
+      k.scale(scale, seed, PAD + node * dim, dim);
       seedActive[node] = true;
-    }
-    if (!gradClean) {
-      pool.forRange(grad.length, FLAT_CHUNK, (w, a, b) -> Arrays.fill(grad, a, b, 0f));
-    }
-    gradClean = false;
-    for (int s = 0; s < distinct; s++) {
-      int off = nodes[s] * dim;
-      k.axpy(1f, seed, off, grad, off, dim);
-      k.axpy(l2 * counts[s] / batch, ego, off, grad, off, dim);
     }
     long t1 = clock.getAsLong();
     phaseNanos[3] += t1 - t0;
     activeRows[0] += distinct;
+    float l2PerCount = l2 / batch;
     for (int hop = 1; hop <= layers; hop++) {
+      boolean lastHop = hop == layers;
       float[] src = hop == 1 ? seed : hidden[hop - 2];
-      boolean[] srcActive = hop == 1 ? seedActive : hiddenActive[hop - 2];
-      float[] dst = hop < layers ? hidden[hop - 1] : null;
-      boolean[] dstActive = hop == 1 && hop < layers ? hiddenActive[hop - 1] : null;
+      float[] dst = lastHop ? null : hidden[hop - 1];
       if (hop == 1) {
-        // Sources are the batch's rows only: gather just those (a byte test per edge).
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplySparseRows(src, srcActive, dst, dstActive, grad,
-            scratch[w], dim, a, b, k));
-      } else {
-        // Sources cover most rows by now (inactive ones are zero): a branch-free gather is faster
-        // than testing each neighbour, whose mispredictions stall the memory-bound loop.
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRowsInto(src, dst, grad, scratch[w], dim, a, b, k));
-      }
-      if (dstActive != null) {
-        int c = 0;
-        for (boolean x : dstActive) {
-          c += x ? 1 : 0;
+        // t₀ = S is non-zero on the batch's rows only: gather just those (a byte test per edge).
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+          float[] row = lastHop ? scratch[w] : dst;
+          for (int r = a; r < b; r++) {
+            int off = lastHop ? 0 : PAD + r * dim;
+            boolean any = graph.multiplySparseRow(seed, PAD, seedActive, row, off, r, dim, k);
+            if (lastHop) {
+              finishRow(r, row, l2PerCount, update);
+            } else {
+              if (seedActive[r]) {
+                k.axpy(1f, seed, PAD + r * dim, row, off, dim);
+              }
+              hopActive[r] = any || seedActive[r];
+            }
+          }
+        });
+        if (!lastHop) {
+          int c = 0;
+          for (boolean x : hopActive) {
+            c += x ? 1 : 0;
+          }
+          activeRows[1] += c;
         }
-        activeRows[hop] += c;
+      } else {
+        // t₁ covers most rows (inactive ones are zero): a branch-free gather is faster than testing
+        // each neighbour, whose mispredictions stall the memory-bound loop.
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+          float[] row = lastHop ? scratch[w] : dst;
+          for (int r = a; r < b; r++) {
+            int off = lastHop ? 0 : PAD + r * dim;
+            graph.multiplyRow(src, PAD, row, off, r, dim, k);
+            if (lastHop) {
+              finishRow(r, row, l2PerCount, update);
+            } else if (seedActive[r]) {
+              k.axpy(1f, seed, PAD + r * dim, row, off, dim);
+            }
+          }
+        });
       }
+    }
+    if (layers == 0) {
+      pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+        float[] row = scratch[w];
+        for (int r = a; r < b; r++) {
+          Arrays.fill(row, 0f);
+          finishRow(r, row, l2PerCount, update);
+        }
+      });
     }
     phaseNanos[4] += clock.getAsLong() - t1;
     for (int s = 0; s < distinct; s++) {
       int node = nodes[s];
-      Arrays.fill(seed, node * dim, node * dim + dim, 0f);
+      Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
       seedActive[node] = false;
     }
   }
 
-  /** Dense Adam (Kingma &amp; Ba 2015) with PyTorch's bias correction, over every parameter. */
-  private void adam() {
-    long t0 = clock.getAsLong();
+  /**
+   * Row r of ∂loss/∂E⁰: {@code row} holds {@code (Â t_{K−1})[r]}; adds S[r] and the L2 term on the
+   * batch's rows, then stores it in {@link #grad} or applies Adam to the row.
+   */
+  private void finishRow(int r, float[] row, float l2PerCount, boolean update) {
+    int off = r * dim;
+    if (seedActive[r]) {
+      k.axpy(1f, seed, PAD + off, row, 0, dim);
+      k.axpy(l2PerCount * counts[slotOf[r]], ego, off, row, 0, dim);
+    }
+    if (update) {
+      adamRow(row, off);
+    } else {
+      System.arraycopy(row, 0, grad, off, dim);
+    }
+  }
+
+  /** Adam's bias corrections for a new step (PyTorch's form); {@link #adamRow} then updates rows. */
+  private void beginAdam() {
     step++;
     double bc1 = 1 - Math.pow(BETA1, step);
     double bc2 = 1 - Math.pow(BETA2, step);
-    float stepSize = (float) (learningRate / bc1);
-    float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+    stepSize = (float) (learningRate / bc1);
+    invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+  }
+
+  /** Dense Adam (Kingma &amp; Ba 2015) on the parameters {@code ego[off .. off+dim)} with gradient {@code g}. */
+  private void adamRow(float[] g, int off) {
     float b1 = (float) BETA1;
     float b2 = (float) BETA2;
     float eps = (float) EPSILON;
+    float lr = stepSize;
+    float bc = invSqrtBc2;
     float[] w = ego;
+    float[] wa = egoAligned;
     float[] m = adamM;
     float[] v = adamV;
-    float[] g = grad;
-    pool.forRange(w.length, FLAT_CHUNK, (worker, a, b) -> {
-      for (int x = a; x < b; x++) {
-        float gx = g[x];
-        g[x] = 0f; // ready for the next batch's gradient
-        float mx = b1 * m[x] + (1 - b1) * gx;
-        float vx = b2 * v[x] + (1 - b2) * gx * gx;
-        m[x] = mx;
-        v[x] = vx;
-        w[x] -= stepSize * mx / ((float) Math.sqrt(vx) * invSqrtBc2 + eps);
-      }
-    });
-    gradClean = true;
-    phaseNanos[5] += clock.getAsLong() - t0;
+    for (int d = 0; d < dim; d++) {
+      int x = off + d;
+      float gx = g[d];
+      float mx = b1 * m[x] + (1 - b1) * gx;
+      float vx = b2 * v[x] + (1 - b2) * gx * gx;
+      m[x] = mx;
+      v[x] = vx;
+      float wx = w[x] - lr * mx / ((float) Math.sqrt(vx) * bc + eps);
+      w[x] = wx;
+      wa[PAD + x] = wx;
+    }
   }
 
   /** The final embeddings E = P E⁰ of every node, in a new array. */

@@ -97,65 +97,51 @@ final class NormalizedGraph {
 
   /** {@code out[r] = (Â x)[r]} for rows r in [from, to); rows are {@code dim} floats. */
   void multiplyRows(float[] x, float[] out, int dim, int from, int to, VectorKernels k) {
+    multiplyRows(x, 0, out, 0, dim, from, to, k);
+  }
+
+  /**
+   * {@code out[r] = (Â x)[r]} for rows r in [from, to), where row n of {@code x} starts at
+   * {@code xOff + n*dim} and row r of {@code out} at {@code outOff + r*dim}.
+   */
+  void multiplyRows(float[] x, int xOff, float[] out, int outOff, int dim, int from, int to, VectorKernels k) {
     for (int r = from; r < to; r++) {
-      multiplyRow(x, out, r * dim, r, dim, k);
+      k.gatherRows(adj, weight, ptr[r], ptr[r + 1], x, xOff, dim, out, outOff + r * dim);
     }
   }
 
   /** Writes {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)}. */
   void multiplyRow(float[] x, float[] out, int outOff, int r, int dim, VectorKernels k) {
-    k.gatherRows(adj, weight, ptr[r], ptr[r + 1], x, dim, out, outOff);
+    k.gatherRows(adj, weight, ptr[r], ptr[r + 1], x, 0, dim, out, outOff);
+  }
+
+  /** Writes {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)}; row n of {@code x} starts at {@code xOff + n*dim}. */
+  void multiplyRow(float[] x, int xOff, float[] out, int outOff, int r, int dim, VectorKernels k) {
+    k.gatherRows(adj, weight, ptr[r], ptr[r + 1], x, xOff, dim, out, outOff);
   }
 
   /**
-   * {@code (Â x)[r]} for rows r in [from, to): written into {@code out[r]} when {@code out} is not null
-   * and added into {@code sum[r]}.
+   * {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)} where {@code x} (rows at {@code xOff + n*dim})
+   * is non-zero only on rows with {@code active[n]} set: only those neighbours are gathered (a byte
+   * test per edge instead of a {@code dim}-float load). Returns whether any was; the output is zero
+   * otherwise.
    */
-  void multiplyRowsInto(float[] x, float[] out, float[] sum, float[] scratch, int dim, int from, int to, VectorKernels k) {
-    for (int r = from; r < to; r++) {
-      int off = r * dim;
-      if (out != null) {
-        multiplyRow(x, out, off, r, dim, k);
-        k.axpy(1f, out, off, sum, off, dim);
-      } else {
-        multiplyRow(x, scratch, 0, r, dim, k);
-        k.axpy(1f, scratch, 0, sum, off, dim);
+  boolean multiplySparseRow(float[] x, int xOff, boolean[] active, float[] out, int outOff, int r, int dim,
+      VectorKernels k) {
+    boolean any = false;
+    for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
+      int n = adj[p];
+      if (active[n]) {
+        if (!any) {
+          java.util.Arrays.fill(out, outOff, outOff + dim, 0f);
+          any = true;
+        }
+        k.axpy(weight[p], x, xOff + n * dim, out, outOff, dim);
       }
     }
-  }
-
-  /**
-   * {@code (Â x)[r]} for rows r in [from, to) where {@code x} is non-zero only on rows with
-   * {@code active[n]} set: such neighbours alone are gathered (a byte test per edge instead of a
-   * 64-float axpy). Writes {@code out[r]} when {@code out} is not null, adds the row into
-   * {@code sum[r]}, and sets {@code outActive[r]} (if not null) when the row may be non-zero.
-   */
-  void multiplySparseRows(float[] x, boolean[] active, float[] out, boolean[] outActive, float[] sum, float[] scratch,
-      int dim, int from, int to, VectorKernels k) {
-    for (int r = from; r < to; r++) {
-      boolean any = false;
-      for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
-        int n = adj[p];
-        if (active[n]) {
-          if (!any) {
-            java.util.Arrays.fill(scratch, 0, dim, 0f);
-            any = true;
-          }
-          k.axpy(weight[p], x, n * dim, scratch, 0, dim);
-        }
-      }
-      int off = r * dim;
-      if (any) {
-        if (out != null) {
-          System.arraycopy(scratch, 0, out, off, dim);
-        }
-        k.axpy(1f, scratch, 0, sum, off, dim);
-      } else if (out != null) {
-        java.util.Arrays.fill(out, off, off + dim, 0f);
-      }
-      if (outActive != null) {
-        outActive[r] = any;
-      }
+    if (!any) {
+      java.util.Arrays.fill(out, outOff, outOff + dim, 0f);
     }
+    return any;
   }
 }

@@ -198,6 +198,7 @@ class LightGcnGradientTest {
       float[] g = trainer.gradient().clone();
       ego = before.clone();
       System.arraycopy(before, 0, trainer.ego, 0, before.length);
+      trainer.parametersChanged();
       trainer.step(us, is, js, 0, 2);
       for (int p = 0; p < g.length; p++) {
         // Adam's first step is lr * g / (|g| + eps): lr * sign(g) where g is not tiny, 0 where g is 0.
