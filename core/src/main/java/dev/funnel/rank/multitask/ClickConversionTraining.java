@@ -33,14 +33,6 @@ public final class ClickConversionTraining {
     }
   }
 
-  /**
-   * Comma-separated positive layer sizes, e.g. {@code 64,32}; empty only when {@code allowEmpty}. An
-   * error names {@code field} and the value.
-   */
-  public static int[] layerSizes(String field, String value, boolean allowEmpty) {
-    return DenseSettings.layerSizes(field, value, allowEmpty);
-  }
-
   /** The validation AUC that early stopping watches. */
   public enum EarlyStop {
     /** pCVR against conversion on the clicked validation impressions (the paper's CVR AUC). */

@@ -30,7 +30,7 @@ public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activa
     ClickConversionTraining.EarlyStop earlyStop) {
   public EsmmConfig {
     DenseSettings.positive("dim", dim);
-    ClickConversionTraining.layerSizes("hidden", hidden, false);
+    DenseSettings.layerSizes("hidden", hidden, false);
     DenseSettings.set("activation", activation);
     settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
@@ -40,7 +40,7 @@ public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activa
   }
 
   public int[] hiddenUnits() {
-    return ClickConversionTraining.layerSizes("hidden", hidden, false);
+    return DenseSettings.layerSizes("hidden", hidden, false);
   }
 
   public ClickConversionTraining.Settings settings() {

@@ -32,9 +32,9 @@ public record MmoeConfig(int dim, int experts, String expertHidden, int expertUn
   public MmoeConfig {
     DenseSettings.positive("dim", dim);
     DenseSettings.positive("experts", experts);
-    ClickConversionTraining.layerSizes("expertHidden", expertHidden, true);
+    DenseSettings.layerSizes("expertHidden", expertHidden, true);
     DenseSettings.positive("expertUnits", expertUnits);
-    ClickConversionTraining.layerSizes("towerHidden", towerHidden, true);
+    DenseSettings.layerSizes("towerHidden", towerHidden, true);
     DenseSettings.set("activation", activation);
     new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }

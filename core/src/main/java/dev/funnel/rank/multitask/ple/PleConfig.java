@@ -36,9 +36,9 @@ public record PleConfig(int dim, int levels, int sharedExperts, int taskExperts,
     DenseSettings.positive("levels", levels);
     DenseSettings.positive("sharedExperts", sharedExperts);
     DenseSettings.positive("taskExperts", taskExperts);
-    ClickConversionTraining.layerSizes("expertHidden", expertHidden, true);
+    DenseSettings.layerSizes("expertHidden", expertHidden, true);
     DenseSettings.positive("expertUnits", expertUnits);
-    ClickConversionTraining.layerSizes("towerHidden", towerHidden, true);
+    DenseSettings.layerSizes("towerHidden", towerHidden, true);
     DenseSettings.set("activation", activation);
     new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
