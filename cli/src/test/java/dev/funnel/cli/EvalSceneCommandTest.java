@@ -1,40 +1,18 @@
 package dev.funnel.cli;
 
+import static dev.funnel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code funnel eval --scene FILE} with real files: the JSON contract, the funnel row, bad scenes. */
 class EvalSceneCommandTest {
   @TempDir Path dir;
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      CommandLine cl = FunnelCli.commandLine();
-      cl.setErr(new PrintWriter(err, true));
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
 
   /** 40 users, 12 timestamped events each within one of 4 blocks of 15 items; the block is the item's genre. */
   private Path events() throws IOException {
@@ -70,7 +48,7 @@ class EvalSceneCommandTest {
         rank: {type: model-ranker, algorithm: lr, validation: 0.2}
         """);
     Path json = dir.resolve("funnel.json");
-    Run r = run("eval", "--dataset", "csv:" + events(), "--item-features", dir.resolve("genres.csv").toString(), "--scene", scene.toString(),
+    CliRun r = run("eval", "--dataset", "csv:" + events(), "--item-features", dir.resolve("genres.csv").toString(), "--scene", scene.toString(),
         "--set", "itemcf.neighbors=20", "--k", "5,10", "--json", json.toString(), "--quiet", "--threads", "1");
     assertThat(r.code()).as(r.err() + r.out()).isZero();
     assertThat(r.out()).contains("funnel:home").contains("stacking   lr");
@@ -102,7 +80,7 @@ class EvalSceneCommandTest {
         channels:
           - {type: user-to-item, model: itemcf, quota: -3}
         """);
-    Run r = run("eval", "--dataset", "csv:" + events(), "--scene", scene.toString(), "--quiet", "--threads", "1");
+    CliRun r = run("eval", "--dataset", "csv:" + events(), "--scene", scene.toString(), "--quiet", "--threads", "1");
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("bad.yaml").contains("channels[0].quota").contains("-3");
   }
@@ -111,7 +89,7 @@ class EvalSceneCommandTest {
   void aSceneModelThatIsNotRegisteredFailsBeforeLoading() throws IOException {
     Path scene = dir.resolve("odd.yaml");
     Files.writeString(scene, "channels:\n  - {type: user-to-item, model: deepcf}\n");
-    Run r = run("eval", "--dataset", "csv:" + dir.resolve("none.csv"), "--scene", scene.toString(), "--quiet");
+    CliRun r = run("eval", "--dataset", "csv:" + dir.resolve("none.csv"), "--scene", scene.toString(), "--quiet");
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("deepcf");
   }

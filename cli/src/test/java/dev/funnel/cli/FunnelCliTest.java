@@ -1,41 +1,18 @@
 package dev.funnel.cli;
 
+import static dev.funnel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI contract that automation relies on: exit codes, JSON shape, error messages. */
 class FunnelCliTest {
   @TempDir Path dir;
-
-  /** Runs the CLI capturing stdout and stderr. */
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      CommandLine cl = FunnelCli.commandLine();
-      cl.setErr(new PrintWriter(err, true));
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
 
   /** A small dataset: 30 users, each with 10 distinct items of one of 4 blocks of 15, timestamped. */
   private Path events() throws IOException {
@@ -53,10 +30,10 @@ class FunnelCliTest {
 
   @Test
   void wrongFlagExitsTwoWithAMessage() {
-    Run r = run("eval", "--dataset", "csv:x.csv", "--model", "pop", "--no-such-flag");
+    CliRun r = run("eval", "--dataset", "csv:x.csv", "--model", "pop", "--no-such-flag");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("Unknown option: '--no-such-flag'");
-    Run missing = run("eval");
+    CliRun missing = run("eval");
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("Missing required options").contains("--dataset");
   }
@@ -64,14 +41,14 @@ class FunnelCliTest {
   @Test
   void unknownModelExitsTwoListingValidModelsBeforeReadingData() {
     // The dataset does not exist: the model check must come first.
-    Run r = run("eval", "--dataset", "csv:" + dir.resolve("missing.csv"), "--model", "itemcf", "--model", "nope", "--quiet");
+    CliRun r = run("eval", "--dataset", "csv:" + dir.resolve("missing.csv"), "--model", "itemcf", "--model", "nope", "--quiet");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("unknown model 'nope'").contains("itemcf").contains("swing");
   }
 
   @Test
   void unknownParameterNamesTheKey() {
-    Run r = run("train", "--dataset", "csv:" + dir.resolve("missing.csv"), "--model", "itemcf", "--set", "itemcf.neigbors=5",
+    CliRun r = run("train", "--dataset", "csv:" + dir.resolve("missing.csv"), "--model", "itemcf", "--set", "itemcf.neigbors=5",
         "--out", dir.resolve("m.fnl").toString(), "--quiet");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("unknown parameter 'neigbors'").contains("neighbors");
@@ -80,7 +57,7 @@ class FunnelCliTest {
   @Test
   void evalWritesTheJsonContract() throws IOException {
     Path json = dir.resolve("out.json");
-    Run r = run("eval", "--dataset", "csv:" + events(), "--model", "itemcf", "--model", "pop", "--set", "itemcf.neighbors=20",
+    CliRun r = run("eval", "--dataset", "csv:" + events(), "--model", "itemcf", "--model", "pop", "--set", "itemcf.neighbors=20",
         "--k", "5,10", "--json", json.toString(), "--quiet");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Protocol: full-sort");
@@ -100,7 +77,7 @@ class FunnelCliTest {
   @Test
   void sampledProtocolIsLabelled() throws IOException {
     Path json = dir.resolve("sampled.json");
-    Run r = run("eval", "--dataset", "csv:" + events(), "--split", "leave-last-out", "--model", "itemcf", "--negatives", "20",
+    CliRun r = run("eval", "--dataset", "csv:" + events(), "--split", "leave-last-out", "--model", "itemcf", "--negatives", "20",
         "--json", json.toString(), "--quiet");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("SAMPLED");
@@ -111,10 +88,10 @@ class FunnelCliTest {
   void badLineStopsWithFileLineFieldAndValueUnlessSkipped() throws IOException {
     Path p = events();
     Files.writeString(p, Files.readString(p) + "u1,i3,yesterday\n");
-    Run failed = run("dataset", "stats", "--dataset", "csv:" + p);
+    CliRun failed = run("dataset", "stats", "--dataset", "csv:" + p);
     assertThat(failed.code()).isEqualTo(1);
     assertThat(failed.err()).contains("events.csv:302").contains("timestamp").contains("'yesterday'");
-    Run skipped = run("dataset", "stats", "--dataset", "csv:" + p, "--skip-bad-lines");
+    CliRun skipped = run("dataset", "stats", "--dataset", "csv:" + p, "--skip-bad-lines");
     assertThat(skipped.code()).as(skipped.err()).isZero();
     assertThat(skipped.out()).contains("skipped 1").contains("users").contains("30");
   }
@@ -122,10 +99,10 @@ class FunnelCliTest {
   @Test
   void statsCountEveryEventAndTrainAllRefusesASplit() throws IOException {
     Path p = events();
-    Run stats = run("dataset", "stats", "--dataset", "csv:" + p);
+    CliRun stats = run("dataset", "stats", "--dataset", "csv:" + p);
     assertThat(stats.code()).as(stats.err()).isZero();
     assertThat(stats.out()).contains("300 (train 300, test 0)");
-    Run t = run("train", "--dataset", "csv:" + p, "--model", "pop", "--all", "--split", "random:0.5", "--out",
+    CliRun t = run("train", "--dataset", "csv:" + p, "--model", "pop", "--all", "--split", "random:0.5", "--out",
         dir.resolve("x.fnl").toString());
     assertThat(t.code()).isEqualTo(2);
     assertThat(t.err()).contains("--all").contains("--split random:0.5");
@@ -139,16 +116,16 @@ class FunnelCliTest {
     Path resumed = dir.resolve("resumed.fnl");
     String[] common = {"train", "--dataset", "csv:" + p, "--model", "mfbpr", "--all", "--threads", "1", "--quiet",
         "--set", "mfbpr.dim=8", "--set", "mfbpr.epochs=3", "--set", "mfbpr.negatives=2"};
-    Run a = run(concat(common, "--out", straight.toString()));
+    CliRun a = run(concat(common, "--out", straight.toString()));
     assertThat(a.code()).as(a.err()).isZero();
-    Run b = run(concat(common, "--checkpoint-dir", ckpt.toString(), "--out", resumed.toString()));
+    CliRun b = run(concat(common, "--checkpoint-dir", ckpt.toString(), "--out", resumed.toString()));
     assertThat(b.code()).as(b.err()).isZero();
     assertThat(ckpt.resolve("checkpoint.bin")).exists();
     // Resuming a finished run trains no further epoch and writes the same model.
-    Run c = run(concat(common, "--checkpoint-dir", ckpt.toString(), "--resume", "--out", resumed.toString()));
+    CliRun c = run(concat(common, "--checkpoint-dir", ckpt.toString(), "--resume", "--out", resumed.toString()));
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(Files.readAllBytes(resumed)).isEqualTo(Files.readAllBytes(straight));
-    Run bad = run(concat(common, "--resume", "--out", resumed.toString()));
+    CliRun bad = run(concat(common, "--resume", "--out", resumed.toString()));
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--resume needs --checkpoint-dir");
   }
@@ -162,16 +139,16 @@ class FunnelCliTest {
   @Test
   void trainThenRecommendAndSimilarFromTheSavedFile() throws IOException {
     Path model = dir.resolve("m/itemcf.fnl");
-    Run t = run("train", "--dataset", "csv:" + events(), "--model", "itemcf", "--all", "--out", model.toString(), "--quiet");
+    CliRun t = run("train", "--dataset", "csv:" + events(), "--model", "itemcf", "--all", "--out", model.toString(), "--quiet");
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(model).exists();
-    Run rec = run("recommend", "--model", model.toString(), "--user", "u0", "--k", "3");
+    CliRun rec = run("recommend", "--model", model.toString(), "--user", "u0", "--k", "3");
     assertThat(rec.code()).as(rec.err()).isZero();
     // u0 likes block 0 (items i0..i14): every recommendation comes from it.
     assertThat(rec.out().lines().skip(1).toList()).hasSize(3).allSatisfy(line -> assertThat(line).containsPattern(" i(\\d|1[0-4]) "));
-    Run unknown = run("recommend", "--model", model.toString(), "--user", "stranger", "--k", "2");
+    CliRun unknown = run("recommend", "--model", model.toString(), "--user", "stranger", "--k", "2");
     assertThat(unknown.out()).contains("unknown to the model");
-    Run sim = run("similar", "--model", model.toString(), "--item", "nope");
+    CliRun sim = run("similar", "--model", model.toString(), "--item", "nope");
     assertThat(sim.code()).isEqualTo(2);
     assertThat(sim.err()).contains("item 'nope'");
   }
@@ -179,7 +156,7 @@ class FunnelCliTest {
   @Test
   void everyCommandHasHelpWithExamples() {
     for (String cmd : new String[] {"quickstart", "eval", "train", "recommend", "similar", "serve", "models"}) {
-      Run r = run(cmd, "--help");
+      CliRun r = run(cmd, "--help");
       assertThat(r.code()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).contains("Example");
     }
@@ -188,18 +165,18 @@ class FunnelCliTest {
 
   @Test
   void serveNeedsModelsOrDataAndRefusesALockedDataDirectory() {
-    Run neither = run("serve", "--port", "0");
+    CliRun neither = run("serve", "--port", "0");
     assertThat(neither.code()).isEqualTo(2);
     assertThat(neither.err()).contains("--models DIR, or --data DIR");
 
     Path data = dir.resolve("live");
     try (dev.funnel.store.DataDirectory held = dev.funnel.store.DataDirectory.open(data)) {
-      Run second = run("serve", "--data", data.toString(), "--port", "0");
+      CliRun second = run("serve", "--data", data.toString(), "--port", "0");
       assertThat(second.code()).isEqualTo(1);
       assertThat(second.err()).contains("in use by another Funnel server").contains("--data");
     }
     // Unlocked but without models: a clear error naming the folder, and the lock is released again.
-    Run noModels = run("serve", "--data", data.toString(), "--port", "0");
+    CliRun noModels = run("serve", "--data", data.toString(), "--port", "0");
     assertThat(noModels.code()).isEqualTo(2);
     assertThat(noModels.err()).contains("no model files").contains("models");
     assertThat(run("serve", "--help").out()).contains("--data").contains("/v1/events");
@@ -209,10 +186,10 @@ class FunnelCliTest {
   void serveRefusesABadApiKeyFileBeforeTakingTheDataDirectory() throws Exception {
     Path keys = dir.resolve("keys.txt");
     java.nio.file.Files.writeString(keys, "read:short\n");
-    Run bad = run("serve", "--data", dir.resolve("live2").toString(), "--api-key-file", keys.toString(), "--port", "0");
+    CliRun bad = run("serve", "--data", dir.resolve("live2").toString(), "--api-key-file", keys.toString(), "--port", "0");
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err()).contains("keys.txt line 1").contains("at least 16").doesNotContain("short\n");
-    Run absent = run("serve", "--data", dir.resolve("live2").toString(), "--api-key-file", dir.resolve("nope.txt").toString());
+    CliRun absent = run("serve", "--data", dir.resolve("live2").toString(), "--api-key-file", dir.resolve("nope.txt").toString());
     assertThat(absent.code()).isNotZero();
     assertThat(absent.err()).contains("nope.txt");
     assertThat(run("serve", "--help").out()).contains("--api-key-file").contains("--reads-need-key").contains("--max-batch-events")
@@ -221,10 +198,10 @@ class FunnelCliTest {
 
   @Test
   void serveRefusesMissingTlsFilesBeforeTakingTheDataDirectory() {
-    Run noKey = run("serve", "--data", dir.resolve("live3").toString(), "--tls-cert", dir.resolve("server.crt").toString(), "--port", "0");
+    CliRun noKey = run("serve", "--data", dir.resolve("live3").toString(), "--tls-cert", dir.resolve("server.crt").toString(), "--port", "0");
     assertThat(noKey.code()).isNotZero();
     assertThat(noKey.err()).contains("TLS").contains("both");
-    Run missing = run("serve", "--data", dir.resolve("live3").toString(), "--tls-keystore", dir.resolve("absent.p12").toString(), "--port", "0");
+    CliRun missing = run("serve", "--data", dir.resolve("live3").toString(), "--tls-keystore", dir.resolve("absent.p12").toString(), "--port", "0");
     assertThat(missing.code()).isNotZero();
     assertThat(missing.err()).contains("absent.p12");
     assertThat(java.nio.file.Files.exists(dir.resolve("live3"))).as("the data directory was not created").isFalse();

@@ -1,46 +1,23 @@
 package dev.funnel.cli;
 
+import static dev.funnel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code funnel import} and {@code funnel export} through the command line: help, round trip, exit codes and messages. */
 class ImportExportCommandTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      CommandLine cl = FunnelCli.commandLine();
-      cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
-      cl.setErr(new PrintWriter(err, true));
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
-
   @Test
   void helpHasExamples() {
-    Run i = run("import", "--help");
+    CliRun i = run("import", "--help");
     assertThat(i.code()).isZero();
     assertThat(i.out()).contains("Examples:").contains("funnel import --data funnel-live --events ml-100k/u.data").contains("--skip-bad-lines");
-    Run e = run("export", "--help");
+    CliRun e = run("export", "--help");
     assertThat(e.code()).isZero();
     assertThat(e.out()).contains("Examples:").contains("funnel export --data funnel-live --out events.jsonl");
   }
@@ -48,13 +25,13 @@ class ImportExportCommandTest {
   @Test
   void roundTripThroughTheCommands() throws Exception {
     Path csv = Files.writeString(dir.resolve("clicks.csv"), "uid;sku;when;kind\nu1;A;1700000000000;click\nu2;B;1700000000001;purchase\n");
-    Run imp = run("import", "--data", dir.resolve("d1").toString(), "--events", csv.toString(), "--column", "user=uid", "--column", "item=sku",
+    CliRun imp = run("import", "--data", dir.resolve("d1").toString(), "--events", csv.toString(), "--column", "user=uid", "--column", "item=sku",
         "--column", "timestamp=when", "--column", "type=kind");
     assertThat(imp.code()).as(imp.err()).isZero();
     assertThat(imp.out()).contains("imported 2 events");
     assertThat(run("export", "--data", dir.resolve("d1").toString(), "--out", dir.resolve("a.jsonl").toString()).code()).isZero();
     assertThat(run("import", "--data", dir.resolve("d2").toString(), "--events", dir.resolve("a.jsonl").toString()).code()).isZero();
-    Run exp = run("export", "--data", dir.resolve("d2").toString(), "--out", dir.resolve("b.jsonl").toString());
+    CliRun exp = run("export", "--data", dir.resolve("d2").toString(), "--out", dir.resolve("b.jsonl").toString());
     assertThat(exp.out()).contains("exported 2 events");
     assertThat(Files.readString(dir.resolve("b.jsonl"))).isEqualTo(Files.readString(dir.resolve("a.jsonl")))
         .isEqualTo("{\"user\":\"u1\",\"item\":\"A\",\"type\":\"click\",\"ts\":1700000000000,\"value\":1.0}\n"
@@ -65,10 +42,10 @@ class ImportExportCommandTest {
   void badInputFailsWithFileLineFieldAndValue() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"user\":\"u1\",\"item\":\"i1\",\"type\":\"click\",\"ts\":1}\n"
         + "{\"user\":\"u1\",\"item\":\"i2\",\"type\":\"click\",\"ts\":1,\"value\":\"high\"}\n");
-    Run r = run("import", "--data", dir.resolve("d").toString(), "--events", bad.toString());
+    CliRun r = run("import", "--data", dir.resolve("d").toString(), "--events", bad.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("funnel import: error: bad.jsonl:2: field 'value'").contains("high");
-    Run missing = run("export", "--data", dir.resolve("nope").toString(), "--out", dir.resolve("x").toString());
+    CliRun missing = run("export", "--data", dir.resolve("nope").toString(), "--out", dir.resolve("x").toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("no data directory");
   }

@@ -1,39 +1,17 @@
 package dev.funnel.cli;
 
+import static dev.funnel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.funnel.ann.ClusteredVectors;
 import dev.funnel.ann.MatrixFile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class IndexCommandTest {
   @TempDir Path dir;
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      CommandLine cl = FunnelCli.commandLine();
-      cl.setErr(new PrintWriter(err, true));
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
 
   @Test
   void buildSearchAndBenchAnHnswIndex() throws Exception {
@@ -43,7 +21,7 @@ class IndexCommandTest {
     MatrixFile.write(vectors, java.util.Arrays.copyOf(all, 1000 * 8), 1000, 8);
     MatrixFile.write(queries, java.util.Arrays.copyOfRange(all, 1000 * 8, 1050 * 8), 50, 8);
     Path index = dir.resolve("items.fvi");
-    Run b = run("index", "build", "--vectors", vectors.toString(), "--kind", "hnsw", "--param", "m=8", "--threads", "2", "--out",
+    CliRun b = run("index", "build", "--vectors", vectors.toString(), "--kind", "hnsw", "--param", "m=8", "--threads", "2", "--out",
         index.toString());
     assertThat(b.code()).as(b.err()).isZero();
     assertThat(b.out()).contains("built hnsw over 1,000 x 8");
@@ -53,10 +31,10 @@ class IndexCommandTest {
     for (int d = 0; d < 8; d++) {
       q.append(d == 0 ? "" : ",").append(all[d]);
     }
-    Run s = run("index", "search", "--index", index.toString(), "--query", q.toString(), "--k", "3", "--param", "ef=50");
+    CliRun s = run("index", "search", "--index", index.toString(), "--query", q.toString(), "--k", "3", "--param", "ef=50");
     assertThat(s.code()).as(s.err()).isZero();
     assertThat(s.out()).startsWith("0:");
-    Run bench = run("index", "bench", "--index", index.toString(), "--vectors", vectors.toString(), "--queries", queries.toString());
+    CliRun bench = run("index", "bench", "--index", index.toString(), "--vectors", vectors.toString(), "--queries", queries.toString());
     assertThat(bench.code()).as(bench.err()).isZero();
     assertThat(bench.out()).contains("\"recall@10\"").contains("\"qps_1t\"");
   }
@@ -65,10 +43,10 @@ class IndexCommandTest {
   void badInputNamesTheProblem() throws Exception {
     Path bad = dir.resolve("bad.f32");
     Files.write(bad, new byte[] {2, 0, 0, 0, 4, 0, 0, 0, 1, 2, 3});
-    Run b = run("index", "build", "--vectors", bad.toString(), "--out", dir.resolve("x.fvi").toString());
+    CliRun b = run("index", "build", "--vectors", bad.toString(), "--out", dir.resolve("x.fvi").toString());
     assertThat(b.code()).isNotZero();
     assertThat(b.err()).contains(bad.toString()).contains("2 x 4 floats");
-    Run s = run("index", "search", "--index", dir.resolve("missing.fvi").toString(), "--query", "1,2");
+    CliRun s = run("index", "search", "--index", dir.resolve("missing.fvi").toString(), "--query", "1,2");
     assertThat(s.code()).isNotZero();
     assertThat(s.err()).contains("missing.fvi");
   }

@@ -1,41 +1,19 @@
 package dev.funnel.cli;
 
+import static dev.funnel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code funnel train --samples} and {@code funnel eval --rank-model} on real files in a temp dir. */
 class RankCommandsTest {
   @TempDir Path dir;
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      CommandLine cl = FunnelCli.commandLine();
-      cl.setErr(new PrintWriter(err, true));
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
 
   /** Click probability of (user, item): users 0-9 like even items 5x more than odd ones. */
   private static double ctr(int user, int item) {
@@ -77,12 +55,12 @@ class RankCommandsTest {
     Path valid = libsvm("valid.libfm", 1000, 2);
     Path test = libsvm("test.libfm", 2000, 3);
     Path model = dir.resolve("models/fm.fnlr");
-    Run t = run("train", "--model", "fm", "--samples", train.toString(), "--validation", valid.toString(), "--fields",
+    CliRun t = run("train", "--model", "fm", "--samples", train.toString(), "--validation", valid.toString(), "--fields",
         "user:0-9,item:10-29", "--set", "fm.dim=4", "--set", "fm.epochs=5", "--threads", "1", "--quiet", "--out", model.toString());
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(t.out()).contains("trained    fm on 4,000 samples").contains("validation auc");
     Path json = dir.resolve("rank.json");
-    Run e = run("eval", "--rank-model", model.toString(), "--samples", test.toString(), "--group-field", "user", "--json", json.toString());
+    CliRun e = run("eval", "--rank-model", model.toString(), "--samples", test.toString(), "--group-field", "user", "--json", json.toString());
     assertThat(e.code()).as(e.err()).isZero();
     assertThat(e.out()).contains("auc").contains("calibration");
     JsonNode root = Json.MAPPER.readTree(json.toFile());
@@ -118,12 +96,12 @@ class RankCommandsTest {
     Path train = csv("train.csv", 6000, 4);
     Path test = csv("test.csv", 3000, 5);
     Path model = dir.resolve("lr.fnlp");
-    Run t = run("train", "--model", "lr", "--samples", train.toString(), "--schema", schema.toString(), "--negative-rate", "0.5",
+    CliRun t = run("train", "--model", "lr", "--samples", train.toString(), "--schema", schema.toString(), "--negative-rate", "0.5",
         "--set", "lr.epochs=5", "--set", "lr.patience=0", "--threads", "1", "--quiet", "--out", model.toString());
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(t.out()).contains("negatives kept at rate 0.5 (scores re-calibrated)");
     Path json = dir.resolve("csv.json");
-    Run e = run("eval", "--rank-model", model.toString(), "--samples", test.toString(), "--json", json.toString());
+    CliRun e = run("eval", "--rank-model", model.toString(), "--samples", test.toString(), "--json", json.toString());
     assertThat(e.code()).as(e.err()).isZero();
     JsonNode row = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
     assertThat(row.get("model").asText()).isEqualTo("lr");
@@ -134,27 +112,27 @@ class RankCommandsTest {
     assertThat(row.get("users_evaluated").asInt()).isEqualTo(10);
 
     Files.writeString(test, Files.readString(test) + "u1,i3,expensive,odd,1\n");
-    Run bad = run("eval", "--rank-model", model.toString(), "--samples", test.toString());
+    CliRun bad = run("eval", "--rank-model", model.toString(), "--samples", test.toString());
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("test.csv:3002").contains("field 'price'").contains("'expensive'");
-    Run skipped = run("eval", "--rank-model", model.toString(), "--samples", test.toString(), "--skip-bad-lines");
+    CliRun skipped = run("eval", "--rank-model", model.toString(), "--samples", test.toString(), "--skip-bad-lines");
     assertThat(skipped.code()).as(skipped.err()).isZero();
     assertThat(skipped.out()).contains("skipped 1").contains("on 3,000 samples");
   }
 
   @Test
   void usageErrorsNameTheMissingFlag() throws IOException {
-    Run noSamples = run("eval", "--rank-model", dir.resolve("m.fnlr").toString());
+    CliRun noSamples = run("eval", "--rank-model", dir.resolve("m.fnlr").toString());
     assertThat(noSamples.code()).isEqualTo(2);
     assertThat(noSamples.err()).contains("--rank-model FILE and --samples FILE");
-    Run unknown = run("train", "--model", "nope", "--samples", libsvm("x.libfm", 10, 1).toString(), "--out", dir.resolve("m").toString());
+    CliRun unknown = run("train", "--model", "nope", "--samples", libsvm("x.libfm", 10, 1).toString(), "--out", dir.resolve("m").toString());
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("nope").contains("fm");
-    Run badKey = run("train", "--model", "lr", "--samples", dir.resolve("x.libfm").toString(), "--set", "lr.alpah=1", "--out",
+    CliRun badKey = run("train", "--model", "lr", "--samples", dir.resolve("x.libfm").toString(), "--set", "lr.alpah=1", "--out",
         dir.resolve("m").toString());
     assertThat(badKey.code()).isEqualTo(2);
     assertThat(badKey.err()).contains("unknown parameter 'alpah'");
-    Run noData = run("train", "--model", "itemcf", "--out", dir.resolve("m").toString());
+    CliRun noData = run("train", "--model", "itemcf", "--out", dir.resolve("m").toString());
     assertThat(noData.code()).isEqualTo(2);
     assertThat(noData.err()).contains("--dataset");
   }

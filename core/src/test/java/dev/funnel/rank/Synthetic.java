@@ -33,6 +33,34 @@ public final class Synthetic {
     });
   }
 
+  /**
+   * {@link #batch(int, boolean, long) batch(n, true, seed)} with values in [0.5, 1.5) and weights in
+   * [0.5, 2), so gradient checks see both scale the loss.
+   */
+  public static SampleBatch valuedBatch(int n, long seed) {
+    SampleBatch base = batch(n, true, seed);
+    Random rnd = new Random(seed);
+    float[] values = new float[base.nnz()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = 0.5f + rnd.nextFloat();
+    }
+    float[] weights = new float[n];
+    for (int i = 0; i < n; i++) {
+      weights[i] = 0.5f + 1.5f * rnd.nextFloat();
+    }
+    return new SampleBatch(base.fields(), base.rowPtr(), base.features(), values, base.labels(), weights, null);
+  }
+
+  /** Mean weighted logistic loss Σ w (softplus(y) - label·y) / n of the batch's logits y. */
+  public static double meanLogisticLoss(float[] logits, SampleBatch batch) {
+    double loss = 0;
+    for (int r = 0; r < batch.size(); r++) {
+      double y = logits[r];
+      loss += batch.weight(r) * (Logistic.softplus(y) - batch.labels()[r] * y);
+    }
+    return loss / batch.size();
+  }
+
   /** Click probability of a row from its values of a, b and c (each 0..9). */
   private interface ClickRate {
     double of(int a, int b, int c);

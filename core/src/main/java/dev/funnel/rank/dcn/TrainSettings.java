@@ -1,5 +1,7 @@
 package dev.funnel.rank.dcn;
 
+import dev.funnel.rank.DenseSettings;
+
 /**
  * Mini-batch Adam settings shared by the DCN-V2 and Wide&amp;Deep trainers ({@link DcnTrainer}).
  *
@@ -18,35 +20,9 @@ package dev.funnel.rank.dcn;
 public record TrainSettings(int batchSize, double learningRate, double embeddingL2, double embeddingRegularizer, double denseL2,
     double dropout, double initStd, int epochs, int patience, double plateauDecay) {
   public TrainSettings {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be positive; batchSize=" + batchSize);
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
-    }
-    if (!(embeddingL2 >= 0) || Double.isInfinite(embeddingL2)) {
-      throw new IllegalArgumentException("embeddingL2 must be >= 0 and finite; embeddingL2=" + embeddingL2);
-    }
-    if (!(embeddingRegularizer >= 0) || Double.isInfinite(embeddingRegularizer)) {
-      throw new IllegalArgumentException("embeddingRegularizer must be >= 0 and finite; embeddingRegularizer=" + embeddingRegularizer);
-    }
-    if (!(denseL2 >= 0) || Double.isInfinite(denseL2)) {
-      throw new IllegalArgumentException("denseL2 must be >= 0 and finite; denseL2=" + denseL2);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1); dropout=" + dropout);
-    }
-    if (!(initStd > 0) || Double.isInfinite(initStd)) {
-      throw new IllegalArgumentException("initStd must be positive and finite; initStd=" + initStd);
-    }
-    if (epochs < 1) {
-      throw new IllegalArgumentException("epochs must be positive; epochs=" + epochs);
-    }
-    if (patience < 0) {
-      throw new IllegalArgumentException("patience must be >= 0; patience=" + patience);
-    }
-    if (!(plateauDecay > 0 && plateauDecay <= 1)) {
-      throw new IllegalArgumentException("plateauDecay must be in (0, 1]; plateauDecay=" + plateauDecay);
-    }
+    DenseSettings.check(batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
+    DenseSettings.checkEmbeddingRegularizer(embeddingRegularizer);
+    DenseSettings.checkDropout(dropout);
+    DenseSettings.checkPlateauDecay(plateauDecay);
   }
 }

@@ -1,5 +1,6 @@
 package dev.funnel.rank.deepfm;
 
+import dev.funnel.rank.DenseSettings;
 import dev.funnel.rank.nn.Activation;
 
 /**
@@ -34,43 +35,13 @@ public record DeepFmConfig(int dim, String hidden, Activation activation, int ba
   }
 
   public DeepFmConfig {
-    if (dim < 1) {
-      throw new IllegalArgumentException("dim must be positive; dim=" + dim);
-    }
+    DenseSettings.positive("dim", dim);
     parseHidden(hidden);
-    if (activation == null) {
-      throw new IllegalArgumentException("activation must be set; activation=null");
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be positive; batchSize=" + batchSize);
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
-    }
-    if (!(embeddingL2 >= 0) || Double.isInfinite(embeddingL2)) {
-      throw new IllegalArgumentException("embeddingL2 must be >= 0 and finite; embeddingL2=" + embeddingL2);
-    }
-    if (!(denseL2 >= 0) || Double.isInfinite(denseL2)) {
-      throw new IllegalArgumentException("denseL2 must be >= 0 and finite; denseL2=" + denseL2);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1); dropout=" + dropout);
-    }
-    if (!(initStd > 0) || Double.isInfinite(initStd)) {
-      throw new IllegalArgumentException("initStd must be positive and finite; initStd=" + initStd);
-    }
-    if (epochs < 1) {
-      throw new IllegalArgumentException("epochs must be positive; epochs=" + epochs);
-    }
-    if (patience < 0) {
-      throw new IllegalArgumentException("patience must be >= 0; patience=" + patience);
-    }
-    if (!(embeddingRegularizer >= 0) || Double.isInfinite(embeddingRegularizer)) {
-      throw new IllegalArgumentException("embeddingRegularizer must be >= 0 and finite; embeddingRegularizer=" + embeddingRegularizer);
-    }
-    if (!(plateauDecay > 0 && plateauDecay <= 1)) {
-      throw new IllegalArgumentException("plateauDecay must be in (0, 1]; plateauDecay=" + plateauDecay);
-    }
+    DenseSettings.set("activation", activation);
+    DenseSettings.check(batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
+    DenseSettings.checkDropout(dropout);
+    DenseSettings.checkEmbeddingRegularizer(embeddingRegularizer);
+    DenseSettings.checkPlateauDecay(plateauDecay);
   }
 
   public static DeepFmConfig defaults() {
@@ -83,22 +54,6 @@ public record DeepFmConfig(int dim, String hidden, Activation activation, int ba
   }
 
   private static int[] parseHidden(String hidden) {
-    String bad = "hidden must be comma-separated positive layer sizes, at least one; hidden=" + hidden;
-    if (hidden == null || hidden.isBlank()) {
-      throw new IllegalArgumentException(bad);
-    }
-    String[] parts = hidden.split(",");
-    int[] units = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        units[i] = Integer.parseInt(parts[i].strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(bad);
-      }
-      if (units[i] < 1) {
-        throw new IllegalArgumentException(bad);
-      }
-    }
-    return units;
+    return DenseSettings.layerSizes("hidden", hidden, false);
   }
 }

@@ -1,5 +1,7 @@
 package dev.funnel.rank.din;
 
+import dev.funnel.rank.DenseSettings;
+
 /**
  * Deep Interest Network (Zhou et al., KDD 2018) trained in mini-batches with Adam on the mean
  * logistic loss.
@@ -25,14 +27,10 @@ package dev.funnel.rank.din;
 public record DinConfig(int dim, String attentionHidden, String hidden, DinActivation activation, String itemField, String itemSideFields,
     String historyField, int batchSize, double learningRate, double embeddingL2, double denseL2, double initStd, int epochs, int patience) {
   public DinConfig {
-    if (dim < 1) {
-      throw new IllegalArgumentException("dim must be positive; dim=" + dim);
-    }
+    DenseSettings.positive("dim", dim);
     layerSizes("attentionHidden", attentionHidden);
     layerSizes("hidden", hidden);
-    if (activation == null) {
-      throw new IllegalArgumentException("activation must be set; activation=null");
-    }
+    DenseSettings.set("activation", activation);
     if (itemField == null || itemField.isBlank()) {
       throw new IllegalArgumentException("itemField must be named; itemField=" + itemField);
     }
@@ -42,27 +40,7 @@ public record DinConfig(int dim, String attentionHidden, String hidden, DinActiv
     if (historyField == null || historyField.isBlank() || historyField.equals(itemField)) {
       throw new IllegalArgumentException("historyField must be named and differ from itemField; historyField=" + historyField);
     }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be positive; batchSize=" + batchSize);
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
-    }
-    if (!(embeddingL2 >= 0) || Double.isInfinite(embeddingL2)) {
-      throw new IllegalArgumentException("embeddingL2 must be >= 0 and finite; embeddingL2=" + embeddingL2);
-    }
-    if (!(denseL2 >= 0) || Double.isInfinite(denseL2)) {
-      throw new IllegalArgumentException("denseL2 must be >= 0 and finite; denseL2=" + denseL2);
-    }
-    if (!(initStd > 0) || Double.isInfinite(initStd)) {
-      throw new IllegalArgumentException("initStd must be positive and finite; initStd=" + initStd);
-    }
-    if (epochs < 1) {
-      throw new IllegalArgumentException("epochs must be positive; epochs=" + epochs);
-    }
-    if (patience < 0) {
-      throw new IllegalArgumentException("patience must be >= 0; patience=" + patience);
-    }
+    DenseSettings.check(batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
   }
 
   /** The paper's shape (activation unit 36, MLP 200-80, Dice) with dim 16, batch 256, Adam 1e-3. */
@@ -90,22 +68,6 @@ public record DinConfig(int dim, String attentionHidden, String hidden, DinActiv
   }
 
   private static int[] layerSizes(String name, String text) {
-    String bad = name + " must be comma-separated positive layer sizes, at least one; " + name + "=" + text;
-    if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException(bad);
-    }
-    String[] parts = text.split(",");
-    int[] units = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        units[i] = Integer.parseInt(parts[i].strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(bad);
-      }
-      if (units[i] < 1) {
-        throw new IllegalArgumentException(bad);
-      }
-    }
-    return units;
+    return DenseSettings.layerSizes(name, text, false);
   }
 }

@@ -15,8 +15,9 @@ import java.util.Arrays;
  *   <li>Calibration ratio: mean(p) / mean(y); 1 is calibrated, above 1 over-predicts.
  * </ul>
  *
- * <p>Each has a weighted twin taking per-row sample weights (e.g. 1/w for negatives kept at rate w by
- * down-sampling): every sum above becomes a weight-sum, so integer weights act as repeated rows.
+ * <p>Each also takes per-row sample weights (e.g. 1/w for negatives kept at rate w by down-sampling):
+ * every sum above becomes a weight-sum, so integer weights act as repeated rows. One implementation
+ * serves both; the unweighted form is the weighted one with weights null (all 1).
  */
 public final class RankMetrics {
   /** The clip of {@link #logloss(float[], float[])}, as scikit-learn's historical default. */
@@ -25,123 +26,48 @@ public final class RankMetrics {
   private RankMetrics() {}
 
   public static double auc(float[] scores, float[] labels) {
-    check(scores, labels);
-    int n = labels.length;
-    long[] keys = new long[n];
-    for (int i = 0; i < n; i++) {
-      keys[i] = ((long) sortable(scores[i]) << 32) | i;
-    }
-    return auc(keys, 0, n, scores, labels);
-  }
-
-  /**
-   * AUC of the rows {@code keys[from..to)} (sorted by score in place): each key is a sortable score in
-   * the high 32 bits and the row in the low 32.
-   */
-  private static double auc(long[] keys, int from, int to, float[] scores, float[] labels) {
-    Arrays.sort(keys, from, to);
-    double positiveRanks = 0;
-    long positives = 0;
-    int i = from;
-    while (i < to) {
-      int j = i;
-      float s = scores[(int) keys[i]];
-      int tiePositives = 0;
-      while (j < to && scores[(int) keys[j]] == s) {
-        tiePositives += labels[(int) keys[j]] > 0 ? 1 : 0;
-        j++;
-      }
-      // ranks i+1 .. j (1-based within the slice) share their mean (i+1+j)/2
-      double meanRank = (i - from + 1 + j - from) / 2.0;
-      positiveRanks += tiePositives * meanRank;
-      positives += tiePositives;
-      i = j;
-    }
-    long negatives = (to - from) - positives;
-    if (positives == 0 || negatives == 0) {
-      return Double.NaN;
-    }
-    return (positiveRanks - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    return auc(scores, labels, null);
   }
 
   /** Per-group AUC weighted by group size, one-class groups skipped; NaN when no group has both classes. */
   public static double gauc(float[] scores, float[] labels, int[] groups) {
-    check(scores, labels);
-    if (groups.length != labels.length) {
-      throw new IllegalArgumentException("groups must have one entry per label (" + labels.length + "); has " + groups.length);
-    }
-    int n = labels.length;
-    long[] byGroup = new long[n];
-    for (int i = 0; i < n; i++) {
-      byGroup[i] = ((long) groups[i] << 32) | i;
-    }
-    Arrays.sort(byGroup);
-    long[] keys = new long[n];
-    double weighted = 0;
-    double total = 0;
-    int i = 0;
-    while (i < n) {
-      int g = (int) (byGroup[i] >> 32);
-      int j = i;
-      while (j < n && (int) (byGroup[j] >> 32) == g) {
-        int row = (int) byGroup[j];
-        keys[j] = ((long) sortable(scores[row]) << 32) | row;
-        j++;
-      }
-      double a = auc(keys, i, j, scores, labels);
-      if (!Double.isNaN(a)) {
-        weighted += (j - i) * a;
-        total += j - i;
-      }
-      i = j;
-    }
-    return total == 0 ? Double.NaN : weighted / total;
+    return gauc(scores, labels, groups, null);
   }
 
   public static double logloss(float[] probabilities, float[] labels) {
-    check(probabilities, labels);
-    double sum = 0;
-    for (int i = 0; i < labels.length; i++) {
-      double p = Math.min(1 - LOGLOSS_EPS, Math.max(LOGLOSS_EPS, probabilities[i]));
-      sum -= labels[i] > 0 ? Math.log(p) : Math.log1p(-p);
-    }
-    return sum / labels.length;
+    return logloss(probabilities, labels, null);
   }
 
   /** mean(p) / mean(y); NaN without positives. */
   public static double calibration(float[] probabilities, float[] labels) {
-    check(probabilities, labels);
-    double p = 0;
-    double y = 0;
-    for (int i = 0; i < labels.length; i++) {
-      p += probabilities[i];
-      y += labels[i];
-    }
-    return y == 0 ? Double.NaN : p / y;
+    return calibration(probabilities, labels, null);
   }
 
-  // ---- weighted variants: weights null means all 1 (then they equal the unweighted metrics) ----
+  // ---- weighted forms, which the unweighted ones call with weights null (every weight 1) ----
+  // With unit weights every sum below is of integers and halves, exact in a double, so the results
+  // are the unweighted formulas' to the bit (the rank-sum AUC is the same U statistic over P·N).
 
   /**
    * Weighted AUC: Σ_{i pos, j neg} w_i w_j ([s_i > s_j] + ½[s_i = s_j]) / (Σ_pos w · Σ_neg w), the chance
    * a weight-drawn positive outscores a weight-drawn negative. With integer weights it equals the AUC of
-   * the data with each row repeated w times. NaN when either class has zero total weight.
+   * the data with each row repeated w times. NaN when either class has zero total weight. Weights null
+   * means all 1.
    */
   public static double auc(float[] scores, float[] labels, float[] weights) {
-    if (weights == null) {
-      return auc(scores, labels);
-    }
     check(scores, labels, weights);
     int n = labels.length;
     long[] keys = new long[n];
     for (int i = 0; i < n; i++) {
       keys[i] = ((long) sortable(scores[i]) << 32) | i;
     }
-    return weightedAuc(keys, 0, n, scores, labels, weights);
+    return auc(keys, 0, n, scores, labels, weights);
   }
 
-  /** Sweeps {@code keys[from..to)} in ascending score, tie groups at once; see {@link #auc(float[], float[], float[])}. */
-  private static double weightedAuc(long[] keys, int from, int to, float[] scores, float[] labels, float[] weights) {
+  /**
+   * AUC of the rows {@code keys[from..to)}, sorted by score in place (each key is a sortable score in the
+   * high 32 bits and the row in the low 32), sweeping ascending scores a tie group at a time.
+   */
+  private static double auc(long[] keys, int from, int to, float[] scores, float[] labels, float[] weights) {
     Arrays.sort(keys, from, to);
     double negativesBelow = 0;
     double pairs = 0;
@@ -155,9 +81,9 @@ public final class RankMetrics {
       while (j < to && scores[(int) keys[j]] == s) {
         int row = (int) keys[j];
         if (labels[row] > 0) {
-          tiePositive += weights[row];
+          tiePositive += weight(weights, row);
         } else {
-          tieNegative += weights[row];
+          tieNegative += weight(weights, row);
         }
         j++;
       }
@@ -172,11 +98,9 @@ public final class RankMetrics {
   /**
    * Weighted GAUC: Σ_g W_g · wAUC_g / Σ_g W_g over the groups with both classes (positive weight in
    * each), W_g the group's total sample weight (its weighted impressions), wAUC_g its weighted AUC.
+   * Weights null means all 1 (W_g the group's size).
    */
   public static double gauc(float[] scores, float[] labels, int[] groups, float[] weights) {
-    if (weights == null) {
-      return gauc(scores, labels, groups);
-    }
     check(scores, labels, weights);
     if (groups.length != labels.length) {
       throw new IllegalArgumentException("groups must have one entry per label (" + labels.length + "); has " + groups.length);
@@ -198,10 +122,10 @@ public final class RankMetrics {
       while (j < n && (int) (byGroup[j] >> 32) == g) {
         int row = (int) byGroup[j];
         keys[j] = ((long) sortable(scores[row]) << 32) | row;
-        groupWeight += weights[row];
+        groupWeight += weight(weights, row);
         j++;
       }
-      double a = weightedAuc(keys, i, j, scores, labels, weights);
+      double a = auc(keys, i, j, scores, labels, weights);
       if (!Double.isNaN(a)) {
         weighted += groupWeight * a;
         total += groupWeight;
@@ -211,39 +135,47 @@ public final class RankMetrics {
     return total == 0 ? Double.NaN : weighted / total;
   }
 
-  /** Weighted logloss: -Σ w [y log p + (1-y) log(1-p)] / Σ w, p clipped as in the unweighted form. */
+  /** Weighted logloss: -Σ w [y log p + (1-y) log(1-p)] / Σ w, p clipped to [eps, 1-eps]; weights null means all 1. */
   public static double logloss(float[] probabilities, float[] labels, float[] weights) {
-    if (weights == null) {
-      return logloss(probabilities, labels);
-    }
     check(probabilities, labels, weights);
     double sum = 0;
     double total = 0;
     for (int i = 0; i < labels.length; i++) {
       double p = Math.min(1 - LOGLOSS_EPS, Math.max(LOGLOSS_EPS, probabilities[i]));
-      sum -= weights[i] * (labels[i] > 0 ? Math.log(p) : Math.log1p(-p));
-      total += weights[i];
+      double w = weight(weights, i);
+      sum -= w * (labels[i] > 0 ? Math.log(p) : Math.log1p(-p));
+      total += w;
     }
     return total == 0 ? Double.NaN : sum / total;
   }
 
-  /** Weighted calibration ratio Σ w p / Σ w y; NaN without weighted positives. */
+  /** Weighted calibration ratio Σ w p / Σ w y; NaN without weighted positives; weights null means all 1. */
   public static double calibration(float[] probabilities, float[] labels, float[] weights) {
-    if (weights == null) {
-      return calibration(probabilities, labels);
-    }
     check(probabilities, labels, weights);
     double p = 0;
     double y = 0;
     for (int i = 0; i < labels.length; i++) {
-      p += (double) weights[i] * probabilities[i];
-      y += (double) weights[i] * labels[i];
+      double w = weight(weights, i);
+      p += w * probabilities[i];
+      y += w * labels[i];
     }
     return y == 0 ? Double.NaN : p / y;
   }
 
+  private static double weight(float[] weights, int row) {
+    return weights == null ? 1 : weights[row];
+  }
+
   private static void check(float[] scores, float[] labels, float[] weights) {
-    check(scores, labels);
+    if (scores.length < labels.length) {
+      throw new IllegalArgumentException("scores (" + scores.length + ") must cover the labels (" + labels.length + ")");
+    }
+    if (labels.length == 0) {
+      throw new IllegalArgumentException("no samples to evaluate");
+    }
+    if (weights == null) {
+      return;
+    }
     if (weights.length != labels.length) {
       throw new IllegalArgumentException("weights must have one entry per label (" + labels.length + "); has " + weights.length);
     }
@@ -251,15 +183,6 @@ public final class RankMetrics {
       if (!(weights[i] >= 0) || Float.isInfinite(weights[i])) {
         throw new IllegalArgumentException("weights must be finite and >= 0; weights[" + i + "]=" + weights[i]);
       }
-    }
-  }
-
-  private static void check(float[] scores, float[] labels) {
-    if (scores.length < labels.length) {
-      throw new IllegalArgumentException("scores (" + scores.length + ") must cover the labels (" + labels.length + ")");
-    }
-    if (labels.length == 0) {
-      throw new IllegalArgumentException("no samples to evaluate");
     }
   }
 

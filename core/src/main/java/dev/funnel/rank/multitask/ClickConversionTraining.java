@@ -2,6 +2,7 @@ package dev.funnel.rank.multitask;
 
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.rank.DenseSettings;
 import dev.funnel.rank.FieldSlots;
 import dev.funnel.rank.MiniBatchTraining;
 import dev.funnel.rank.SampleBatch;
@@ -26,64 +27,10 @@ public final class ClickConversionTraining {
   public record Settings(ClickConversionLoss.Space space, int batchSize, double learningRate, double embeddingL2, double denseL2,
       double initStd, int epochs, int patience, EarlyStop earlyStop) {
     public Settings {
-      if (earlyStop == null) {
-        throw new IllegalArgumentException("earlyStop must be set; earlyStop=null");
-      }
-      if (space == null) {
-        throw new IllegalArgumentException("space must be set; space=null");
-      }
-      if (batchSize < 1) {
-        throw new IllegalArgumentException("batchSize must be positive; batchSize=" + batchSize);
-      }
-      if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-        throw new IllegalArgumentException("learningRate must be positive and finite; learningRate=" + learningRate);
-      }
-      if (!(embeddingL2 >= 0) || Double.isInfinite(embeddingL2)) {
-        throw new IllegalArgumentException("embeddingL2 must be >= 0 and finite; embeddingL2=" + embeddingL2);
-      }
-      if (!(denseL2 >= 0) || Double.isInfinite(denseL2)) {
-        throw new IllegalArgumentException("denseL2 must be >= 0 and finite; denseL2=" + denseL2);
-      }
-      if (!(initStd > 0) || Double.isInfinite(initStd)) {
-        throw new IllegalArgumentException("initStd must be positive and finite; initStd=" + initStd);
-      }
-      if (epochs < 1) {
-        throw new IllegalArgumentException("epochs must be positive; epochs=" + epochs);
-      }
-      if (patience < 0) {
-        throw new IllegalArgumentException("patience must be >= 0; patience=" + patience);
-      }
+      DenseSettings.set("earlyStop", earlyStop);
+      DenseSettings.set("space", space);
+      DenseSettings.check(batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience);
     }
-  }
-
-  /**
-   * Comma-separated positive layer sizes, e.g. {@code 64,32}; empty only when {@code allowEmpty}. An
-   * error names {@code field} and the value.
-   */
-  public static int[] layerSizes(String field, String value, boolean allowEmpty) {
-    String bad = field + " must be comma-separated positive layer sizes" + (allowEmpty ? "" : ", at least one") + "; " + field + "=" + value;
-    if (value == null) {
-      throw new IllegalArgumentException(bad);
-    }
-    if (value.isBlank()) {
-      if (allowEmpty) {
-        return new int[0];
-      }
-      throw new IllegalArgumentException(bad);
-    }
-    String[] parts = value.split(",");
-    int[] units = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        units[i] = Integer.parseInt(parts[i].strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(bad);
-      }
-      if (units[i] < 1) {
-        throw new IllegalArgumentException(bad);
-      }
-    }
-    return units;
   }
 
   /** The validation AUC that early stopping watches. */

@@ -19,7 +19,6 @@ import dev.funnel.rank.widedeep.WideDeep;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.registry.Registry;
 import dev.funnel.train.WorkerRandom;
-import dev.funnel.train.loss.Logistic;
 import dev.funnel.util.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,31 +28,11 @@ import org.junit.jupiter.api.Test;
 
 class DcnTest {
 
-  /** Synthetic rows with values in [0.5, 1.5) and weights in [0.5, 2), so scaling by both is checked. */
-  private static SampleBatch valuedBatch(int n, long seed) {
-    SampleBatch base = Synthetic.batch(n, true, seed);
-    Random rnd = new Random(seed);
-    float[] values = new float[base.nnz()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = 0.5f + rnd.nextFloat();
-    }
-    float[] weights = new float[n];
-    for (int i = 0; i < n; i++) {
-      weights[i] = 0.5f + 1.5f * rnd.nextFloat();
-    }
-    return new SampleBatch(base.fields(), base.rowPtr(), base.features(), values, base.labels(), weights, null);
-  }
-
   /** Mean weighted logistic loss under the training forward (batch statistics, no dropout). */
   private static double meanLoss(DcnNet net, VectorKernels k, FieldSlots slots, SampleBatch batch) {
     DcnNet.Pass pass = net.pass();
     pass.forward(k, slots, null, 0, batch.size(), 0f, new WorkerRandom(1));
-    double loss = 0;
-    for (int r = 0; r < batch.size(); r++) {
-      double y = pass.logits[r];
-      loss += batch.weight(r) * (Logistic.softplus(y) - batch.labels()[r] * y);
-    }
-    return loss / batch.size();
+    return Synthetic.meanLogisticLoss(pass.logits, batch);
   }
 
   private static void check(String what, double analytic, double numeric, long seed) {
@@ -64,7 +43,7 @@ class DcnTest {
     System.out.println("DcnTest finite differences " + shape + " seed=" + seed);
     Random rnd = new Random(seed);
     VectorKernels k = Kernels.get();
-    SampleBatch batch = valuedBatch(7, seed);
+    SampleBatch batch = Synthetic.valuedBatch(7, seed);
     DcnNet net = DcnNet.init(shape, batch.fields().numFeatures(), batch.fields().numFields(), 0.5, seed);
     if (net.linear != null) {
       for (int i = 0; i < net.linear.length; i++) {

@@ -17,7 +17,6 @@ import dev.funnel.rank.eval.RankMetrics;
 import dev.funnel.rank.nn.Activation;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.registry.Registry;
-import dev.funnel.train.loss.Logistic;
 import dev.funnel.util.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,31 +26,11 @@ import org.junit.jupiter.api.Test;
 
 class DeepFmTest {
 
-  /** Synthetic rows with random values in [0.5, 1.5) and weights in [0.5, 2), so scaling by both is checked. */
-  private static SampleBatch valuedBatch(int n, long seed) {
-    SampleBatch base = Synthetic.batch(n, true, seed);
-    Random rnd = new Random(seed);
-    float[] values = new float[base.nnz()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = 0.5f + rnd.nextFloat();
-    }
-    float[] weights = new float[n];
-    for (int i = 0; i < n; i++) {
-      weights[i] = 0.5f + 1.5f * rnd.nextFloat();
-    }
-    return new SampleBatch(base.fields(), base.rowPtr(), base.features(), values, base.labels(), weights, null);
-  }
-
   /** Mean weighted logistic loss of the whole batch under the net's current weights. */
   private static double meanLoss(DeepFmNet net, VectorKernels k, FieldSlots slots, SampleBatch batch) {
     DeepFmNet.Pass pass = net.pass();
     net.forward(k, slots, null, 0, batch.size(), pass);
-    double loss = 0;
-    for (int r = 0; r < batch.size(); r++) {
-      double y = pass.logits[r];
-      loss += batch.weight(r) * (Logistic.softplus(y) - batch.labels()[r] * y);
-    }
-    return loss / batch.size();
+    return Synthetic.meanLogisticLoss(pass.logits, batch);
   }
 
   private static void check(String what, double analytic, double numeric, long seed) {
@@ -64,7 +43,7 @@ class DeepFmTest {
     System.out.println("DeepFmTest finite differences seed=" + seed);
     Random rnd = new Random(seed);
     VectorKernels k = Kernels.get();
-    SampleBatch batch = valuedBatch(6, seed);
+    SampleBatch batch = Synthetic.valuedBatch(6, seed);
     DeepFmConfig config = new DeepFmConfig(3, "5,4", Activation.SWISH, 6, 1e-3, 0, 0, 0, 0.3, 1, 0);
     DeepFmNet net = DeepFm.init(config, batch.fields(), seed);
     for (int i = 0; i < net.linear.length; i++) {
@@ -107,7 +86,7 @@ class DeepFmTest {
     long seed = 3L;
     System.out.println("DeepFmTest parts seed=" + seed);
     VectorKernels k = Kernels.get();
-    SampleBatch batch = valuedBatch(9, seed);
+    SampleBatch batch = Synthetic.valuedBatch(9, seed);
     DeepFmNet net = DeepFm.init(new DeepFmConfig(3, "5", Activation.RELU, 9, 1e-3, 0, 0, 0, 0.3, 1, 0), batch.fields(), seed);
     FieldSlots slots = FieldSlots.of(batch);
     DeepFmGradients whole = new DeepFmGradients(net, 0f, 0L);

@@ -12,12 +12,12 @@ import dev.funnel.rank.FiniteDifferences;
 import dev.funnel.rank.RankModel;
 import dev.funnel.rank.RankModelFile;
 import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.Synthetic;
 import dev.funnel.rank.eval.RankMetrics;
 import dev.funnel.rank.nn.Linear;
 import dev.funnel.rank.nn.ParametricActivation;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.registry.Registry;
-import dev.funnel.train.loss.Logistic;
 import dev.funnel.util.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -63,12 +63,7 @@ class DinTest {
   private static double meanLoss(DinNet net, VectorKernels k, SampleBatch batch) {
     DinNet.Pass pass = net.pass();
     net.forward(k, batch, null, 0, batch.size(), pass, true);
-    double loss = 0;
-    for (int r = 0; r < batch.size(); r++) {
-      double y = pass.logits[r];
-      loss += batch.weight(r) * (Logistic.softplus(y) - batch.labels()[r] * y);
-    }
-    return loss / batch.size();
+    return Synthetic.meanLogisticLoss(pass.logits, batch);
   }
 
   private static void check(String what, double analytic, double numeric) {

@@ -1,5 +1,6 @@
 package dev.funnel.rank.multitask.esmm;
 
+import dev.funnel.rank.DenseSettings;
 import dev.funnel.rank.multitask.ClickConversionLoss;
 import dev.funnel.rank.multitask.ClickConversionTraining;
 import dev.funnel.rank.nn.Activation;
@@ -28,13 +29,9 @@ public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activa
     double learningRate, double embeddingL2, double denseL2, double initStd, int epochs, int patience,
     ClickConversionTraining.EarlyStop earlyStop) {
   public EsmmConfig {
-    if (dim < 1) {
-      throw new IllegalArgumentException("dim must be positive; dim=" + dim);
-    }
-    ClickConversionTraining.layerSizes("hidden", hidden, false);
-    if (activation == null) {
-      throw new IllegalArgumentException("activation must be set; activation=null");
-    }
+    DenseSettings.positive("dim", dim);
+    DenseSettings.layerSizes("hidden", hidden, false);
+    DenseSettings.set("activation", activation);
     settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 
@@ -43,7 +40,7 @@ public record EsmmConfig(int dim, boolean shareEmbeddings, String hidden, Activa
   }
 
   public int[] hiddenUnits() {
-    return ClickConversionTraining.layerSizes("hidden", hidden, false);
+    return DenseSettings.layerSizes("hidden", hidden, false);
   }
 
   public ClickConversionTraining.Settings settings() {

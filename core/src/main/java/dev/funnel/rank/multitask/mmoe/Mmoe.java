@@ -1,5 +1,6 @@
 package dev.funnel.rank.multitask.mmoe;
 
+import dev.funnel.rank.DenseSettings;
 import dev.funnel.rank.FieldMap;
 import dev.funnel.rank.multitask.ClickConversionModel;
 import dev.funnel.rank.multitask.ClickConversionTraining;
@@ -40,8 +41,8 @@ public final class Mmoe implements MultiTaskAlgorithm<MmoeConfig> {
   }
 
   static ExpertNet net(MmoeConfig c, FieldMap fields) {
-    return new ExpertNet(fields, c.dim(), 1, c.experts(), 0, ClickConversionTraining.layerSizes("expertHidden", c.expertHidden(), true),
-        c.expertUnits(), ClickConversionTraining.layerSizes("towerHidden", c.towerHidden(), true), c.activation());
+    return new ExpertNet(fields, c.dim(), 1, c.experts(), 0, DenseSettings.layerSizes("expertHidden", c.expertHidden(), true),
+        c.expertUnits(), DenseSettings.layerSizes("towerHidden", c.towerHidden(), true), c.activation());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.funnel.rank.multitask.mmoe;
 
+import dev.funnel.rank.DenseSettings;
 import dev.funnel.rank.multitask.ClickConversionLoss;
 import dev.funnel.rank.multitask.ClickConversionTraining;
 import dev.funnel.rank.nn.Activation;
@@ -29,20 +30,12 @@ public record MmoeConfig(int dim, int experts, String expertHidden, int expertUn
     ClickConversionLoss.Space space, int batchSize, double learningRate, double embeddingL2, double denseL2, double initStd, int epochs,
     int patience, ClickConversionTraining.EarlyStop earlyStop) {
   public MmoeConfig {
-    if (dim < 1) {
-      throw new IllegalArgumentException("dim must be positive; dim=" + dim);
-    }
-    if (experts < 1) {
-      throw new IllegalArgumentException("experts must be positive; experts=" + experts);
-    }
-    ClickConversionTraining.layerSizes("expertHidden", expertHidden, true);
-    if (expertUnits < 1) {
-      throw new IllegalArgumentException("expertUnits must be positive; expertUnits=" + expertUnits);
-    }
-    ClickConversionTraining.layerSizes("towerHidden", towerHidden, true);
-    if (activation == null) {
-      throw new IllegalArgumentException("activation must be set; activation=null");
-    }
+    DenseSettings.positive("dim", dim);
+    DenseSettings.positive("experts", experts);
+    DenseSettings.layerSizes("expertHidden", expertHidden, true);
+    DenseSettings.positive("expertUnits", expertUnits);
+    DenseSettings.layerSizes("towerHidden", towerHidden, true);
+    DenseSettings.set("activation", activation);
     new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 

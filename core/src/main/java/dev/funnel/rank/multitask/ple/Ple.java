@@ -1,5 +1,6 @@
 package dev.funnel.rank.multitask.ple;
 
+import dev.funnel.rank.DenseSettings;
 import dev.funnel.rank.FieldMap;
 import dev.funnel.rank.multitask.ClickConversionModel;
 import dev.funnel.rank.multitask.ClickConversionTraining;
@@ -41,8 +42,8 @@ public final class Ple implements MultiTaskAlgorithm<PleConfig> {
   }
 
   static ExpertNet net(PleConfig c, FieldMap fields) {
-    return new ExpertNet(fields, c.dim(), c.levels(), c.sharedExperts(), c.taskExperts(), ClickConversionTraining.layerSizes("expertHidden", c.expertHidden(), true),
-        c.expertUnits(), ClickConversionTraining.layerSizes("towerHidden", c.towerHidden(), true), c.activation());
+    return new ExpertNet(fields, c.dim(), c.levels(), c.sharedExperts(), c.taskExperts(), DenseSettings.layerSizes("expertHidden", c.expertHidden(), true),
+        c.expertUnits(), DenseSettings.layerSizes("towerHidden", c.towerHidden(), true), c.activation());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.funnel.rank.multitask.ple;
 
+import dev.funnel.rank.DenseSettings;
 import dev.funnel.rank.multitask.ClickConversionLoss;
 import dev.funnel.rank.multitask.ClickConversionTraining;
 import dev.funnel.rank.nn.Activation;
@@ -31,26 +32,14 @@ public record PleConfig(int dim, int levels, int sharedExperts, int taskExperts,
     ClickConversionLoss.Space space, int batchSize, double learningRate, double embeddingL2, double denseL2, double initStd, int epochs,
     int patience, ClickConversionTraining.EarlyStop earlyStop) {
   public PleConfig {
-    if (dim < 1) {
-      throw new IllegalArgumentException("dim must be positive; dim=" + dim);
-    }
-    if (levels < 1) {
-      throw new IllegalArgumentException("levels must be positive; levels=" + levels);
-    }
-    if (sharedExperts < 1) {
-      throw new IllegalArgumentException("sharedExperts must be positive; sharedExperts=" + sharedExperts);
-    }
-    if (taskExperts < 1) {
-      throw new IllegalArgumentException("taskExperts must be positive; taskExperts=" + taskExperts);
-    }
-    ClickConversionTraining.layerSizes("expertHidden", expertHidden, true);
-    if (expertUnits < 1) {
-      throw new IllegalArgumentException("expertUnits must be positive; expertUnits=" + expertUnits);
-    }
-    ClickConversionTraining.layerSizes("towerHidden", towerHidden, true);
-    if (activation == null) {
-      throw new IllegalArgumentException("activation must be set; activation=null");
-    }
+    DenseSettings.positive("dim", dim);
+    DenseSettings.positive("levels", levels);
+    DenseSettings.positive("sharedExperts", sharedExperts);
+    DenseSettings.positive("taskExperts", taskExperts);
+    DenseSettings.layerSizes("expertHidden", expertHidden, true);
+    DenseSettings.positive("expertUnits", expertUnits);
+    DenseSettings.layerSizes("towerHidden", towerHidden, true);
+    DenseSettings.set("activation", activation);
     new ClickConversionTraining.Settings(space, batchSize, learningRate, embeddingL2, denseL2, initStd, epochs, patience, earlyStop);
   }
 
