@@ -113,6 +113,15 @@ public final class SceneBuilder {
       }
       ranker = (Ranker) stages.create(StageKind.RANKER, new StageConfig("rank", cast(rank), null), resources);
     }
+    List<String> channelNames = new ArrayList<>();
+    for (Pipeline.ChannelSlot s : channels) {
+      channelNames.add(s.channel().name());
+    }
+    try {
+      ranker.requireChannels(channelNames);
+    } catch (IllegalArgumentException e) {
+      throw new SceneException(null, "rank", ranker.description(), e.getMessage());
+    }
     List<Reranker> rerankers = new ArrayList<>();
     List<Map<String, Object>> rerankMaps = list(scene, "rerank", false);
     for (int r = 0; r < rerankMaps.size(); r++) {

@@ -69,7 +69,13 @@ public final class FunnelEvaluation {
    * @param modelParams model name -> parameters (as {@code --set model.key=value})
    * @param singles also evaluate each model of the scene on its own
    */
-  public record Settings(int[] ks, int threads, long seed, Map<String, Map<String, String>> modelParams, boolean singles) {
+  public record Settings(int[] ks, int threads, long seed, Map<String, Map<String, String>> modelParams, boolean singles,
+      java.nio.file.Path saveRanker) {
+    /** Without saving the stacking ranker. */
+    public Settings(int[] ks, int threads, long seed, Map<String, Map<String, String>> modelParams, boolean singles) {
+      this(ks, threads, seed, modelParams, singles, null);
+    }
+
     public Settings {
       if (ks.length == 0) {
         throw new IllegalArgumentException("at least one K is needed; ks=[]");
@@ -136,6 +142,14 @@ public final class FunnelEvaluation {
       long fitStart = System.nanoTime();
       if (stacking) {
         stacked = trainStacking(file, scene, rankMap, dataset, names, settings, context, catalogue, executor, k, log);
+        if (settings.saveRanker() != null) {
+          try {
+            dev.funnel.pipeline.stacking.StackingModelFile.write(settings.saveRanker(), stacked);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(settings.saveRanker() + ": cannot write the stacking ranker: " + e.getMessage(), e);
+          }
+          log.printf("saved      stacking ranker to %s (load it with rank: {type: model-ranker, file: PATH})%n", settings.saveRanker());
+        }
       }
 
       Map<String, FittedModel> fitted = new LinkedHashMap<>();
