@@ -201,7 +201,8 @@ public final class FunnelEvaluation {
     for (Pipeline.ChannelSlot s : validationScene.channels()) {
       channels.add(s.channel().name());
     }
-    StackingFeatures features = new StackingFeatures(channels);
+    StackingFeatures features = new StackingFeatures(channels, "fields".equals(new StageConfig("rank", rankMap, null).choice("layout", "sparse",
+        List.of("sparse", "fields"))));
     StackingTraining.Samples samples = StackingTraining.samples(new ReplayPipeline(validationScene, rest, executor), features, split,
         dataset.users(), dataset.items(), ss, k, rest.now(), settings.seed(), settings.threads());
     StackingModel model = StackingTraining.fit(features, samples, ss, context);

@@ -26,6 +26,7 @@ import java.util.List;
  * utf    engine version that wrote it
  * int    training rows, int training positives (for reports)
  * int    number of channels, then utf each: the feature layout ({@link StackingFeatures}), in scene order
+ * boolean the field layout (one feature per field, for DeepFM and kin)
  * long   length, then a whole {@link RankModelFile} (with its own header and checksum)
  * int    CRC32C of every byte above
  * </pre>
@@ -59,6 +60,7 @@ public final class StackingModelFile {
       for (String c : channels) {
         out.writeUTF(c);
       }
+      out.writeBoolean(model.features().perField());
       out.writeLong(rank.size());
       rank.writeTo(out);
     });
@@ -97,6 +99,7 @@ public final class StackingModelFile {
     for (int c = 0; c < n; c++) {
       channels.add(in.readUTF());
     }
+    boolean perField = in.readBoolean();
     long length = in.readLong();
     if (length < 0 || length > Integer.MAX_VALUE - 8) {
       throw new IOException("corrupt rank model length " + length);
@@ -111,6 +114,6 @@ public final class StackingModelFile {
     if (bytes.available() > 0) {
       throw new IOException("the rank model left " + bytes.available() + " of " + length + " bytes unread");
     }
-    return new StackingModel(new StackingFeatures(channels), model, samples, positives);
+    return new StackingModel(new StackingFeatures(channels, perField), model, samples, positives);
   }
 }

@@ -72,7 +72,8 @@ public final class StackingRanker implements Ranker {
 
   /**
    * {@code type: model-ranker}; keys {@code algorithm} (lr), {@code params}, {@code validation} (0.1),
-   * {@code users} (5000), {@code negatives} (100), {@code model}, {@code file}. Offline, {@code funnel
+   * {@code users} (5000), {@code negatives} (100), {@code model}, {@code file}, {@code layout} ({@code sparse}; {@code fields} for
+   * field-embedding rankers such as {@code deepfm}: {@link StackingFeatures#StackingFeatures(List, boolean)}). Offline, {@code funnel
    * eval --scene} trains the model and registers it in its {@link OfflineResources} ({@code --save-ranker}
    * writes it); a live server loads {@code file} (a {@link StackingModelFile}, path relative to the
    * server's working directory) at start, and refuses the scene without one. A file that cannot be
@@ -93,6 +94,7 @@ public final class StackingRanker implements Ranker {
     public Object create(StageConfig config, PipelineResources resources) {
       StackingSettings settings = StackingSettings.read(config);
       String file = config.string("file", null);
+      config.choice("layout", "sparse", List.of("sparse", "fields")); // read by the training; a loaded file carries its own
       OnlineRecommender data = settings.model() == null ? resources.activity() : resources.requireModel(config, "model", settings.model());
       Object trained = resources instanceof OfflineResources o ? o.get(key(config.name())) : null;
       if (trained == null && file != null) {

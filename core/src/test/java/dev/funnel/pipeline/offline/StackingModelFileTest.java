@@ -62,7 +62,9 @@ class StackingModelFileTest {
     try {
       for (Map<String, Object> rank : List.<Map<String, Object>>of(
           Map.of("type", "model-ranker", "algorithm", "lr", "validation", 0.4),
-          Map.of("type", "model-ranker", "algorithm", "fm", "validation", 0.4))) {
+          Map.of("type", "model-ranker", "algorithm", "fm", "validation", 0.4),
+          Map.of("type", "model-ranker", "algorithm", "deepfm", "validation", 0.4, "layout", "fields",
+              "params", Map.of("dim", "4", "hidden", "8,4", "epochs", "2", "batchSize", "8")))) {
         StackingModel m = train(rank, executor);
         Path file = dir.resolve(rank.get("algorithm") + ".fnls");
         StackingModelFile.write(file, m);
@@ -71,6 +73,7 @@ class StackingModelFileTest {
         assertEquals(m.samples(), back.samples());
         assertEquals(m.positives(), back.positives());
         assertEquals(m.model().algorithm(), back.model().algorithm());
+        assertEquals(m.features().perField(), back.features().perField());
         float[] want = m.model().score(batch(m));
         assertArrayEquals(want, back.model().score(batch(back)), rank.get("algorithm") + " scores differ after a round trip");
       }
