@@ -48,7 +48,14 @@ public final class StackingRanker implements Ranker {
     }
     SavedModel saved = data.saved();
     SampleBatch batch = model.features().encode(candidates, request.user(), saved.train(), saved.users(), saved.items(), null);
-    float[] p = model.model().score(batch);
+    float[] p;
+    if (model.model() instanceof dev.funnel.rank.deepfm.DeepFmModel deep) {
+      // The server runs requests concurrently: a request's few hundred candidates score on its own thread.
+      p = new float[batch.size()];
+      deep.score(batch, p, 1);
+    } else {
+      p = model.model().score(batch);
+    }
     for (int r = 0; r < p.length; r++) {
       candidates.get(r).score(p[r]);
     }
