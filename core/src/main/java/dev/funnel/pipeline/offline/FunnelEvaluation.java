@@ -182,7 +182,12 @@ public final class FunnelEvaluation {
     }
   }
 
-  static StackingModel trainStacking(String file, Map<String, Object> scene, Map<String, Object> rankMap, Dataset dataset,
+  /**
+   * Trains the stacking ranker of {@code rankMap} leakage-free ({@link StackingTraining}): the scene's
+   * models on the rest of a validation split of {@code dataset.train()}, the scene replayed with fusion
+   * for validation users, the ranker fit on their candidates. Also used by the serve-funnel bench.
+   */
+  public static StackingModel trainStacking(String file, Map<String, Object> scene, Map<String, Object> rankMap, Dataset dataset,
       List<String> names, Settings settings, TrainContext context, Map<String, ItemRecord> catalogue, ExecutorService executor, int k,
       PrintStream log) {
     StackingSettings ss = StackingSettings.read(new StageConfig("rank", rankMap, null));
