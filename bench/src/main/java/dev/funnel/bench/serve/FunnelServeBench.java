@@ -41,8 +41,9 @@ import java.util.stream.Stream;
  * saved as a {@link StackingModelFile} and loaded by the server through {@code file:}. Then per scene
  * each of its {@code rates} is sent open-loop (random known users, load generator in the same JVM),
  * each followed by the plain {@code /v1/recommend?user=} route at the same rate (the peer in the same
- * run), and a search for {@code max_qps}: rates rising by {@code search_step} from the last rate while
- * p99 stays under {@code max_p99_ms}. Rows: {@code scene, rate, qps, p50_ms, p99_ms, ...}; one summary
+ * run), and a search for {@code max_qps} (at most {@code search_runs} runs): rates rising by
+ * {@code search_step} from the highest rate with p99 under {@code max_p99_ms} until one fails, then
+ * bisection between the two. Rows: {@code scene, rate, qps, p50_ms, p99_ms, ...}; one summary
  * row per scene with {@code max_qps}.
  */
 public final class FunnelServeBench {
@@ -133,30 +134,39 @@ public final class FunnelServeBench {
           double step = ((Number) scenes.get(s).getOrDefault("search_step", rates.get(rates.size() - 1).doubleValue() / 2)).doubleValue();
           int searchMax = ((Number) scenes.get(s).getOrDefault("search_runs", 4)).intValue();
           double maxQps = 0;
-          double rate = 0;
-          boolean under = true;
+          double lo = 0; // highest rate seen under the bound
+          double hi = Double.POSITIVE_INFINITY; // lowest rate seen over it
           for (Number r : rates) {
-            rate = r.doubleValue();
+            double rate = r.doubleValue();
             LoadResult result = load(rows, base, paths, name, rate, warmup, duration, connections, d.name());
-            under = result.p99Ms() < maxP99;
-            if (under) {
+            if (result.p99Ms() < maxP99) {
               maxQps = Math.max(maxQps, result.qps());
+              lo = Math.max(lo, rate);
+            } else {
+              hi = Math.min(hi, rate);
             }
             load(rows, base, plainPaths, "(none: plain /v1/recommend)", rate, warmup, duration, connections, d.name());
           }
-          for (int run = 0; run < searchMax && under; run++) {
-            rate += step;
+          // Step up from the highest passing rate until one fails, then bisect between the two.
+          for (int run = 0; run < searchMax; run++) {
+            double rate = Double.isInfinite(hi) ? lo + step : (lo + hi) / 2;
+            if (!Double.isInfinite(hi) && hi - lo <= step / 4) {
+              break;
+            }
             LoadResult result = load(rows, base, paths, name, rate, warmup, duration, connections, d.name());
-            under = result.p99Ms() < maxP99;
-            if (under) {
+            if (result.p99Ms() < maxP99) {
               maxQps = Math.max(maxQps, result.qps());
+              lo = rate;
+            } else {
+              hi = rate;
             }
           }
           Map<String, Object> summary = new LinkedHashMap<>();
           summary.put("scene", name);
           summary.put("max_qps", round3(maxQps));
           summary.put("max_p99_ms", maxP99);
-          summary.put("search", under ? "stopped at search_runs with p99 still under the bound (max_qps is a lower bound)" : "p99 crossed the bound");
+          summary.put("search", Double.isInfinite(hi) ? "every rate tried kept p99 under the bound (max_qps is a lower bound)"
+              : "p99 crossed the bound at " + hi + " req/s");
           System.out.println(summary);
           rows.add(summary);
         }
