@@ -123,13 +123,14 @@ public final class BenchRunner {
       case "kernels" -> KernelRows.run(spec);
       case "rank-eval" -> dev.funnel.bench.rank.RankBench.run(spec, dataRoot, preset);
       case "serve-scene" -> dev.funnel.bench.serve.SceneServeBench.run(spec, load(spec, dataRoot, preset), preset);
+      case "serve-funnel" -> dev.funnel.bench.serve.FunnelServeBench.run(spec, load(spec, dataRoot, preset), preset);
       case "rank-throughput" -> dev.funnel.bench.rank.RankThroughput.run(spec, root, dataRoot, preset);
       case "rank-interactions" -> dev.funnel.bench.rank.InteractionRankBench.run(spec, dataRoot, preset);
       case "esmm-synthetic" -> dev.funnel.bench.rank.multitask.EsmmSyntheticBench.run(spec, preset);
       case "explore-sim" -> dev.funnel.bench.explore.ExploreSimBench.run(spec, root, preset);
       case "funnel-eval" -> dev.funnel.bench.funnel.FunnelBench.run(spec, load(spec, dataRoot, preset), preset);
       default -> throw new IllegalArgumentException(preset + ": field 'kind': unknown '" + kind
-          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, rank-throughput, serve-scene, rank-interactions, esmm-synthetic, explore-sim, funnel-eval");
+          + "'; valid: eval, load, serve, ingest, freshness, soak, crash, recovery, hotswap, ann, ann-gowalla, lightgcn, train-speed, kernels, rank-eval, rank-throughput, serve-scene, serve-funnel, rank-interactions, esmm-synthetic, explore-sim, funnel-eval");
     };
     report.put("rows", rows);
     String text = JSON.writeValueAsString(report);

@@ -48,6 +48,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Funnel mode: a scene YAML (docs/pipeline.md) replayed on the test split; its 'model' keys name registered models, trained on train.")
   Path scene;
 
+  @Option(names = "--save-ranker", paramLabel = "FILE",
+      description = "With --scene and rank: {type: model-ranker}: write the trained stacking ranker here, for a live scene's 'file: FILE'.")
+  Path saveRanker;
+
   @Option(names = "--samples", paramLabel = "FILE",
       description = "Labelled samples for --rank-model: libsvm/libFM text, or CSV when the model was trained on CSV with a schema.")
   Path samples;
@@ -82,6 +86,9 @@ final class EvalCommand implements Callable<Integer> {
       }
       return RankerEvaluation.run(rankModel, samples, groupField, data.skipBadLines, json, System.out);
     }
+    if (saveRanker != null && scene == null) {
+      throw new ParameterException(spec.commandLine(), "--save-ranker needs --scene FILE with rank: {type: model-ranker}");
+    }
     if (scene != null) {
       if (data.spec == null || models != null || negatives != 0) {
         throw new ParameterException(spec.commandLine(), "funnel evaluation takes --scene FILE and --dataset SPEC (the models come from the scene; "
@@ -96,7 +103,7 @@ final class EvalCommand implements Callable<Integer> {
       int t = threads == null ? Parallel.defaultThreads() : threads;
       TrainContext context = new TrainContext(t, data.seed, new ConsoleProgress(System.out, quiet));
       Dataset dataset = data.load(System.out).dataset();
-      return SceneEvaluation.run(scene, sceneMap, dataset, params, ks, t, data.seed, context, json, System.out);
+      return SceneEvaluation.run(scene, sceneMap, dataset, params, ks, t, data.seed, context, json, saveRanker, System.out);
     }
     if (data.spec == null || models == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option" + (data.spec == null && models == null ? "s" : "") + ": "

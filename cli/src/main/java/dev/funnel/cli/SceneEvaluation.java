@@ -45,8 +45,14 @@ final class SceneEvaluation {
 
   static int run(Path sceneFile, Map<String, Object> scene, Dataset dataset, Map<String, Map<String, String>> params, int[] ks, int threads,
       long seed, TrainContext context, Path json, PrintStream out) throws IOException {
+    return run(sceneFile, scene, dataset, params, ks, threads, seed, context, json, null, out);
+  }
+
+  /** @param saveRanker where to write the trained stacking ranker (null: not saved) */
+  static int run(Path sceneFile, Map<String, Object> scene, Dataset dataset, Map<String, Map<String, String>> params, int[] ks, int threads,
+      long seed, TrainContext context, Path json, Path saveRanker, PrintStream out) throws IOException {
     List<ResultRow> rows = FunnelEvaluation.run(sceneFile.toString(), scene, dataset,
-        new FunnelEvaluation.Settings(ks, threads, seed, params, true), context, out);
+        new FunnelEvaluation.Settings(ks, threads, seed, params, true, saveRanker), context, out);
     out.println();
     out.print(EvalTable.format(rows.get(0).protocol(), rows.stream().map(ResultRow::model).toList(),
         rows.stream().map(ResultRow::evalResult).toList()));

@@ -41,8 +41,20 @@ import java.util.function.Predicate;
  * <p>Immutable and thread-safe; per-request state lives in the call.
  */
 public final class Pipeline {
-  /** A channel with its quota (candidates kept within the budget) and timeout. */
-  public record ChannelSlot(Channel channel, int quota, long timeoutMillis) {
+  /**
+   * A channel with its quota (candidates kept within the budget) and timeout.
+   *
+   * @param inline run on the request thread after the pooled channels were handed out, instead of as
+   *     an executor task: for channels cheaper than the hand-off (a popularity list, a short item-to-item
+   *     expansion). An inline channel cannot be interrupted, so its timeout is not enforced; one that
+   *     throws still degrades the response.
+   */
+  public record ChannelSlot(Channel channel, int quota, long timeoutMillis, boolean inline) {
+    /** A pooled channel. */
+    public ChannelSlot(Channel channel, int quota, long timeoutMillis) {
+      this(channel, quota, timeoutMillis, false);
+    }
+
     public ChannelSlot {
       Objects.requireNonNull(channel, "channel");
       if (quota < 1) {
@@ -168,6 +180,9 @@ public final class Pipeline {
       Channel channel = channels.get(c).channel();
       int limit = limits[c];
       int slot = c;
+      if (channels.get(c).inline()) {
+        continue;
+      }
       futures[c] = executor.submit(() -> {
         long t = System.nanoTime();
         List<Scored> got = channel.recall(request, limit, admissible);
@@ -175,11 +190,39 @@ public final class Pipeline {
         return got == null ? List.<Scored>of() : got;
       });
     }
+    // Inline channels run here, while the pooled ones run on the executor.
+    List<List<Scored>> inlineLists = new ArrayList<>(java.util.Collections.nCopies(n, null));
+    RuntimeException[] inlineFailures = new RuntimeException[n];
+    for (int c = 0; c < n; c++) {
+      if (channels.get(c).inline()) {
+        long t = System.nanoTime();
+        try {
+          List<Scored> got = channels.get(c).channel().recall(request, limits[c], admissible);
+          inlineLists.set(c, got == null ? List.of() : got);
+        } catch (RuntimeException e) {
+          inlineFailures[c] = e;
+        }
+        took[c] = System.nanoTime() - t;
+      }
+    }
     List<List<Scored>> lists = new ArrayList<>(n);
     List<PipelineResult.Degraded> degraded = new ArrayList<>();
     String[] status = new String[n];
     for (int c = 0; c < n; c++) {
       ChannelSlot slot = channels.get(c);
+      if (slot.inline()) {
+        RuntimeException e = inlineFailures[c];
+        if (e == null) {
+          status[c] = "ok";
+          lists.add(inlineLists.get(c));
+        } else {
+          String reason = "failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+          status[c] = reason;
+          degraded.add(new PipelineResult.Degraded(slot.channel().name(), reason));
+          lists.add(List.of());
+        }
+        continue;
+      }
       long remaining = slot.timeoutMillis() * 1_000_000L - (System.nanoTime() - start);
       List<Scored> got = List.of();
       try {

@@ -16,4 +16,11 @@ public interface Ranker {
   String description();
 
   void score(PipelineRequest request, List<Candidate> candidates);
+
+  /**
+   * Called once at build time with the scene's channel names in order; a ranker whose features depend on
+   * particular channels (a stacking model) throws {@link IllegalArgumentException} when one is missing,
+   * which fails start-up naming the scene file and its {@code rank}.
+   */
+  default void requireChannels(List<String> channels) {}
 }

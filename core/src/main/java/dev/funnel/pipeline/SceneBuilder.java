@@ -32,7 +32,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class SceneBuilder {
   static final Set<String> TOP_KEYS = Set.of("name", "description", "budget", "over_fetch", "timeout_ms", "channels", "filters", "rank",
-      "rerank");
+      "rerank", "inline");
 
   private final Stages stages;
   private final PipelineResources resources;
@@ -80,6 +80,7 @@ public final class SceneBuilder {
     int budget = sc.integer("budget", 500, 1, 100_000);
     double overFetch = sc.number("over_fetch", 2.0, 1.0, 100.0);
     int timeout = sc.integer("timeout_ms", 50, 1, 600_000);
+    boolean inline = sc.bool("inline", false);
     if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new SceneException(null, "name", name, "must be 1-64 letters, digits, '_', '.' or '-'");
     }
@@ -90,13 +91,14 @@ public final class SceneBuilder {
       StageConfig cfg = new StageConfig("channels[" + c + "]", channelMaps.get(c), null);
       int quota = cfg.integer("quota", 100, 1, 100_000);
       int channelTimeout = cfg.integer("timeout_ms", timeout, 1, 600_000);
+      boolean channelInline = cfg.bool("inline", inline);
       Channel ch = (Channel) stages.create(StageKind.CHANNEL, cfg, resources);
       for (Pipeline.ChannelSlot s : channels) {
         if (s.channel().name().equals(ch.name())) {
           throw cfg.error("name", ch.name(), "two channels with one name (a second channel of a type needs its own 'name')");
         }
       }
-      channels.add(new Pipeline.ChannelSlot(ch, quota, channelTimeout));
+      channels.add(new Pipeline.ChannelSlot(ch, quota, channelTimeout, channelInline));
     }
     List<Filter> filters = new ArrayList<>();
     List<Map<String, Object>> filterMaps = list(scene, "filters", false);
@@ -112,6 +114,15 @@ public final class SceneBuilder {
         throw new SceneException(null, "rank", String.valueOf(rank), "must be a mapping with a 'type'");
       }
       ranker = (Ranker) stages.create(StageKind.RANKER, new StageConfig("rank", cast(rank), null), resources);
+    }
+    List<String> channelNames = new ArrayList<>();
+    for (Pipeline.ChannelSlot s : channels) {
+      channelNames.add(s.channel().name());
+    }
+    try {
+      ranker.requireChannels(channelNames);
+    } catch (IllegalArgumentException e) {
+      throw new SceneException(null, "rank", ranker.description(), e.getMessage());
     }
     List<Reranker> rerankers = new ArrayList<>();
     List<Map<String, Object>> rerankMaps = list(scene, "rerank", false);

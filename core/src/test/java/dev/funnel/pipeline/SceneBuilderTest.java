@@ -73,7 +73,7 @@ class SceneBuilderTest {
 
     s = scene();
     channel(s, 1).put("quotaa", 5);
-    fails(s, "channels[1].quotaa: unknown key 'quotaa' for stage type 'popularity'; valid keys: [list, model, name, quota, timeout_ms, type]");
+    fails(s, "channels[1].quotaa: unknown key 'quotaa' for stage type 'popularity'; valid keys: [inline, list, model, name, quota, timeout_ms, type]");
 
     s = scene();
     s.put("filters", List.of(Map.of("type", "rule", "expression", "price <")));

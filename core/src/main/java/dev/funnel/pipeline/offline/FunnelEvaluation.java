@@ -69,7 +69,13 @@ public final class FunnelEvaluation {
    * @param modelParams model name -> parameters (as {@code --set model.key=value})
    * @param singles also evaluate each model of the scene on its own
    */
-  public record Settings(int[] ks, int threads, long seed, Map<String, Map<String, String>> modelParams, boolean singles) {
+  public record Settings(int[] ks, int threads, long seed, Map<String, Map<String, String>> modelParams, boolean singles,
+      java.nio.file.Path saveRanker) {
+    /** Without saving the stacking ranker. */
+    public Settings(int[] ks, int threads, long seed, Map<String, Map<String, String>> modelParams, boolean singles) {
+      this(ks, threads, seed, modelParams, singles, null);
+    }
+
     public Settings {
       if (ks.length == 0) {
         throw new IllegalArgumentException("at least one K is needed; ks=[]");
@@ -136,6 +142,14 @@ public final class FunnelEvaluation {
       long fitStart = System.nanoTime();
       if (stacking) {
         stacked = trainStacking(file, scene, rankMap, dataset, names, settings, context, catalogue, executor, k, log);
+        if (settings.saveRanker() != null) {
+          try {
+            dev.funnel.pipeline.stacking.StackingModelFile.write(settings.saveRanker(), stacked);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(settings.saveRanker() + ": cannot write the stacking ranker: " + e.getMessage(), e);
+          }
+          log.printf("saved      stacking ranker to %s (load it with rank: {type: model-ranker, file: PATH})%n", settings.saveRanker());
+        }
       }
 
       Map<String, FittedModel> fitted = new LinkedHashMap<>();
@@ -168,7 +182,12 @@ public final class FunnelEvaluation {
     }
   }
 
-  static StackingModel trainStacking(String file, Map<String, Object> scene, Map<String, Object> rankMap, Dataset dataset,
+  /**
+   * Trains the stacking ranker of {@code rankMap} leakage-free ({@link StackingTraining}): the scene's
+   * models on the rest of a validation split of {@code dataset.train()}, the scene replayed with fusion
+   * for validation users, the ranker fit on their candidates. Also used by the serve-funnel bench.
+   */
+  public static StackingModel trainStacking(String file, Map<String, Object> scene, Map<String, Object> rankMap, Dataset dataset,
       List<String> names, Settings settings, TrainContext context, Map<String, ItemRecord> catalogue, ExecutorService executor, int k,
       PrintStream log) {
     StackingSettings ss = StackingSettings.read(new StageConfig("rank", rankMap, null));
@@ -187,7 +206,8 @@ public final class FunnelEvaluation {
     for (Pipeline.ChannelSlot s : validationScene.channels()) {
       channels.add(s.channel().name());
     }
-    StackingFeatures features = new StackingFeatures(channels);
+    StackingFeatures features = new StackingFeatures(channels, "fields".equals(new StageConfig("rank", rankMap, null).choice("layout", "sparse",
+        List.of("sparse", "fields"))));
     StackingTraining.Samples samples = StackingTraining.samples(new ReplayPipeline(validationScene, rest, executor), features, split,
         dataset.users(), dataset.items(), ss, k, rest.now(), settings.seed(), settings.threads());
     StackingModel model = StackingTraining.fit(features, samples, ss, context);

@@ -28,20 +28,43 @@ public final class StackingFeatures {
   static final int PER_CHANNEL = 3 + RANK_BUCKETS;
   static final int COUNT_BUCKETS = 24;
 
+  /** Field layout: per channel a rank field of RANK_BUCKETS + 1 (the last: not proposed) and a score field of 2. */
+  static final int FIELD_RANKS = RANK_BUCKETS + 1;
+  static final int FIELD_PER_CHANNEL = FIELD_RANKS + 2;
+
   private final List<String> channels;
+  private final boolean perField;
   private final FieldMap fields;
   private final int countBase;
   private final int popBase;
   private final int userBase;
 
   public StackingFeatures(List<String> channels) {
+    this(channels, false);
+  }
+
+  /**
+   * @param perField the field layout for field-embedding rankers (DeepFM, DCN, FFM: exactly one feature
+   *     per field and row): per channel {@code c} a field {@code ch.c.rank} (one-hot rank bucket, or
+   *     "not proposed") and a field {@code ch.c.score} (the min-max score as the value of feature 0, or
+   *     feature 1 "not proposed"); the rank discount is left out. Then {@code channels}, {@code pop} and
+   *     {@code user} as in the default layout.
+   */
+  public StackingFeatures(List<String> channels, boolean perField) {
     if (channels.isEmpty()) {
       throw new IllegalArgumentException("a stacking ranker needs at least one channel; channels=[]");
     }
     this.channels = List.copyOf(channels);
+    this.perField = perField;
     StringBuilder spec = new StringBuilder();
     int next = 0;
     for (String c : this.channels) {
+      if (perField) {
+        spec.append("ch.").append(c).append(".rank:").append(next).append('-').append(next + FIELD_RANKS - 1).append(',');
+        spec.append("ch.").append(c).append(".score:").append(next + FIELD_RANKS).append('-').append(next + FIELD_RANKS + 1).append(',');
+        next += FIELD_PER_CHANNEL;
+        continue;
+      }
       spec.append("ch.").append(c).append(':').append(next).append('-').append(next + PER_CHANNEL - 1).append(',');
       next += PER_CHANNEL;
     }
@@ -59,6 +82,11 @@ public final class StackingFeatures {
 
   public List<String> channels() {
     return channels;
+  }
+
+  /** True for the field layout (one feature per field: DeepFM and kin). */
+  public boolean perField() {
+    return perField;
   }
 
   public FieldMap fields() {
@@ -102,6 +130,24 @@ public final class StackingFeatures {
       int proposed = 0;
       for (int ci = 0; ci < nc; ci++) {
         Float s = c.channelScores().get(channels.get(ci));
+        if (perField) {
+          int base = ci * FIELD_PER_CHANNEL;
+          if (s == null) {
+            features[k] = base + RANK_BUCKETS;
+            values[k++] = 1f;
+            features[k] = base + FIELD_RANKS + 1;
+            values[k++] = 1f;
+            continue;
+          }
+          proposed++;
+          features[k] = base + Math.min(RANK_BUCKETS - 1, bucket(c.channelRanks().get(channels.get(ci))));
+          values[k++] = 1f;
+          float range = max[ci] - min[ci];
+          float norm = range > 0 && Float.isFinite(range) ? (s - min[ci]) / range : 1f;
+          features[k] = base + FIELD_RANKS;
+          values[k++] = Float.isFinite(norm) ? norm : 0f;
+          continue;
+        }
         if (s == null) {
           continue;
         }

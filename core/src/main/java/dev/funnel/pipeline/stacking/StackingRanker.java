@@ -48,7 +48,14 @@ public final class StackingRanker implements Ranker {
     }
     SavedModel saved = data.saved();
     SampleBatch batch = model.features().encode(candidates, request.user(), saved.train(), saved.users(), saved.items(), null);
-    float[] p = model.model().score(batch);
+    float[] p;
+    if (model.model() instanceof dev.funnel.rank.deepfm.DeepFmModel deep) {
+      // The server runs requests concurrently: a request's few hundred candidates score on its own thread.
+      p = new float[batch.size()];
+      deep.score(batch, p, 1);
+    } else {
+      p = model.model().score(batch);
+    }
     for (int r = 0; r < p.length; r++) {
       candidates.get(r).score(p[r]);
     }
@@ -59,11 +66,25 @@ public final class StackingRanker implements Ranker {
     return "stacking:" + name;
   }
 
+  /** A scene whose channels lack one the model was trained on would silently lose its features: refused. */
+  @Override
+  public void requireChannels(List<String> channels) {
+    List<String> missing = new java.util.ArrayList<>(model.features().channels());
+    missing.removeAll(channels);
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("the stacking model was trained on channels " + model.features().channels()
+          + " but the scene lacks " + missing + "; channels=" + channels);
+    }
+  }
+
   /**
    * {@code type: model-ranker}; keys {@code algorithm} (lr), {@code params}, {@code validation} (0.1),
-   * {@code users} (5000), {@code negatives} (100), {@code model}. The model is trained offline by
-   * {@code funnel eval --scene}, which registers it in its {@link OfflineResources}; a live server has
-   * no trained stacking model to load yet and refuses the scene.
+   * {@code users} (5000), {@code negatives} (100), {@code model}, {@code file}, {@code layout} ({@code sparse}; {@code fields} for
+   * field-embedding rankers such as {@code deepfm}: {@link StackingFeatures#StackingFeatures(List, boolean)}). Offline, {@code funnel
+   * eval --scene} trains the model and registers it in its {@link OfflineResources} ({@code --save-ranker}
+   * writes it); a live server loads {@code file} (a {@link StackingModelFile}, path relative to the
+   * server's working directory) at start, and refuses the scene without one. A file that cannot be
+   * read fails start-up naming it.
    */
   public static final class Factory implements StageFactory {
     @Override
@@ -79,11 +100,20 @@ public final class StackingRanker implements Ranker {
     @Override
     public Object create(StageConfig config, PipelineResources resources) {
       StackingSettings settings = StackingSettings.read(config);
+      String file = config.string("file", null);
+      config.choice("layout", "sparse", List.of("sparse", "fields")); // read by the training; a loaded file carries its own
       OnlineRecommender data = settings.model() == null ? resources.activity() : resources.requireModel(config, "model", settings.model());
       Object trained = resources instanceof OfflineResources o ? o.get(key(config.name())) : null;
+      if (trained == null && file != null) {
+        try {
+          trained = StackingModelFile.read(java.nio.file.Path.of(file));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+          throw config.error("file", file, "cannot load the stacking ranker: " + e.getMessage());
+        }
+      }
       if (!(trained instanceof StackingModel m)) {
         throw config.error("type", config.type(), "a model-ranker needs a stacking model trained on the scene's own candidates; "
-            + "'funnel eval --scene' trains one, live serving of it is not available yet");
+            + "'funnel eval --scene FILE --save-ranker PATH' trains and saves one, 'file: PATH' loads it");
       }
       if (data == null) {
         throw config.error("model", settings.model(), "no model serves to count popularity and activity on");

@@ -34,4 +34,25 @@ class StackingFeaturesTest {
     assertEquals(0.5f, s.value(13), 1e-6);
     assertArrayEquals(new float[] {0f, 1f}, s.labels());
   }
+
+  @Test
+  void theFieldLayoutHasExactlyOneFeaturePerField() {
+    Dataset d = dev.funnel.pipeline.offline.FunnelEvaluationTestAccess.tiny();
+    StackingFeatures f = new StackingFeatures(List.of("x", "y"), true);
+    // Layout: x.rank 0..12, x.score 13..14, y.rank 15..27, y.score 28..29, channels 30..32, pop 33..56, user 57..80.
+    assertEquals(7, f.fields().numFields());
+    Candidate b = new Candidate("b");
+    b.proposedBy("x", 0, 4f);
+    b.proposedBy("y", 6, 0.5f);
+    Candidate e = new Candidate("e");
+    e.proposedBy("x", 2, 2f);
+    SampleBatch s = f.encode(List.of(b, e), "u3", d.train(), d.users(), d.items(), null);
+    // b: x bucket 0, x score 1; y bucket floor(log2 7) = 2, y score 1; 2 channels; pop bucket 2; user bucket 2.
+    assertArrayEquals(new int[] {0, 13, 17, 28, 32, 35, 59}, java.util.Arrays.copyOfRange(s.features(), 0, 7));
+    // e: x bucket 1, x score 0; y not proposed (27, 29); 1 channel; pop bucket 1.
+    assertArrayEquals(new int[] {1, 13, 27, 29, 31, 34, 59}, java.util.Arrays.copyOfRange(s.features(), 7, 14));
+    assertEquals(0f, s.value(8));
+    assertEquals(1f, s.value(11));
+    dev.funnel.rank.FieldSlots.of(s); // refuses rows with zero or two features in a field
+  }
 }

@@ -1,0 +1,209 @@
+package dev.funnel.bench.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.funnel.data.Dataset;
+import dev.funnel.experiment.Experiment;
+import dev.funnel.experiment.FittedModel;
+import dev.funnel.online.OnlineRecommender;
+import dev.funnel.pipeline.offline.FunnelEvaluation;
+import dev.funnel.pipeline.offline.OfflineResources;
+import dev.funnel.pipeline.stacking.StackingModel;
+import dev.funnel.pipeline.stacking.StackingModelFile;
+import dev.funnel.recall.ModelFile;
+import dev.funnel.recall.SavedModel;
+import dev.funnel.recall.TrainContext;
+import dev.funnel.server.FunnelServer;
+import dev.funnel.server.LiveService;
+import dev.funnel.server.ServerConfig;
+import dev.funnel.store.DataDirectory;
+import dev.funnel.util.Parallel;
+import dev.funnel.util.Progress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * {@code kind: serve-funnel} (issue 8's {@code serve-funnel} preset): several scenes on one live
+ * server. Trains every model of {@code models} ({@code params} per model) on the dataset's train split
+ * and writes them to a fresh data directory; a scene whose rank is {@code model-ranker} first gets its
+ * stacking ranker trained leakage-free on a validation split ({@link FunnelEvaluation#trainStacking}),
+ * saved as a {@link StackingModelFile} and loaded by the server through {@code file:}. Then per scene
+ * each of its {@code rates} is sent open-loop (random known users, load generator in the same JVM),
+ * each followed by the plain {@code /v1/recommend?user=} route at the same rate (the peer in the same
+ * run), and a search for {@code max_qps} (at most {@code search_runs} runs): rates rising by
+ * {@code search_step} from the highest rate with p99 under {@code max_p99_ms} until one fails, then
+ * bisection between the two. Rows: {@code scene, rate, qps, p50_ms, p99_ms, ...}; one summary
+ * row per scene with {@code max_qps}.
+ */
+public final class FunnelServeBench {
+  private FunnelServeBench() {}
+
+  @SuppressWarnings("unchecked")
+  public static List<Map<String, Object>> run(Map<String, Object> spec, Dataset d, Path preset) throws Exception {
+    List<String> models = (List<String>) spec.get("models");
+    List<Map<String, Object>> scenes = (List<Map<String, Object>>) spec.get("scenes");
+    if (models == null || scenes == null || scenes.isEmpty()) {
+      throw new IllegalArgumentException(preset + ": serve-funnel needs 'models' and 'scenes' (each with 'scene' and 'rates')");
+    }
+    Map<String, Map<String, String>> params = new LinkedHashMap<>();
+    Map<String, Object> rawParams = (Map<String, Object>) spec.getOrDefault("params", Map.of());
+    rawParams.forEach((m, kv) -> {
+      Map<String, String> p = new LinkedHashMap<>();
+      ((Map<String, Object>) kv).forEach((key, v) -> p.put(key, String.valueOf(v)));
+      params.put(m, p);
+    });
+    int k = ((Number) spec.getOrDefault("k", 20)).intValue();
+    Duration warmup = Duration.ofSeconds(((Number) spec.getOrDefault("warmup_seconds", 10)).longValue());
+    Duration duration = Duration.ofSeconds(((Number) spec.getOrDefault("duration_seconds", 20)).longValue());
+    int connections = ((Number) spec.getOrDefault("connections", 32)).intValue();
+    double maxP99 = ((Number) spec.getOrDefault("max_p99_ms", 50)).doubleValue();
+    TrainContext context = new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE);
+
+    Path dir = Files.createTempDirectory("funnel-serve-funnel");
+    ExecutorService executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "serve-funnel-train");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Path modelsDir = Files.createDirectories(dir.resolve(DataDirectory.MODELS_DIR));
+      for (String m : models) {
+        FittedModel fitted = Experiment.fit(m, params.getOrDefault(m, Map.of()), d.train(), context);
+        System.out.printf("trained %s in %.2f s%n", m, fitted.fitSeconds());
+        ModelFile.write(modelsDir.resolve(m + ModelFile.SUFFIX), SavedModel.of(fitted.model(), d.users(), d.items(), d.train()));
+      }
+      Path scenesDir = Files.createDirectories(dir.resolve(DataDirectory.SCENES_DIR));
+      Path rankers = Files.createTempDirectory("funnel-serve-funnel-rankers");
+      List<String> names = new ArrayList<>();
+      for (Map<String, Object> entry : scenes) {
+        Map<String, Object> scene = new LinkedHashMap<>((Map<String, Object>) entry.get("scene"));
+        String name = (String) scene.get("name");
+        names.add(name);
+        if (scene.get("rank") instanceof Map<?, ?> rank && "model-ranker".equals(rank.get("type")) && !rank.containsKey("file")) {
+          Map<String, Object> rankMap = new LinkedHashMap<>((Map<String, Object>) rank);
+          long t0 = System.nanoTime();
+          StackingModel trained = FunnelEvaluation.trainStacking(name + ".yaml", scene, rankMap, d, FunnelEvaluation.models(scene),
+              new FunnelEvaluation.Settings(new int[] {k}, Parallel.defaultThreads(), 42L, params, false), context,
+              OfflineResources.catalogue(d.itemFeatures(), d.items()), executor, k, System.out);
+          Path file = rankers.resolve(name + ".fnls");
+          StackingModelFile.write(file, trained);
+          System.out.printf("stacking ranker of %s: %s, %,d rows, trained in %.1f s, %,d bytes -> %s%n", name, trained.model().algorithm(),
+              trained.samples(), (System.nanoTime() - t0) / 1e9, Files.size(file), file);
+          Map<String, Object> served = new LinkedHashMap<>();
+          served.put("type", "model-ranker");
+          served.put("file", file.toString());
+          if (rankMap.containsKey("model")) {
+            served.put("model", rankMap.get("model"));
+          }
+          scene.put("rank", served);
+        }
+        new ObjectMapper(new YAMLFactory()).writeValue(scenesDir.resolve(name + ".yaml").toFile(), scene);
+      }
+      executor.shutdownNow();
+
+      LiveService.Config defaults = LiveService.Config.defaults();
+      OnlineRecommender.Config o = defaults.online();
+      LiveService.Config config = defaults.withOnline(new OnlineRecommender.Config(o.users(), o.popularity(), o.triggerHalfLifeMillis(),
+          o.coldStart(), true, o.maxItems()));
+      SplittableRandom rnd = new SplittableRandom(42);
+      List<String> users = new ArrayList<>();
+      for (int n = 0; n < 10_000; n++) {
+        users.add(d.users().external(rnd.nextInt(d.users().size())));
+      }
+      List<String> plainPaths = users.stream().map(u -> "/v1/recommend?user=" + u + "&k=" + k).toList();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      ServerConfig sd = ServerConfig.defaults();
+      try (LiveService live = LiveService.open(dir, null, config);
+          FunnelServer server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, sd.maxK(), null, sd.eventLoops()), live)) {
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        for (int s = 0; s < scenes.size(); s++) {
+          String name = names.get(s);
+          List<String> paths = users.stream().map(u -> "/v1/recommend?scene=" + name + "&user=" + u + "&k=" + k).toList();
+          List<Number> rates = (List<Number>) scenes.get(s).getOrDefault("rates", List.of(100));
+          double step = ((Number) scenes.get(s).getOrDefault("search_step", rates.get(rates.size() - 1).doubleValue() / 2)).doubleValue();
+          int searchMax = ((Number) scenes.get(s).getOrDefault("search_runs", 4)).intValue();
+          double maxQps = 0;
+          double lo = 0; // highest rate seen under the bound
+          double hi = Double.POSITIVE_INFINITY; // lowest rate seen over it
+          for (Number r : rates) {
+            double rate = r.doubleValue();
+            LoadResult result = load(rows, base, paths, name, rate, warmup, duration, connections, d.name());
+            if (result.p99Ms() < maxP99) {
+              maxQps = Math.max(maxQps, result.qps());
+              lo = Math.max(lo, rate);
+            } else {
+              hi = Math.min(hi, rate);
+            }
+            load(rows, base, plainPaths, "(none: plain /v1/recommend)", rate, warmup, duration, connections, d.name());
+          }
+          // Step up from the highest passing rate until one fails, then bisect between the two.
+          for (int run = 0; run < searchMax; run++) {
+            double rate = Double.isInfinite(hi) ? lo + step : (lo + hi) / 2;
+            if (!Double.isInfinite(hi) && hi - lo <= step / 4) {
+              break;
+            }
+            LoadResult result = load(rows, base, paths, name, rate, warmup, duration, connections, d.name());
+            if (result.p99Ms() < maxP99) {
+              maxQps = Math.max(maxQps, result.qps());
+              lo = rate;
+            } else {
+              hi = rate;
+            }
+          }
+          Map<String, Object> summary = new LinkedHashMap<>();
+          summary.put("scene", name);
+          summary.put("max_qps", round3(maxQps));
+          summary.put("max_p99_ms", maxP99);
+          summary.put("search", Double.isInfinite(hi) ? "every rate tried kept p99 under the bound (max_qps is a lower bound)"
+              : "p99 crossed the bound at " + hi + " req/s");
+          System.out.println(summary);
+          rows.add(summary);
+        }
+      }
+      return rows;
+    } finally {
+      executor.shutdownNow();
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static LoadResult load(List<Map<String, Object>> rows, URI base, List<String> paths, String scene, double rate, Duration warmup,
+      Duration duration, int connections, String dataset) {
+    LoadResult result = LoadGenerator.run(base, paths, rate, warmup, duration, connections);
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("scene", scene);
+    row.put("dataset", dataset);
+    row.put("rate", rate);
+    row.put("connections", connections);
+    row.put("duration_seconds", duration.toSeconds());
+    row.put("requests", result.requests());
+    row.put("errors", result.errors());
+    row.put("qps", round3(result.qps()));
+    row.put("p50_ms", round3(result.p50Ms()));
+    row.put("p90_ms", round3(result.p90Ms()));
+    row.put("p99_ms", round3(result.p99Ms()));
+    row.put("max_ms", round3(result.maxMs()));
+    System.out.println(row);
+    rows.add(row);
+    return result;
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
