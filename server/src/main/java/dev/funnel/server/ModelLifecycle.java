@@ -43,12 +43,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ModelLifecycle implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ModelLifecycle.class.getName());
-  /**
-   * Share of one core a rollback's file load may take (system property {@code funnel.rollback.loadDuty},
-   * default 0.5; 1 = unpaced): on a 2-core machine an unpaced 100 MB load takes a whole core from the
-   * requests for 100+ ms (docs/benchmarks.md, hotswap).
-   */
-  static final double ROLLBACK_LOAD_DUTY = loadDuty(System.getProperty("funnel.rollback.loadDuty", "0.5"));
 
   /** What to train for a model name: the algorithm and its parameters. */
   public record TrainSpec(String algorithm, Map<String, String> params) {
@@ -397,7 +391,7 @@ public final class ModelLifecycle implements AutoCloseable {
           "version " + serving + " is already serving", (System.nanoTime() - start) / 1e9);
     }
     Held held = previous.get(name);
-    SavedModel saved = held != null && held.version() == to ? held.model() : versions.loadPaced(name, to, ROLLBACK_LOAD_DUTY);
+    SavedModel saved = held != null && held.version() == to ? held.model() : versions.load(name, to);
     synchronized (swapLock) {
       if (versions.serving(name) != serving) {
         throw new IllegalArgumentException("model '" + name + "' changed version while rolling back (now " + versions.serving(name) + "); retry");
@@ -426,18 +420,5 @@ public final class ModelLifecycle implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static double loadDuty(String value) {
-    double duty;
-    try {
-      duty = Double.parseDouble(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("system property funnel.rollback.loadDuty must be a number in (0, 1]; funnel.rollback.loadDuty=" + value);
-    }
-    if (!(duty > 0 && duty <= 1)) {
-      throw new IllegalArgumentException("system property funnel.rollback.loadDuty must be in (0, 1]; funnel.rollback.loadDuty=" + value);
-    }
-    return duty;
   }
 }

@@ -3,11 +3,9 @@ package dev.funnel.server;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.funnel.io.PacedInputStream;
 import dev.funnel.recall.ModelFile;
 import dev.funnel.recall.SavedModel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -44,8 +42,6 @@ import java.util.stream.Stream;
 public final class ModelVersions {
   static final String MANIFEST = "manifest.json";
   static final int FORMAT = 1;
-  /** Work between rests of a paced load: a request waits at most about this long for the core. */
-  static final long PACE_BUSY_NANOS = 2_000_000;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
@@ -273,20 +269,6 @@ public final class ModelVersions {
       return ModelFile.read(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load version " + version + " of model '" + name + "': " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Reads a version's model file beside serving requests: paced to {@code duty} of one core (see
-   * {@link PacedInputStream}), so a rollback on a small machine does not take a core from the
-   * requests served meanwhile.
-   */
-  public SavedModel loadPaced(String name, long version, double duty) {
-    Path file = file(name, version);
-    try (InputStream in = new PacedInputStream(Files.newInputStream(file), duty, PACE_BUSY_NANOS)) {
-      return ModelFile.read(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load version " + version + " of model '" + name + "': " + file + ": " + e.getMessage(), e);
     }
   }
 
