@@ -2,6 +2,7 @@ package dev.funnel.rank.deepfm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.funnel.config.Params;
 import dev.funnel.rank.SampleBatch;
@@ -12,9 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Multithreaded scoring gives the single-thread scores bit for bit (each row's forward does not
- * depend on which part or block it falls in), for batch sizes around the per-thread minimum and the
- * block size, and a 2-thread fit is reproducible.
+ * Multithreaded scoring gives the single-thread scores (each row's forward does not depend on which
+ * part or block it falls in), for batch sizes around the per-thread minimum and the block size, and a
+ * 2-thread fit is reproducible. Equal up to 1e-6, not bit for bit: the Vector API's lane reductions
+ * may add in another order before and after the JIT compiles them, so two threads running the same
+ * code at different compile stages can differ in the last bit (seen once in a full CI run).
  */
 class DeepFmScoringTest {
   @Test
@@ -34,10 +37,10 @@ class DeepFmScoringTest {
       model.score(test, one, 1);
       model.score(test, two, 2);
       model.score(test, three, 3);
-      assertThat(two).as("2 threads, n=%d", n).containsExactly(one);
-      assertThat(three).as("3 threads, n=%d", n).containsExactly(one);
-      assertThat(model.score(test)).as("default threads, n=%d", n).containsExactly(one);
-      assertThat(again.score(test)).as("a second 2-thread fit, n=%d", n).containsExactly(one);
+      assertThat(two).as("2 threads, n=%d", n).containsExactly(one, within(1e-6f));
+      assertThat(three).as("3 threads, n=%d", n).containsExactly(one, within(1e-6f));
+      assertThat(model.score(test)).as("default threads, n=%d", n).containsExactly(one, within(1e-6f));
+      assertThat(again.score(test)).as("a second 2-thread fit, n=%d", n).containsExactly(one, within(1e-6f));
       for (float p : one) {
         assertThat(p).isStrictlyBetween(0f, 1f);
       }
