@@ -94,7 +94,7 @@ final class EvalCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "funnel evaluation takes --scene FILE and --dataset SPEC (the models come from the scene; "
             + "full-sort protocol, no --model or --negatives)");
       }
-      Map<String, Object> sceneMap = SceneEvaluation.read(scene);
+      Map<String, Object> sceneMap = dev.funnel.server.SceneYaml.read(scene);
       java.util.List<String> sceneModels = dev.funnel.pipeline.offline.FunnelEvaluation.models(sceneMap);
       Map<String, Map<String, String>> params = ModelSettings.parse(settings, sceneModels);
       for (String m : sceneModels) {

@@ -1,18 +1,12 @@
 package dev.funnel.cli;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.funnel.data.Dataset;
 import dev.funnel.eval.EvalTable;
 import dev.funnel.experiment.ResultRow;
-import dev.funnel.pipeline.SceneException;
 import dev.funnel.pipeline.offline.FunnelEvaluation;
 import dev.funnel.recall.TrainContext;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,28 +14,6 @@ import java.util.Map;
 /** {@code funnel eval --scene FILE}: a scene replayed on the test split, with a row per model it names and its own row. */
 final class SceneEvaluation {
   private SceneEvaluation() {}
-
-  /** The scene file as a mapping; a missing file, bad YAML or a non-mapping fails naming the file. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new SceneException(file.toString(), null, null, "no such scene file");
-    }
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    Object tree;
-    try {
-      tree = yaml.readValue(file.toFile(), Object.class);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new SceneException(file.toString(), null, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new SceneException(file.toString(), null, null, "cannot read: " + e.getMessage());
-    }
-    if (!(tree instanceof Map<?, ?>)) {
-      throw new SceneException(file.toString(), null, tree == null ? null : String.valueOf(tree), "a scene file must be a YAML mapping");
-    }
-    return (Map<String, Object>) tree;
-  }
 
   static int run(Path sceneFile, Map<String, Object> scene, Dataset dataset, Map<String, Map<String, String>> params, int[] ks, int threads,
       long seed, TrainContext context, Path json, PrintStream out) throws IOException {

@@ -1,9 +1,5 @@
 package dev.funnel.server;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.funnel.pipeline.Pipeline;
 import dev.funnel.pipeline.SceneBuilder;
 import dev.funnel.pipeline.SceneException;
@@ -38,24 +34,10 @@ final class SceneFiles {
     } catch (IOException e) {
       throw new IllegalStateException("cannot list the scenes folder " + dir + ": " + e.getMessage(), e);
     }
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     Map<String, Pipeline> out = new TreeMap<>();
     Map<String, Path> from = new LinkedHashMap<>();
     for (Path file : files) {
-      Object tree;
-      try {
-        tree = yaml.readValue(file.toFile(), Object.class);
-      } catch (JsonProcessingException e) {
-        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        throw new SceneException(file.toString(), null, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
-      } catch (IOException e) {
-        throw new SceneException(file.toString(), null, null, "cannot read: " + e.getMessage());
-      }
-      if (!(tree instanceof Map<?, ?>)) {
-        throw new SceneException(file.toString(), null, tree == null ? null : String.valueOf(tree), "a scene file must be a YAML mapping");
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> scene = (Map<String, Object>) tree;
+      Map<String, Object> scene = SceneYaml.read(file);
       if (dev.funnel.pipeline.experiment.Experiment.isExperiment(scene)) {
         continue; // loaded by loadExperiments
       }
@@ -87,13 +69,13 @@ final class SceneFiles {
     Map<String, dev.funnel.pipeline.experiment.Experiment> out = new TreeMap<>();
     Map<String, String> names = new java.util.HashMap<>();
     for (Path file : files) {
-      Map<String, Object> scene = read(file);
+      Map<String, Object> scene = SceneYaml.read(file);
       if (!dev.funnel.pipeline.experiment.Experiment.isExperiment(scene)) {
         continue;
       }
       var e = dev.funnel.pipeline.experiment.Experiment.build(file.toString(), scene, builder, rel -> {
         Path v = dir.resolve(rel).normalize();
-        return Map.entry(v.toString(), read(v));
+        return Map.entry(v.toString(), SceneYaml.read(v));
       });
       if (plainScenes.contains(e.scene()) || out.containsKey(e.scene())) {
         throw new SceneException(file.toString(), "name", e.scene(), "scene name already used by another scene file");
@@ -105,24 +87,5 @@ final class SceneFiles {
       out.put(e.scene(), e);
     }
     return Collections.unmodifiableMap(out);
-  }
-
-  private static Map<String, Object> read(Path file) {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    Object tree;
-    try {
-      tree = yaml.readValue(file.toFile(), Object.class);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new SceneException(file.toString(), null, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new SceneException(file.toString(), null, null, "cannot read: " + e.getMessage());
-    }
-    if (!(tree instanceof Map<?, ?>)) {
-      throw new SceneException(file.toString(), null, tree == null ? null : String.valueOf(tree), "a scene file must be a YAML mapping");
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> scene = (Map<String, Object>) tree;
-    return scene;
   }
 }
