@@ -52,6 +52,9 @@ public final class RankBench {
     int throughputEpochs = ((Number) spec.getOrDefault("throughput_epochs", 5)).intValue();
     int[] throughputThreads = ((List<Number>) spec.getOrDefault("throughput_threads", List.of(1, 2))).stream()
         .mapToInt(Number::intValue).toArray();
+    if (throughputThreads.length == 0) { // the row reports the last count's speed
+      throw new IllegalArgumentException(preset + ": field 'throughput_threads': must list at least one thread count; throughput_threads=[]");
+    }
     List<Map<String, Object>> rows = new ArrayList<>();
     List<RankModel> fitted = new ArrayList<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
