@@ -26,7 +26,7 @@ class AccessTest {
   static final String READ_KEY = "r-0123456789abcdef";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String EVENT = "{\"user\":\"u9\",\"item\":\"a0\",\"type\":\"click\"}";
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
   Path data;

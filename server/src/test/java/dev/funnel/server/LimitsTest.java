@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Batch size, id length and the per-client rate limit over real HTTP, plus the token bucket on a fake clock. */
 class LimitsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
   Path data;

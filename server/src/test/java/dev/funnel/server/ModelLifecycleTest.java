@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelLifecycleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SEED = 11;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
   Path data;
@@ -288,7 +288,7 @@ class ModelLifecycleTest {
     for (int c = 0; c < 2; c++) {
       SplittableRandom rnd = new SplittableRandom(SEED + c);
       Thread t = new Thread(() -> {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         while (running.get()) {
           String user = rnd.nextInt(10) == 0 ? "new-user-" + rnd.nextInt(1000) : users.get(rnd.nextInt(users.size()));
           try {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A live scene ranked by a saved stacking model ({@code rank: {type: model-ranker, file: PATH}}) over real HTTP. */
 class RankedSceneServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
   Path data;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code /ready} says whether to send traffic; {@code /health} only that the process answers. */
 class ReadyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
   Path data;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SceneServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
   Path data;
