@@ -280,14 +280,8 @@ public final class BenchRunner {
       row.put("rate", rate);
       row.put("connections", connections);
       row.put("duration_seconds", duration.toSeconds());
-      row.put("requests", result.requests());
-      row.put("errors", result.errors());
-      row.put("qps", round3(result.qps()));
-      row.put("p50_ms", round3(result.p50Ms()));
-      row.put("p90_ms", round3(result.p90Ms()));
-      row.put("p99_ms", round3(result.p99Ms()));
-      row.put("p999_ms", round3(result.p999Ms()));
-      row.put("max_ms", round3(result.maxMs()));
+      result.putInto(row);
+      row.put("p999_ms", dev.funnel.bench.serve.LoadResult.round3(result.p999Ms()));
       System.out.println(row);
       return List.of(row);
     }
@@ -399,9 +393,6 @@ public final class BenchRunner {
     return TrainSpeedBench.run(d, params(model), threads, epochs, warmup);
   }
 
-  private static double round3(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
 
   /** A required preset field as text; missing is an error naming the preset and field. */
   public static String string(Map<String, Object> spec, String key, Path preset) {

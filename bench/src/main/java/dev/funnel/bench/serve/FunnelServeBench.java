@@ -163,7 +163,7 @@ public final class FunnelServeBench {
           }
           Map<String, Object> summary = new LinkedHashMap<>();
           summary.put("scene", name);
-          summary.put("max_qps", round3(maxQps));
+          summary.put("max_qps", LoadResult.round3(maxQps));
           summary.put("max_p99_ms", maxP99);
           summary.put("search", Double.isInfinite(hi) ? "every rate tried kept p99 under the bound (max_qps is a lower bound)"
               : "p99 crossed the bound at " + hi + " req/s");
@@ -191,19 +191,10 @@ public final class FunnelServeBench {
     row.put("rate", rate);
     row.put("connections", connections);
     row.put("duration_seconds", duration.toSeconds());
-    row.put("requests", result.requests());
-    row.put("errors", result.errors());
-    row.put("qps", round3(result.qps()));
-    row.put("p50_ms", round3(result.p50Ms()));
-    row.put("p90_ms", round3(result.p90Ms()));
-    row.put("p99_ms", round3(result.p99Ms()));
-    row.put("max_ms", round3(result.maxMs()));
+    result.putInto(row);
     System.out.println(row);
     rows.add(row);
     return result;
   }
 
-  private static double round3(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
 }

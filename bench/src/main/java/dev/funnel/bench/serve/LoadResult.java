@@ -14,6 +14,25 @@ import java.util.Locale;
  */
 public record LoadResult(double targetRate, long requests, long errors, double seconds, double qps, double p50Ms, double p90Ms,
     double p99Ms, double p999Ms, double maxMs) {
+  /**
+   * Puts the measured counts and latencies into a bench row under the names the presets report
+   * ({@code requests, errors, qps, p50_ms, p90_ms, p99_ms, max_ms}), rounded to the microsecond.
+   */
+  public void putInto(java.util.Map<String, Object> row) {
+    row.put("requests", requests);
+    row.put("errors", errors);
+    row.put("qps", round3(qps));
+    row.put("p50_ms", round3(p50Ms));
+    row.put("p90_ms", round3(p90Ms));
+    row.put("p99_ms", round3(p99Ms));
+    row.put("max_ms", round3(maxMs));
+  }
+
+  /** Rounds to three decimals (microseconds for milliseconds). */
+  public static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
   /** One line for logs and tables. */
   public String summary() {
     return String.format(Locale.ROOT,

@@ -100,13 +100,7 @@ public final class SceneServeBench {
           row.put("rate", rate.doubleValue());
           row.put("connections", connections);
           row.put("duration_seconds", duration.toSeconds());
-          row.put("requests", result.requests());
-          row.put("errors", result.errors());
-          row.put("qps", round3(result.qps()));
-          row.put("p50_ms", round3(result.p50Ms()));
-          row.put("p90_ms", round3(result.p90Ms()));
-          row.put("p99_ms", round3(result.p99Ms()));
-          row.put("max_ms", round3(result.maxMs()));
+          result.putInto(row);
           System.out.println(row);
           rows.add(row);
         }
@@ -148,18 +142,15 @@ public final class SceneServeBench {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("scene", scene);
     row.put("trace_requests", n);
-    row.put("degraded_share", round3((double) degraded / n));
-    row.put("short_page_share", round3((double) shortPages / n));
+    row.put("degraded_share", LoadResult.round3((double) degraded / n));
+    row.put("short_page_share", LoadResult.round3((double) shortPages / n));
     Map<String, Object> means = new LinkedHashMap<>();
-    sums.forEach((name, v) -> means.put(name, round3(v[0] / n)));
+    sums.forEach((name, v) -> means.put(name, LoadResult.round3(v[0] / n)));
     row.put("mean_micros", means);
     System.out.println(row);
     return row;
   }
 
-  private static double round3(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
 
   private static void delete(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
