@@ -5,6 +5,7 @@ import dev.funnel.lifecycle.Retraining;
 import dev.funnel.lifecycle.TrainingSnapshot;
 import dev.funnel.recall.SavedModel;
 import dev.funnel.registry.Registry;
+import dev.funnel.util.Niceness;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,9 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * write and swap in a new version or keep the serving one and record why. Rollback swaps an older
  * version back in.
  *
- * <p>Training runs on one daemon thread at minimum priority, and by default trains and evaluates on
- * that thread only, so on a small machine it takes at most one core from serving; requests never
- * wait for it. Swapping is {@link LiveService#swap}: reference writes of fully built models.
+ * <p>Training runs on one daemon thread, and by default trains and evaluates on that thread only, so
+ * on a small machine it takes at most one core from serving; requests never wait for it. Rollbacks
+ * read and build on a second one, so a rollback does not queue behind a training. Both threads run
+ * at a low CPU priority ({@link Niceness#background}: nice 19 on Linux), so a waking request thread
+ * preempts them at once rather than waiting out a time slice. Swapping is {@link LiveService#swap}:
+ * reference writes of fully built models.
  *
  * <p>The version swapped out last stays in memory (one per model, so up to twice a model's heap), so
  * rolling back to it swaps at once; any other version is read from its file first.
@@ -143,6 +149,8 @@ public final class ModelLifecycle implements AutoCloseable {
   private final LiveService live;
   private final Config config;
   private final ScheduledExecutorService worker;
+  /** Rollbacks: reading a version file and building the serving model, beside (not behind) a training. */
+  private final ExecutorService loader;
   private final Object swapLock = new Object();
   /** Per model: log position of the last training attempt (promoted or not), and its wall-clock time. */
   private final Map<String, long[]> lastRun = new ConcurrentHashMap<>();
@@ -169,12 +177,18 @@ public final class ModelLifecycle implements AutoCloseable {
       lastRun.put(name, new long[] {position, now});
       swaps.put(name, new AtomicLong());
     }
-    worker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "funnel-model-training");
-      t.setDaemon(true);
-      t.setPriority(Thread.MIN_PRIORITY);
-      return t;
-    });
+    worker = Executors.newSingleThreadScheduledExecutor(r -> backgroundThread(r, "funnel-model-training"));
+    loader = Executors.newSingleThreadExecutor(r -> backgroundThread(r, "funnel-model-rollback"));
+  }
+
+  private static Thread backgroundThread(Runnable r, String name) {
+    Thread t = new Thread(() -> {
+      Niceness.background();
+      r.run();
+    }, name);
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    return t;
   }
 
   /**
@@ -372,6 +386,25 @@ public final class ModelLifecycle implements AutoCloseable {
    * @throws IllegalArgumentException for an unknown model or version, or when there is no older version
    */
   public Result rollback(String name, Long target) {
+    try {
+      return loader.submit(() -> rollbackNow(name, target)).get();
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("model lifecycle closed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while rolling back model '" + name + "'", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("rollback of model '" + name + "' failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private Result rollbackNow(String name, Long target) {
     long start = System.nanoTime();
     ModelVersions versions = live.versions();
     long serving = versions.serving(name);
@@ -412,6 +445,7 @@ public final class ModelLifecycle implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    loader.shutdown();
     worker.shutdownNow();
     try {
       if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {

@@ -1,6 +1,7 @@
 package dev.funnel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import dev.funnel.recall.SavedModel;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.store.DataDirectory;
 import dev.funnel.store.Event;
+import dev.funnel.util.Niceness;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -271,6 +273,33 @@ class ModelLifecycleTest {
     restart(trainAs("itemcf"));
     assertThat(model().get("serving_version").asLong()).isEqualTo(1);
     assertThat(recommend("ua0")).hasSize(2).allMatch(i -> i.startsWith("a"));
+  }
+
+  @Test
+  void trainingAndRollbackThreadsRunAtBackgroundPriority() throws Exception {
+    assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")) && Niceness.BACKGROUND == 19 && hasRenice(),
+        "Linux with renice, default niceness");
+    writeSeed("pop");
+    start(trainAs("itemcf"));
+    postEvents(clusters(SEED, "u", 20, 40, 1_000_000));
+    call("POST", "/v1/models/main/train", 200);
+    call("POST", "/v1/models/main/rollback", 200);
+    // Linux keeps the first 15 characters of a Java thread's name as the kernel's thread name.
+    Map<String, Integer> nice = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        String comm = Files.readString(task.resolve("comm")).trim();
+        if (comm.startsWith("funnel-model-")) {
+          String stat = Files.readString(task.resolve("stat"));
+          nice.put(comm, Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+        }
+      }
+    }
+    assertThat(nice).containsEntry("funnel-model-tr", 19).containsEntry("funnel-model-ro", 19);
+  }
+
+  private static boolean hasRenice() {
+    return Files.isExecutable(Path.of("/usr/bin/renice")) || Files.isExecutable(Path.of("/bin/renice"));
   }
 
   @Test
