@@ -12,6 +12,11 @@ import java.util.TreeSet;
  * Binds string key=value settings onto a config record: defaults &lt; file &lt; command line, each
  * layer a map applied with {@link #bind}. Unknown keys and unparsable values are errors naming the
  * key and value; range checks live in the record's canonical constructor.
+ *
+ * <p>Nested settings: a record may have one {@code Map<String, String>} component; it collects every
+ * dotted key {@code PREFIX.KEY} (e.g. an ensemble's {@code deepfm.dropout=0.2}) on top of the base
+ * record's map, and {@link #toStrings} writes its entries back as those dotted keys, so the record
+ * round-trips through a model file's flat string map. The record validates the nested keys.
  */
 public final class Params {
   private Params() {}
@@ -25,10 +30,26 @@ public final class Params {
     for (RecordComponent c : comps) {
       byName.put(c.getName(), c);
     }
-    for (String key : overrides.keySet()) {
+    RecordComponent nested = nestedComponent(comps);
+    Map<String, String> nestedValues = null;
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String key = e.getKey();
+      if (nested != null && key.equals(nested.getName())) {
+        throw new IllegalArgumentException("parameter '" + key + "' of " + type.getSimpleName() + " is set through dotted keys PREFIX.KEY=VALUE; got '"
+            + key + "=" + e.getValue() + "'");
+      }
+      if (nested != null && !byName.containsKey(key) && key.indexOf('.') > 0) {
+        if (nestedValues == null) {
+          @SuppressWarnings("unchecked")
+          Map<String, String> base0 = (Map<String, String>) get(base, nested);
+          nestedValues = base0 == null ? new LinkedHashMap<>() : new LinkedHashMap<>(base0);
+        }
+        nestedValues.put(key, e.getValue());
+        continue;
+      }
       if (!byName.containsKey(key)) {
         throw new IllegalArgumentException("unknown parameter '" + key + "' for " + type.getSimpleName()
-            + "; valid: " + String.join(", ", new TreeSet<>(byName.keySet())));
+            + "; valid: " + String.join(", ", new TreeSet<>(byName.keySet())) + (nested == null ? "" : ", or PREFIX.KEY for " + nested.getName()));
       }
     }
     Object[] args = new Object[comps.length];
@@ -37,7 +58,8 @@ public final class Params {
       RecordComponent c = comps[n];
       types[n] = c.getType();
       String raw = overrides.get(c.getName());
-      args[n] = raw == null ? get(base, c) : parse(c.getName(), c.getType(), raw);
+      args[n] = c == nested ? (nestedValues == null ? get(base, c) : nestedValues)
+          : raw == null ? get(base, c) : parse(c.getName(), c.getType(), raw);
     }
     try {
       Constructor<C> ctor = type.getDeclaredConstructor(types);
@@ -63,11 +85,32 @@ public final class Params {
     return out;
   }
 
-  /** The record's fields as strings, for storing in model files and re-binding later. */
+  /** The record's fields as strings, for storing in model files and re-binding later (nested settings as their dotted keys). */
   public static Map<String, String> toStrings(Record config) {
     Map<String, String> out = new LinkedHashMap<>();
-    describe(config).forEach((k, v) -> out.put(k, String.valueOf(v)));
+    describe(config).forEach((k, v) -> {
+      if (v instanceof Map<?, ?> m) {
+        m.forEach((mk, mv) -> out.put(String.valueOf(mk), String.valueOf(mv)));
+      } else {
+        out.put(k, String.valueOf(v));
+      }
+    });
     return out;
+  }
+
+  /** The record's one Map component (nested dotted settings), or null; two are refused. */
+  private static RecordComponent nestedComponent(RecordComponent[] comps) {
+    RecordComponent found = null;
+    for (RecordComponent c : comps) {
+      if (Map.class.isAssignableFrom(c.getType())) {
+        if (found != null) {
+          throw new IllegalStateException("a config record may have one Map component for dotted settings; has " + found.getName() + " and "
+              + c.getName());
+        }
+        found = c;
+      }
+    }
+    return found;
   }
 
   private static Object get(Record r, RecordComponent c) {
