@@ -21,7 +21,8 @@ final class ModelsCommand implements Callable<Integer> {
     System.out.println("Rankers ('funnel train --samples', 'funnel eval --rank-model'):");
     for (Map.Entry<String, dev.funnel.rank.RankAlgorithm<?>> e : Registry.rankAlgorithms().entrySet()) {
       System.out.printf("%-10s %s%n", e.getKey(), e.getValue().summary());
-      Params.describe(e.getValue().defaultConfig()).forEach((k, v) -> System.out.printf("%10s   %s.%s=%s%n", "", e.getKey(), k, v));
+      // toStrings: nested settings (an ensemble's MEMBER.KEY) as the dotted keys --set takes
+      Params.toStrings(e.getValue().defaultConfig()).forEach((k, v) -> System.out.printf("%10s   %s.%s=%s%n", "", e.getKey(), k, v));
     }
     return 0;
   }

@@ -50,6 +50,28 @@ class RankCommandsTest {
   }
 
   @Test
+  void trainAndEvaluateAnEnsembleWithMemberSettings() throws IOException {
+    Path train = libsvm("train.libfm", 4000, 1);
+    Path valid = libsvm("valid.libfm", 1000, 2);
+    Path model = dir.resolve("ens.fnlr");
+    CliRun t = run("train", "--model", "ensemble", "--samples", train.toString(), "--validation", valid.toString(), "--fields",
+        "user:0-9,item:10-29", "--set", "ensemble.members=lr,fm", "--set", "ensemble.fm.dim=4", "--set", "ensemble.fm.epochs=3",
+        "--set", "ensemble.lr.epochs=3", "--threads", "1", "--quiet", "--out", model.toString());
+    assertThat(t.code()).as(t.err()).isZero();
+    assertThat(t.out()).contains("trained    ensemble on 4,000 samples");
+    Path json = dir.resolve("ens.json");
+    CliRun e = run("eval", "--rank-model", model.toString(), "--samples", valid.toString(), "--json", json.toString());
+    assertThat(e.code()).as(e.err()).isZero();
+    JsonNode row = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
+    assertThat(row.get("model").asText()).isEqualTo("ensemble");
+    assertThat(row.get("metrics").get("auc").asDouble()).isBetween(0.65, 0.8);
+    CliRun bad = run("train", "--model", "ensemble", "--samples", train.toString(), "--fields", "user:0-9,item:10-29", "--set",
+        "ensemble.members=lr,fm", "--set", "ensemble.ffm.dim=4", "--out", dir.resolve("bad.fnlr").toString());
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("'ffm.dim'").contains("members=lr,fm");
+  }
+
+  @Test
   void trainAndEvaluateALibsvmRankerInTheRecallJsonContract() throws IOException {
     Path train = libsvm("train.libfm", 4000, 1);
     Path valid = libsvm("valid.libfm", 1000, 2);

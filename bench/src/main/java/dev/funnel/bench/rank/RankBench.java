@@ -7,6 +7,8 @@ import dev.funnel.rank.LibsvmReader;
 import dev.funnel.rank.RankAlgorithm;
 import dev.funnel.rank.RankModel;
 import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.ensemble.EnsembleConfig;
+import dev.funnel.rank.ensemble.EnsembleModel;
 import dev.funnel.rank.eval.RankEvaluation;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.registry.Registry;
@@ -30,8 +32,10 @@ import java.util.Map;
  * <p>Preset fields: {@code data} (directory under the data root), {@code train}, {@code validation},
  * {@code test} (file names), {@code fields} (a {@link FieldMap} spec), {@code group_field}, {@code
  * threads} (of the quality fit; 1 is deterministic), {@code seed}, {@code throughput_epochs},
- * {@code throughput_threads}, and {@code models}: a list of {@code {model: NAME, params: {...}}};
- * {@code ensemble: true} adds a row for the mean logit of the models ({@link MeanLogitEnsemble}).
+ * {@code throughput_threads}, and {@code models}: a list of {@code {model: NAME, params: {...}}}; a
+ * nested map in params becomes dotted keys ({@code dcnv2: {dropout: 0.2}} is {@code dcnv2.dropout},
+ * as an {@code ensemble}'s member settings are spelled). An {@code ensemble} row also lists each
+ * member's validation AUC and test metrics under {@code members}.
  */
 public final class RankBench {
   private RankBench() {}
@@ -56,33 +60,45 @@ public final class RankBench {
       throw new IllegalArgumentException(preset + ": field 'throughput_threads': must list at least one thread count; throughput_threads=[]");
     }
     List<Map<String, Object>> rows = new ArrayList<>();
-    List<RankModel> fitted = new ArrayList<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) spec.get("models")) {
       String name = BenchRunner.string(m, "model", preset);
       Map<String, String> params = new LinkedHashMap<>();
-      ((Map<String, Object>) m.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
-      rows.add(row(Registry.rank(name), params, train, validation, test, threads, seed, throughputEpochs, throughputThreads, fitted));
+      flatten("", (Map<String, Object>) m.getOrDefault("params", Map.of()), params);
+      rows.add(row(Registry.rank(name), params, train, validation, test, threads, seed, throughputEpochs, throughputThreads));
     }
-    if (Boolean.TRUE.equals(spec.get("ensemble"))) { // one more row: the mean logit of the models above
-      rows.add(MeanLogitEnsemble.row(fitted, validation, test));
+    if (spec.containsKey("ensemble")) {
+      throw new IllegalArgumentException(preset + ": field 'ensemble' is gone; list {model: ensemble, params: {members: ...}} instead; ensemble="
+          + spec.get("ensemble"));
     }
     return rows;
   }
 
+  /** {@code {a: 1, b: {c: 2}}} -> a=1, b.c=2. */
+  @SuppressWarnings("unchecked")
+  private static void flatten(String prefix, Map<String, Object> in, Map<String, String> out) {
+    in.forEach((k, v) -> {
+      if (v instanceof Map<?, ?> nested) {
+        flatten(prefix + k + ".", (Map<String, Object>) nested, out);
+      } else {
+        out.put(prefix + k, String.valueOf(v));
+      }
+    });
+  }
+
   private static <C extends Record> Map<String, Object> row(RankAlgorithm<C> algorithm, Map<String, String> params, SampleBatch train,
-      SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int[] throughputThreads,
-      List<RankModel> fitted) {
+      SampleBatch validation, SampleBatch test, int threads, long seed, int throughputEpochs, int[] throughputThreads) {
     C config = Params.bind(algorithm.defaultConfig(), params);
     long t0 = System.nanoTime();
     RankModel model = algorithm.fit(config, train, validation, new TrainContext(threads, seed, Progress.summaries(line -> System.out.println(algorithm.name() + " " + line))));
-    fitted.add(model);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     RankEvaluation onTest = RankEvaluation.of(model, test);
     RankEvaluation onValidation = RankEvaluation.of(model, validation);
 
     Map<String, String> speedParams = new LinkedHashMap<>(params);
-    speedParams.put("epochs", String.valueOf(throughputEpochs));
-    speedParams.put("patience", "0");
+    for (String prefix : config instanceof EnsembleConfig e ? e.memberNames().stream().map(n -> n + ".").toList() : List.of("")) {
+      speedParams.put(prefix + "epochs", String.valueOf(throughputEpochs));
+      speedParams.put(prefix + "patience", "0");
+    }
     C speedConfig = Params.bind(algorithm.defaultConfig(), speedParams);
     Map<String, Object> speeds = new LinkedHashMap<>();
     long samplesPerSecond = 0;
@@ -114,6 +130,20 @@ public final class RankBench {
     row.put("train_threads", throughputThreads[throughputThreads.length - 1]);
     row.put("train_samples_per_s_by_threads", speeds);
     row.put("score_per_s", Math.round(scored / scoreSeconds));
+    if (model instanceof EnsembleModel e) {
+      List<Map<String, Object>> members = new ArrayList<>();
+      for (RankModel member : e.members()) {
+        RankEvaluation memberTest = RankEvaluation.of(member, test);
+        double memberValidation = RankEvaluation.of(member, validation).auc();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", member.algorithm());
+        m.put("metrics", memberTest.toMap());
+        m.put("validation_auc", memberValidation);
+        members.add(m);
+        System.out.printf("  member %s: validation auc %.6f, test %s%n", member.algorithm(), memberValidation, memberTest.toMap());
+      }
+      row.put("members", members);
+    }
     System.out.printf("%s: test %s, fit %.2f s, train samples/s by threads %s, %,d scores/s%n", algorithm.name(), onTest.toMap(),
         fitSeconds, speeds, row.get("score_per_s"));
     return row;
