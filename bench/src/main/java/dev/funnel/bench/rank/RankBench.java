@@ -42,6 +42,10 @@ public final class RankBench {
 
   @SuppressWarnings("unchecked")
   public static List<Map<String, Object>> run(Map<String, Object> spec, Path dataRoot, Path preset) throws IOException {
+    if (spec.containsKey("ensemble")) {
+      throw new IllegalArgumentException(preset + ": field 'ensemble' is gone; list {model: ensemble, params: {members: ...}} instead; ensemble="
+          + spec.get("ensemble"));
+    }
     Path dir = dataRoot.resolve(BenchRunner.string(spec, "data", preset));
     FieldMap fields = FieldMap.parse(BenchRunner.string(spec, "fields", preset));
     String group = (String) spec.get("group_field");
@@ -65,10 +69,6 @@ public final class RankBench {
       Map<String, String> params = new LinkedHashMap<>();
       flatten("", (Map<String, Object>) m.getOrDefault("params", Map.of()), params);
       rows.add(row(Registry.rank(name), params, train, validation, test, threads, seed, throughputEpochs, throughputThreads));
-    }
-    if (spec.containsKey("ensemble")) {
-      throw new IllegalArgumentException(preset + ": field 'ensemble' is gone; list {model: ensemble, params: {members: ...}} instead; ensemble="
-          + spec.get("ensemble"));
     }
     return rows;
   }
