@@ -42,6 +42,7 @@ class RankModelFileTest {
   private static <C extends Record> RankModel fit(RankAlgorithm<C> algorithm, SampleBatch train) {
     // DIN reads field c as the behaviour sequence over field b's items (both have 10 features)
     Map<String, String> params = algorithm.name().equals("din") ? Map.of("epochs", "2", "itemField", "b", "historyField", "c")
+        : algorithm.name().equals("ensemble") ? Map.of("members", "lr,fm", "lr.epochs", "2", "fm.epochs", "2")
         : Map.of("epochs", "2");
     C config = Params.bind(algorithm.defaultConfig(), params);
     return algorithm.fit(config, train, null, new TrainContext(1, 7, Progress.NONE));
