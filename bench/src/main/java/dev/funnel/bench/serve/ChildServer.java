@@ -88,6 +88,11 @@ final class ChildServer implements AutoCloseable {
     }
   }
 
+  /** The server process's CPU time so far (all its threads, collector included), in seconds; NaN when the OS does not tell. */
+  double cpuSeconds() {
+    return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+  }
+
   URI base() {
     return URI.create("http://127.0.0.1:" + port);
   }

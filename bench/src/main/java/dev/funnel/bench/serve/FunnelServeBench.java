@@ -140,14 +140,14 @@ public final class FunnelServeBench {
       if (serverMode.equals("process")) {
         System.gc(); // the training garbage of this JVM (the load generator's) is not collected during a measured window
         try (ChildServer server = ChildServer.start(root, dir, serverHeap, serverJvmOptions)) {
-          measure.all(server.base());
+          measure.all(server.base(), server::cpuSeconds);
         }
       } else {
         ServerConfig sd = ServerConfig.defaults();
         try (LiveService live = LiveService.open(dir, null, config);
             FunnelServer server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, sd.maxK(), null, sd.eventLoops()), live)) {
           System.gc();
-          measure.all(URI.create("http://127.0.0.1:" + server.port()));
+          measure.all(URI.create("http://127.0.0.1:" + server.port()), null);
         }
       }
       return rows;
@@ -165,7 +165,8 @@ public final class FunnelServeBench {
   private record Measure(List<Map<String, Object>> scenes, List<String> names, List<String> users, List<String> plainPaths, int k,
       Duration warmup, Duration duration, int connections, double maxP99, String dataset, String server, List<Map<String, Object>> rows) {
     @SuppressWarnings("unchecked")
-    void all(URI base) {
+    /** @param serverCpu the server's CPU seconds so far (process mode), or null when it shares this JVM */
+    void all(URI base, java.util.function.DoubleSupplier serverCpu) {
       for (int s = 0; s < scenes.size(); s++) {
         String name = names.get(s);
         List<String> paths = users.stream().map(u -> "/v1/recommend?scene=" + name + "&user=" + u + "&k=" + k).toList();
@@ -177,14 +178,14 @@ public final class FunnelServeBench {
         double hi = Double.POSITIVE_INFINITY; // lowest rate seen over it
         for (Number r : rates) {
           double rate = r.doubleValue();
-          LoadResult result = load(base, paths, name, rate);
+          LoadResult result = load(base, paths, name, rate, serverCpu);
           if (result.p99Ms() < maxP99) {
             maxQps = Math.max(maxQps, result.qps());
             lo = Math.max(lo, rate);
           } else {
             hi = Math.min(hi, rate);
           }
-          load(base, plainPaths, "(none: plain /v1/recommend)", rate);
+          load(base, plainPaths, "(none: plain /v1/recommend)", rate, serverCpu);
         }
         // Step up from the highest passing rate until one fails, then bisect between the two.
         for (int run = 0; run < searchMax; run++) {
@@ -192,7 +193,7 @@ public final class FunnelServeBench {
           if (!Double.isInfinite(hi) && hi - lo <= step / 4) {
             break;
           }
-          LoadResult result = load(base, paths, name, rate);
+          LoadResult result = load(base, paths, name, rate, serverCpu);
           if (result.p99Ms() < maxP99) {
             maxQps = Math.max(maxQps, result.qps());
             lo = rate;
@@ -211,9 +212,11 @@ public final class FunnelServeBench {
       }
     }
 
-    private LoadResult load(URI base, List<String> paths, String scene, double rate) {
+    private LoadResult load(URI base, List<String> paths, String scene, double rate, java.util.function.DoubleSupplier serverCpu) {
       String load = loadAverage();
+      double cpu0 = serverCpu == null ? Double.NaN : serverCpu.getAsDouble();
       LoadResult result = LoadGenerator.run(base, paths, rate, warmup, duration, connections);
+      double cpu = serverCpu == null ? Double.NaN : serverCpu.getAsDouble() - cpu0;
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("scene", scene);
       row.put("dataset", dataset);
@@ -222,6 +225,11 @@ public final class FunnelServeBench {
       row.put("connections", connections);
       row.put("duration_seconds", duration.toSeconds());
       result.putInto(row);
+      if (!Double.isNaN(cpu)) {
+        // Server CPU per request sent (warm-up included): the work a request costs, unlike latency barely moved by other processes.
+        long sent = (long) Math.floor(rate * warmup.toNanos() / 1e9) + result.requests();
+        row.put("server_cpu_ms_per_request", LoadResult.round3(cpu * 1000 / sent));
+      }
       row.put("load_average", load);
       System.out.println(row);
       rows.add(row);

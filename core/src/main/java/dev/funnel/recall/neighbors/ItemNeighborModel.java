@@ -66,6 +66,28 @@ public final class ItemNeighborModel extends NeighborhoodModel implements Histor
    */
   @Override
   public ScoredItems recommendFromHistory(int user, int[] items, float[] weights, int k, ItemFilter filter) {
+    return select(accumulateFromHistory(user, items, weights), new TopK(Math.min(k, numItems())), filter);
+  }
+
+  /**
+   * The touched items with evidence only: no popularity top-up, so the filter is never asked about
+   * the fill that {@link #recommendFromHistory} would add and the caller drop.
+   */
+  @Override
+  public ScoredItems evidenceFromHistory(int user, int[] items, float[] weights, int k, ItemFilter filter) {
+    TopK top = new TopK(Math.min(k, numItems()));
+    Accumulator acc = accumulateFromHistory(user, items, weights);
+    for (int n = 0; n < acc.count(); n++) {
+      int item = acc.touched(n);
+      float v = acc.value(item);
+      if (v > 0f && top.admits(item, v) && filter.accept(item)) {
+        top.offer(item, v);
+      }
+    }
+    return top.drain();
+  }
+
+  private Accumulator accumulateFromHistory(int user, int[] items, float[] weights) {
     if (items.length != weights.length) {
       throw new IllegalArgumentException("trigger items (" + items.length + ") and weights (" + weights.length + ") differ in length");
     }
@@ -90,7 +112,7 @@ public final class ItemNeighborModel extends NeighborhoodModel implements Histor
       accumulate(user, acc);
     }
     accumulateHistory(ids, ws, 0, m, acc);
-    return select(acc, new TopK(Math.min(k, n)), filter);
+    return acc;
   }
 
   @Override
