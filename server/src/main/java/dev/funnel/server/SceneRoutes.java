@@ -297,7 +297,7 @@ final class SceneRoutes implements AutoCloseable {
   private static SceneResponse response(String requestId, PipelineRequest req, PipelineResult r) {
     List<SceneItem> items = new ArrayList<>(r.items().size());
     for (Candidate c : r.items()) {
-      items.add(new SceneItem(c.item(), c.score(), new ArrayList<>(c.channelScores().keySet())));
+      items.add(new SceneItem(c.item(), c.score(), java.util.Arrays.asList(c.channelNames())));
     }
     return new SceneResponse(requestId, r.scene(), req.user(), req.item(), req.offset(), r.ranking(), items, r.degraded(), r.trace(), null, null);
   }

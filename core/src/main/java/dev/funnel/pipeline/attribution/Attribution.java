@@ -75,7 +75,7 @@ public final class Attribution {
       for (int i = 0; i < n; i++) {
         Candidate c = page.get(i);
         items[i] = c.item();
-        channels[i] = c.channelRanks().keySet().toArray(new String[0]);
+        channels[i] = c.channelNames();
         positions[i] = offset + i;
         feedback[i] = c.feedback();
       }
