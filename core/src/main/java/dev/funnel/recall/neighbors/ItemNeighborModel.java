@@ -75,8 +75,38 @@ public final class ItemNeighborModel extends NeighborhoodModel implements Histor
    */
   @Override
   public ScoredItems evidenceFromHistory(int user, int[] items, float[] weights, int k, ItemFilter filter) {
-    TopK top = new TopK(Math.min(k, numItems()));
+    int cap = Math.min(k, numItems());
+    TopK top = new TopK(cap);
     Accumulator acc = accumulateFromHistory(user, items, weights);
+    // First the best items by score alone, half as many again as asked (no filter: a serving filter
+    // looks up each item by external id, a cache miss or more per call), then the filter in that
+    // order until k pass: the same k as filtering every item, with about k filter calls instead of
+    // k·(1 + ln(touched / k)). Only when too many of them are rejected does the full pass run.
+    int wide = (int) Math.min(acc.count(), cap + (long) (cap >> 1) + 16);
+    if (cap > 0 && wide > cap) {
+      TopK pre = new TopK(wide);
+      int positive = 0;
+      for (int n = 0; n < acc.count(); n++) {
+        int item = acc.touched(n);
+        float v = acc.value(item);
+        if (v > 0f) {
+          positive++;
+          pre.offer(item, v);
+        }
+      }
+      ScoredItems best = pre.drain();
+      int passed = 0;
+      for (int r = 0; r < best.size() && passed < cap; r++) {
+        if (filter.accept(best.item(r))) {
+          top.offer(best.item(r), best.score(r));
+          passed++;
+        }
+      }
+      if (passed == cap || best.size() == positive) {
+        return top.drain();
+      }
+      top.clear();
+    }
     for (int n = 0; n < acc.count(); n++) {
       int item = acc.touched(n);
       float v = acc.value(item);

@@ -74,16 +74,19 @@ class HistoryScorerTest {
     Random r = new Random(seed);
     for (RecallModel m : models(train)) {
       HistoryScorer h = (HistoryScorer) m;
-      for (int round = 0; round < 50; round++) {
-        int[] items = new int[1 + r.nextInt(4)];
+      for (int round = 0; round < 300; round++) {
+        int[] items = new int[1 + r.nextInt(10)];
         float[] w = new float[items.length];
         for (int p = 0; p < items.length; p++) {
           items[p] = r.nextInt(train.numItems());
           w[p] = 0.1f + r.nextFloat();
         }
         int user = r.nextBoolean() ? -1 : r.nextInt(train.numUsers());
-        int k = 1 + r.nextInt(train.numItems());
-        ScoredItems all = h.recommendFromHistory(user, items, w, k, item -> item % 4 != 2);
+        int k = 1 + r.nextInt(r.nextBoolean() ? 5 : train.numItems());
+        // A quarter, six in seven or none rejected: the pre-selection's answer and its full-pass fallback.
+        int mode = round % 3;
+        java.util.function.IntPredicate pass = mode == 0 ? item -> item % 4 != 2 : mode == 1 ? item -> item % 7 == 0 : item -> true;
+        ScoredItems all = h.recommendFromHistory(user, items, w, k, pass::test);
         int positive = 0;
         while (positive < all.size() && all.score(positive) > 0f) {
           positive++;
@@ -97,7 +100,7 @@ class HistoryScorerTest {
         java.util.List<Integer> asked = new java.util.ArrayList<>();
         ItemFilter recording = item -> {
           asked.add(item);
-          return item % 4 != 2;
+          return pass.test(item);
         };
         ScoredItems got = h.evidenceFromHistory(user, items, w, k, recording);
         assertThat(got.items()).as("round %d of %s", round, m.config()).containsExactly(Arrays.copyOf(all.items(), positive));
