@@ -81,6 +81,12 @@ public final class FunnelServeBench {
     }
     String serverHeap = String.valueOf(spec.getOrDefault("server_heap", "4g"));
     List<String> serverJvmOptions = ((List<Object>) spec.getOrDefault("server_jvm_options", List.of())).stream().map(String::valueOf).toList();
+    Duration serverWarmup = Duration.ofSeconds(((Number) spec.getOrDefault("server_warmup_seconds", 0)).longValue());
+    double serverWarmupRate = ((Number) spec.getOrDefault("server_warmup_rate", 300)).doubleValue();
+    if (serverWarmup.isNegative() || !(serverWarmupRate > 0)) {
+      throw new IllegalArgumentException(preset + ": server_warmup_seconds must be >= 0 and server_warmup_rate > 0; server_warmup_seconds="
+          + serverWarmup.toSeconds() + ", server_warmup_rate=" + serverWarmupRate);
+    }
     Path root = preset.toAbsolutePath().getParent().getParent().getParent(); // ROOT/bench/presets/NAME.yaml
 
     Path dir = Files.createTempDirectory("funnel-serve-funnel");
@@ -136,7 +142,8 @@ public final class FunnelServeBench {
       }
       List<String> plainPaths = users.stream().map(u -> "/v1/recommend?user=" + u + "&k=" + k).toList();
       List<Map<String, Object>> rows = new ArrayList<>();
-      Measure measure = new Measure(scenes, names, users, plainPaths, k, warmup, duration, connections, maxP99, d.name(), serverMode, rows);
+      Measure measure = new Measure(scenes, names, users, plainPaths, k, warmup, duration, connections, maxP99, d.name(), serverMode,
+          serverWarmup, serverWarmupRate, rows);
       if (serverMode.equals("process")) {
         System.gc(); // the training garbage of this JVM (the load generator's) is not collected during a measured window
         try (ChildServer server = ChildServer.start(root, dir, serverHeap, serverJvmOptions)) {
@@ -163,10 +170,12 @@ public final class FunnelServeBench {
 
   /** The measured part: every scene's rates, each followed by the plain route at that rate, then the max_qps search. */
   private record Measure(List<Map<String, Object>> scenes, List<String> names, List<String> users, List<String> plainPaths, int k,
-      Duration warmup, Duration duration, int connections, double maxP99, String dataset, String server, List<Map<String, Object>> rows) {
-    @SuppressWarnings("unchecked")
+      Duration warmup, Duration duration, int connections, double maxP99, String dataset, String server, Duration serverWarmup,
+      double serverWarmupRate, List<Map<String, Object>> rows) {
     /** @param serverCpu the server's CPU seconds so far (process mode), or null when it shares this JVM */
+    @SuppressWarnings("unchecked")
     void all(URI base, java.util.function.DoubleSupplier serverCpu) {
+      warmUp(base);
       for (int s = 0; s < scenes.size(); s++) {
         String name = names.get(s);
         List<String> paths = users.stream().map(u -> "/v1/recommend?scene=" + name + "&user=" + u + "&k=" + k).toList();
@@ -209,6 +218,29 @@ public final class FunnelServeBench {
             : "p99 crossed the bound at " + hi + " req/s");
         System.out.println(summary);
         rows.add(summary);
+      }
+    }
+
+    /**
+     * {@code server_warmup_seconds} (0: none) at {@code server_warmup_rate} (default 300/s) over every
+     * scene and the plain route, unrecorded, before the first measured run: a fresh server compiles
+     * its hot paths during the first seconds of load, and a first run at a high rate would otherwise
+     * measure the compiler and the backlog it leaves, not the steady state the later runs see.
+     */
+    private void warmUp(URI base) {
+      if (serverWarmup.isZero()) {
+        return;
+      }
+      List<List<String>> all = new ArrayList<>();
+      for (String name : names) {
+        all.add(users.stream().map(u -> "/v1/recommend?scene=" + name + "&user=" + u + "&k=" + k).toList());
+      }
+      all.add(plainPaths);
+      Duration each = serverWarmup.dividedBy(all.size());
+      for (List<String> paths : all) {
+        LoadResult r = LoadGenerator.run(base, paths, serverWarmupRate, Duration.ZERO, each.isZero() ? Duration.ofSeconds(1) : each, connections);
+        String route = paths.get(0).contains("scene=") ? paths.get(0).replaceAll("&user=.*", "") : "/v1/recommend (plain)";
+        System.out.println("server warm-up, not recorded, " + route + ": " + r.summary());
       }
     }
 
