@@ -173,6 +173,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Promote when candidate >= serving x (1 - T) on the metric. Default: ${DEFAULT-VALUE}.")
   double promoteTolerance;
 
+  @Option(names = "--seed-popularity", description = "Seed the popularity counters with each model's training degrees at start,"
+      + " for a data directory whose event log does not hold the training events (models trained elsewhere).")
+  boolean seedPopularity;
+
   @Option(names = "--train-threads", paramLabel = "N", defaultValue = "1",
       description = "Threads for background training and evaluation (they run at low priority). Default: ${DEFAULT-VALUE}.")
   int trainThreads;
@@ -241,7 +245,8 @@ final class ServeCommand implements Callable<Integer> {
     OnlineRecommender.Config online = defaults.online();
     UserActivity.Config users = online.users();
     online = new OnlineRecommender.Config(new UserActivity.Config(maxOnlineUsers, users.historyLength(), users.maxSeen(), users.segments()),
-        online.popularity(), online.triggerHalfLifeMillis(), online.coldStart(), online.seedFromTraining(), online.maxItems());
+        online.popularity(), online.triggerHalfLifeMillis(), online.coldStart(), online.seedFromTraining() || seedPopularity,
+        online.maxItems());
     LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), online,
         defaults.log().withMaxAgeMillis(Math.round(logMaxAgeHours * 3_600_000)).withMaxTotalBytes(logMaxBytes), idempotencyWindow,
         new dev.funnel.server.OnlineSnapshot.Config(!noSnapshots, snapshotEveryEvents, snapshotEverySeconds * 1000, 2));

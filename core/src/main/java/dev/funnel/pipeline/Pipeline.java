@@ -251,7 +251,7 @@ public final class Pipeline {
 
     // Merge: each channel's first quota items, then round-robin back-fill from the over-fetch.
     long mergeStart = System.nanoTime();
-    Map<String, Candidate> merged = new LinkedHashMap<>();
+    Map<String, Candidate> merged = new LinkedHashMap<>((int) Math.min(1 << 20, proposed / 0.75 + 1)); // sized once: no rehash
     int[] kept = new int[n];
     int[] next = new int[n];
     for (int c = 0; c < n; c++) {

@@ -20,6 +20,20 @@ public interface HistoryScorer {
    */
   ScoredItems recommendFromHistory(int user, int[] items, float[] weights, int k, ItemFilter filter);
 
+  /**
+   * As {@link #recommendFromHistory(int, int[], float[], int, ItemFilter)} but only the items with
+   * evidence (a positive score): no filling with items the history says nothing about. A recall
+   * channel wants exactly these; a model that knows how skips asking the filter about the fill.
+   */
+  default ScoredItems evidenceFromHistory(int user, int[] items, float[] weights, int k, ItemFilter filter) {
+    ScoredItems s = recommendFromHistory(user, items, weights, k, filter);
+    int n = 0;
+    while (n < s.size() && s.score(n) > 0f) {
+      n++;
+    }
+    return n == s.size() ? s : new ScoredItems(java.util.Arrays.copyOf(s.items(), n), java.util.Arrays.copyOf(s.scores(), n));
+  }
+
   /** The top k items for a history alone (a user the model never saw). */
   default ScoredItems recommendFromHistory(int[] items, float[] weights, int k, ItemFilter filter) {
     return recommendFromHistory(-1, items, weights, k, filter);

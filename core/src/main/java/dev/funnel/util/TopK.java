@@ -91,6 +91,17 @@ public final class TopK {
     return true;
   }
 
+  /**
+   * Whether {@link #offer offer(id, score)} would enter the heap now: a cheap test to run before an
+   * expensive filter, so the filter sees only items that could still make the top k.
+   */
+  public boolean admits(int id, float score) {
+    if (k == 0 || Float.isNaN(score) || score == Float.NEGATIVE_INFINITY) {
+      return false;
+    }
+    return size < k || worse(ids[0], scores[0], id, score);
+  }
+
   /** The smallest score held, or negative infinity while not full. */
   public float threshold() {
     return size < k ? Float.NEGATIVE_INFINITY : scores[0];

@@ -12,6 +12,23 @@ import org.junit.jupiter.api.Test;
 
 class TopKTest {
   @Test
+  void admitsSaysExactlyWhetherOfferWouldEnter() {
+    long seed = System.nanoTime();
+    System.out.println("TopKTest.admits seed=" + seed);
+    Random rnd = new Random(seed);
+    for (int round = 0; round < 100; round++) {
+      int k = rnd.nextInt(8);
+      TopK top = new TopK(k);
+      for (int n = 0; n < 200; n++) {
+        int id = rnd.nextInt(50);
+        float s = rnd.nextInt(20) == 0 ? Float.NaN : rnd.nextInt(6); // many ties: the smaller id wins them
+        boolean admits = top.admits(id, s);
+        assertThat(top.offer(id, s)).as("seed %d round %d offer %d (id %d, score %s)", seed, round, n, id, s).isEqualTo(admits);
+      }
+    }
+  }
+
+  @Test
   void matchesFullSortOnRandomScoresWithTiesAndFilter() {
     long seed = System.nanoTime();
     System.out.println("TopKTest seed=" + seed);

@@ -288,16 +288,27 @@ final class SceneRoutes implements AutoCloseable {
     throw RequestException.badParameter("debug", raw, "debug must be true or false; debug=" + raw);
   }
 
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
   /** 128 random bits as 32 hex digits: unique enough to join impressions and clicks back to the response. */
   static String requestId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    return String.format("%016x%016x", r.nextLong(), r.nextLong());
+    byte[] hex = new byte[32]; // as String.format("%016x%016x"), without a Formatter per request
+    long hi = r.nextLong();
+    long lo = r.nextLong();
+    for (int i = 15; i >= 0; i--) {
+      hex[i] = HEX[(int) (hi & 15)];
+      hex[16 + i] = HEX[(int) (lo & 15)];
+      hi >>>= 4;
+      lo >>>= 4;
+    }
+    return new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   private static SceneResponse response(String requestId, PipelineRequest req, PipelineResult r) {
     List<SceneItem> items = new ArrayList<>(r.items().size());
     for (Candidate c : r.items()) {
-      items.add(new SceneItem(c.item(), c.score(), new ArrayList<>(c.channelScores().keySet())));
+      items.add(new SceneItem(c.item(), c.score(), java.util.Arrays.asList(c.channelNames())));
     }
     return new SceneResponse(requestId, r.scene(), req.user(), req.item(), req.offset(), r.ranking(), items, r.degraded(), r.trace(), null, null);
   }

@@ -50,35 +50,47 @@ public final class Attribution {
     }
   }
 
+  /**
+   * One remembered page, kept compact: a live server remembers the last {@code maxRequests} pages
+   * (tens of thousands), which survive young collections and are copied by each until promoted, so
+   * their bytes and object count set the pause length. Positions are {@code offset + i}, the
+   * channel lists are shared between items and pages ({@link #interned}), feedback is allocated only
+   * when an item carries one.
+   */
   private static final class Shown {
     final String scene;
     final String experiment;
     final String variant;
     final long at;
+    final int offset;
     final String[] items;
     final String[][] channels;
-    final int[] positions;
     final Feedback[] feedback;
     final byte[] seen; // bit 0: impression counted, bit 1: click counted
 
-    Shown(String scene, String experiment, String variant, long at, int offset, List<Candidate> page) {
+    Shown(String scene, String experiment, String variant, long at, int offset, List<Candidate> page, Attribution owner) {
       this.scene = scene;
       this.experiment = experiment;
       this.variant = variant;
       this.at = at;
+      this.offset = offset;
       int n = page.size();
       items = new String[n];
       channels = new String[n][];
-      positions = new int[n];
-      feedback = new Feedback[n];
       seen = new byte[n];
+      Feedback[] fb = null;
       for (int i = 0; i < n; i++) {
         Candidate c = page.get(i);
         items[i] = c.item();
-        channels[i] = c.channelRanks().keySet().toArray(new String[0]);
-        positions[i] = offset + i;
-        feedback[i] = c.feedback();
+        channels[i] = owner.interned(c);
+        if (c.feedback() != null) {
+          if (fb == null) {
+            fb = new Feedback[n];
+          }
+          fb[i] = c.feedback();
+        }
       }
+      feedback = fb;
     }
 
     int indexOf(String item) {
@@ -127,7 +139,7 @@ public final class Attribution {
    * @param offset the page's first absolute position
    */
   public void shown(String requestId, String scene, String experiment, String variant, int offset, List<Candidate> page) {
-    Shown s = new Shown(scene, experiment, variant, clock.getAsLong(), offset, page);
+    Shown s = new Shown(scene, experiment, variant, clock.getAsLong(), offset, page, this);
     synchronized (pages) {
       pages.put(requestId, s);
       expire(s.at);
@@ -178,7 +190,7 @@ public final class Attribution {
     for (String ch : s.channels[i]) {
       pairs.add(pair(byChannel, s.scene + '\u0000' + ch));
     }
-    pairs.add(pair(byPosition, s.scene + '\u0000' + Math.min(s.positions[i], POSITIONS)));
+    pairs.add(pair(byPosition, s.scene + '\u0000' + Math.min(s.offset + i, POSITIONS)));
     if (s.experiment != null) {
       pairs.add(pair(byVariant, s.experiment + '\u0000' + s.variant));
     }
@@ -190,7 +202,7 @@ public final class Attribution {
         p.clicks.increment();
       }
     }
-    Feedback f = s.feedback[i];
+    Feedback f = s.feedback == null ? null : s.feedback[i];
     if (f != null) {
       if (impression) {
         f.impression();
@@ -199,6 +211,48 @@ public final class Attribution {
         f.click();
       }
     }
+  }
+
+  /** Distinct channel lists seen so far (a scene has few combinations), shared by every remembered item; copy on write. */
+  private volatile String[][] channelLists = new String[0][];
+  private static final int MAX_CHANNEL_LISTS = 1024;
+
+  /** The candidate's channel names as a shared array (a fresh copy once {@value #MAX_CHANNEL_LISTS} lists are known). */
+  private String[] interned(Candidate c) {
+    String[] found = find(channelLists, c);
+    if (found != null) {
+      return found;
+    }
+    synchronized (this) {
+      String[][] known = channelLists;
+      found = find(known, c);
+      if (found != null) {
+        return found;
+      }
+      String[] names = c.channelNames();
+      if (known.length < MAX_CHANNEL_LISTS) {
+        String[][] more = java.util.Arrays.copyOf(known, known.length + 1);
+        more[known.length] = names;
+        channelLists = more;
+      }
+      return names;
+    }
+  }
+
+  private static String[] find(String[][] known, Candidate c) {
+    int n = c.channelCount();
+    for (String[] list : known) {
+      if (list.length == n) {
+        int j = 0;
+        while (j < n && list[j].equals(c.channel(j))) {
+          j++;
+        }
+        if (j == n) {
+          return list;
+        }
+      }
+    }
+    return null;
   }
 
   private static Pair pair(Map<String, Pair> m, String key) {

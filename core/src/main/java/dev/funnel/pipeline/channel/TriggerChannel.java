@@ -110,7 +110,7 @@ public final class TriggerChannel implements Channel {
     if (rm instanceof HistoryScorer scorer) {
       // Item-based scores are sums of non-negative similarities: 0 means no neighbour of any trigger,
       // which a dense top-k would still return; it is not recall evidence.
-      return Recalls.external(positive(scorer.recommendFromHistory(-1, t, w, limit, filter)), items);
+      return Recalls.external(positive(scorer.evidenceFromHistory(-1, t, w, limit, filter)), items);
     }
     Map<Integer, Float> sum = new HashMap<>();
     for (int n = 0; n < t.length; n++) {

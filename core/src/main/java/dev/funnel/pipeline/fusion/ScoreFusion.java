@@ -53,8 +53,8 @@ public final class ScoreFusion implements Ranker {
     if (method == Method.RRF) {
       for (Candidate c : candidates) {
         double s = 0;
-        for (Map.Entry<String, Integer> e : c.channelRanks().entrySet()) {
-          s += weight(e.getKey()) / (k + e.getValue() + 1);
+        for (int i = 0; i < c.channelCount(); i++) {
+          s += weight(c.channel(i)) / (k + c.channelRank(i) + 1);
         }
         c.score((float) s);
       }
@@ -62,18 +62,19 @@ public final class ScoreFusion implements Ranker {
     }
     Map<String, float[]> range = new HashMap<>();
     for (Candidate c : candidates) {
-      c.channelScores().forEach((ch, s) -> {
-        float[] r = range.computeIfAbsent(ch, x -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+      for (int i = 0; i < c.channelCount(); i++) {
+        float s = c.channelScore(i);
+        float[] r = range.computeIfAbsent(c.channel(i), x -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
         r[0] = Math.min(r[0], s);
         r[1] = Math.max(r[1], s);
-      });
+      }
     }
     for (Candidate c : candidates) {
       double s = 0;
-      for (Map.Entry<String, Float> e : c.channelScores().entrySet()) {
-        float[] r = range.get(e.getKey());
-        double norm = r[1] > r[0] ? (e.getValue() - r[0]) / (r[1] - r[0]) : 1.0;
-        s += weight(e.getKey()) * norm;
+      for (int i = 0; i < c.channelCount(); i++) {
+        float[] r = range.get(c.channel(i));
+        double norm = r[1] > r[0] ? (c.channelScore(i) - r[0]) / (r[1] - r[0]) : 1.0;
+        s += weight(c.channel(i)) * norm;
       }
       c.score((float) s);
     }

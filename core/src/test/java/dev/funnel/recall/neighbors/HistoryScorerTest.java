@@ -67,6 +67,50 @@ class HistoryScorerTest {
   }
 
   @Test
+  void evidenceFromHistoryIsThePositivePartOfRecommendFromHistoryWithoutAskingAboutTheFill() {
+    long seed = 43L;
+    System.out.println("HistoryScorerTest evidence seed=" + seed);
+    Interactions train = random(seed);
+    Random r = new Random(seed);
+    for (RecallModel m : models(train)) {
+      HistoryScorer h = (HistoryScorer) m;
+      for (int round = 0; round < 300; round++) {
+        int[] items = new int[1 + r.nextInt(10)];
+        float[] w = new float[items.length];
+        for (int p = 0; p < items.length; p++) {
+          items[p] = r.nextInt(train.numItems());
+          w[p] = 0.1f + r.nextFloat();
+        }
+        int user = r.nextBoolean() ? -1 : r.nextInt(train.numUsers());
+        int k = 1 + r.nextInt(r.nextBoolean() ? 5 : train.numItems());
+        // A quarter, six in seven or none rejected: the pre-selection's answer and its full-pass fallback.
+        int mode = round % 3;
+        java.util.function.IntPredicate pass = mode == 0 ? item -> item % 4 != 2 : mode == 1 ? item -> item % 7 == 0 : item -> true;
+        ScoredItems all = h.recommendFromHistory(user, items, w, k, pass::test);
+        int positive = 0;
+        while (positive < all.size() && all.score(positive) > 0f) {
+          positive++;
+        }
+        // The items with evidence: positive scores of an unfiltered full list.
+        ScoredItems full = h.recommendFromHistory(user, items, w, train.numItems(), ItemFilter.ALL);
+        java.util.Set<Integer> evidence = new java.util.HashSet<>();
+        for (int n = 0; n < full.size() && full.score(n) > 0f; n++) {
+          evidence.add(full.item(n));
+        }
+        java.util.List<Integer> asked = new java.util.ArrayList<>();
+        ItemFilter recording = item -> {
+          asked.add(item);
+          return pass.test(item);
+        };
+        ScoredItems got = h.evidenceFromHistory(user, items, w, k, recording);
+        assertThat(got.items()).as("round %d of %s", round, m.config()).containsExactly(Arrays.copyOf(all.items(), positive));
+        assertThat(got.scores()).containsExactly(Arrays.copyOf(all.scores(), positive));
+        assertThat(evidence).as("the filter is asked only about items with evidence, never the popularity fill").containsAll(asked);
+      }
+    }
+  }
+
+  @Test
   void triggersAddToTheTrainingRowWithTheirWeights() {
     EventTable e = new EventTable();
     String[][] rows = {{"u1", "a", "b"}, {"u2", "a", "b", "c"}, {"u3", "b", "c"}, {"u4", "a"}};
