@@ -1,4 +1,10 @@
-# Sourced by bin/funnel, bench/run and .ci/run: picks the JDK to run on and prints which.
+# Sourced by bin/funnel, bench/run and .ci/run: picks the JDK to run on and prints which, and holds the
+# server's G1 settings (one place for `funnel serve` and the bench presets that measure a server).
+# The server's G1 settings (measured in docs/benchmarks.md, "The light scene's tail"): a 10 ms pause
+# goal, and promotion after one young collection: what outlives one request (the attribution memory of
+# the last 50,000 responses, online state) lives for minutes, and copying it through the survivor
+# spaces at every collection was most of each pause. FUNNEL_SERVER_GC_OPTS replaces them.
+funnel_server_gc_opts="${FUNNEL_SERVER_GC_OPTS--XX:MaxGCPauseMillis=10 -XX:MaxTenuringThreshold=1}"
 # JAVA_HOME wins if set; otherwise the newest installed JDK >= 17 (Funnel compiles to Java 17
 # bytecode but runs faster on newer JITs and Vector API implementations).
 funnel_pick_jdk() {
