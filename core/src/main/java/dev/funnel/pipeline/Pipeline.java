@@ -274,7 +274,7 @@ public final class Pipeline {
           status[c] = "ok";
           lists.add(inlineLists.get(c));
         } else {
-          String reason = "failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+          String reason = failure(e);
           status[c] = reason;
           degraded.add(new PipelineResult.Degraded(slot.channel().name(), reason));
           lists.add(List.of());
@@ -292,7 +292,7 @@ public final class Pipeline {
         degraded.add(new PipelineResult.Degraded(slot.channel().name(), "timeout after " + slot.timeoutMillis() + " ms"));
       } catch (ExecutionException | CancellationException e) {
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        String reason = "failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String reason = failure(cause);
         status[c] = reason;
         degraded.add(new PipelineResult.Degraded(slot.channel().name(), reason));
       } catch (InterruptedException e) {
@@ -351,25 +351,27 @@ public final class Pipeline {
     steps.add(new Trace.StageStep("merge", proposed, candidates.size(), micros(mergeStart)));
 
     if (prerank != null) {
-      candidates = prerank(request, candidates, depth, steps);
+      try {
+        candidates = prerank(request, candidates, depth, steps);
+      } catch (RuntimeException e) {
+        // A failing pre-rank degrades the response: the rank stage gets the merged candidates as they are.
+        degraded.add(new PipelineResult.Degraded("prerank", failure(e)));
+      }
     }
 
     // Rank: one call for all candidates, then a stable sort (ties keep the merge order).
     long rankStart = System.nanoTime();
     int rankIn = candidates.size();
     long[] adsNanos = new long[1];
-    if (prerank == null) {
-      rankBlock(request, candidates, adsNanos);
-    } else {
-      // Blocks of keep, each scored and sorted alone, so a block's order does not depend on the page.
-      List<Candidate> ranked = new ArrayList<>(candidates.size());
-      int keep = prerank.keep();
-      for (int from = 0; from < candidates.size(); from += keep) {
-        List<Candidate> block = new ArrayList<>(candidates.subList(from, Math.min(candidates.size(), from + keep)));
-        rankBlock(request, block, adsNanos);
-        ranked.addAll(block);
+    try {
+      candidates = rank(request, candidates, adsNanos);
+    } catch (RuntimeException e) {
+      // A failing ranker degrades the response instead of failing it: the candidates keep the merge (or
+      // pre-rank) order, their scores are not the ranker's, and ads mode, which needs pCTR, serves none.
+      degraded.add(new PipelineResult.Degraded("rank", failure(e)));
+      if (ads != null) {
+        candidates = new ArrayList<>();
       }
-      candidates = ranked;
     }
     steps.add(new Trace.StageStep("rank", rankIn, rankIn, micros(rankStart) - adsNanos[0] / 1000));
     if (ads != null) {
@@ -379,7 +381,12 @@ public final class Pipeline {
     for (Reranker r : rerankers) {
       long t = System.nanoTime();
       int in = candidates.size();
-      candidates = r.rerank(request, candidates, depth, recheck);
+      try {
+        candidates = r.rerank(request, new ArrayList<>(candidates), depth, recheck);
+      } catch (RuntimeException e) {
+        // Re-rankers refine a ranked list: a failing one is skipped (its input goes on) and named.
+        degraded.add(new PipelineResult.Degraded("rerank:" + r.name(), failure(e)));
+      }
       steps.add(new Trace.StageStep("rerank:" + r.name(), in, candidates.size(), micros(t)));
     }
 
@@ -426,6 +433,29 @@ public final class Pipeline {
     List<Candidate> out = reach == in ? candidates : new ArrayList<>(candidates.subList(0, reach));
     steps.add(new Trace.StageStep("prerank", in, reach, micros(t)));
     return out;
+  }
+
+  /** The rank stage: one call for all candidates, or with a pre-rank in blocks of keep ({@link PrerankSlot}). */
+  private List<Candidate> rank(PipelineRequest request, List<Candidate> candidates, long[] adsNanos) {
+    List<Candidate> all = new ArrayList<>(candidates);
+    if (prerank == null) {
+      rankBlock(request, all, adsNanos);
+      return all;
+    }
+    // Blocks of keep, each scored and sorted alone, so a block's order does not depend on the page.
+    List<Candidate> ranked = new ArrayList<>(all.size());
+    int keep = prerank.keep();
+    for (int from = 0; from < all.size(); from += keep) {
+      List<Candidate> block = new ArrayList<>(all.subList(from, Math.min(all.size(), from + keep)));
+      rankBlock(request, block, adsNanos);
+      ranked.addAll(block);
+    }
+    return ranked;
+  }
+
+  /** A stage's or channel's failure as the response names it. */
+  private static String failure(Throwable e) {
+    return "failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   /** The rank stage over one list: scores, in ads mode the eCPM (dropping non-ads), then a stable sort. */

@@ -116,6 +116,63 @@ class PipelineTest {
   }
 
   @Test
+  void aFailingRankerDegradesAndTheMergeOrderServes() {
+    Ranker broken = new Ranker() {
+      @Override
+      public String description() {
+        return "broken";
+      }
+
+      @Override
+      public void score(PipelineRequest request, List<Candidate> candidates) {
+        candidates.get(0).score(99f); // a partial write before failing must not reorder the page
+        throw new IllegalStateException("model file gone");
+      }
+    };
+    Pipeline p = new Pipeline("t", List.of(slot(fixed("a", "x", "y"), 10), slot(fixed("b", "z", "y"), 10)), 100, 1, List.of(), broken,
+        List.of(), res, pool);
+    PipelineResult r = p.run(request(3, 0, true));
+    // Merge order: channel a's list, then b's new items (y already merged).
+    assertThat(ids(r.items())).containsExactly("x", "y", "z");
+    assertThat(r.degraded()).containsExactly(new PipelineResult.Degraded("rank", "failed: IllegalStateException: model file gone"));
+    assertThat(r.trace().stages()).extracting(Trace.StageStep::stage).contains("rank");
+  }
+
+  @Test
+  void aFailingRerankerIsSkippedAndNamed() {
+    Reranker broken = new Reranker() {
+      @Override
+      public String name() {
+        return "mmr";
+      }
+
+      @Override
+      public List<Candidate> rerank(PipelineRequest request, List<Candidate> ranked, int depth, Predicate<String> admissible) {
+        ranked.clear(); // a partial change before failing must not reach the page
+        throw new ArithmeticException("NaN similarity");
+      }
+    };
+    Reranker reverse = new Reranker() {
+      @Override
+      public String name() {
+        return "reverse";
+      }
+
+      @Override
+      public List<Candidate> rerank(PipelineRequest request, List<Candidate> ranked, int depth, Predicate<String> admissible) {
+        List<Candidate> out = new ArrayList<>(ranked);
+        java.util.Collections.reverse(out);
+        return out;
+      }
+    };
+    Pipeline p = new Pipeline("t", List.of(slot(fixed("a", "x", "y", "z"), 10)), 100, 1, List.of(),
+        new ScoreFusion(ScoreFusion.Method.RRF, 60, Map.of()), List.of(broken, reverse), res, pool);
+    PipelineResult r = p.run(request(3, 0, false));
+    assertThat(ids(r.items())).as("the failing re-ranker skipped, the next one applied").containsExactly("z", "y", "x");
+    assertThat(r.degraded()).containsExactly(new PipelineResult.Degraded("rerank:mmr", "failed: ArithmeticException: NaN similarity"));
+  }
+
+  @Test
   void filtersArePushedDownSoTheResponseIsNotShort() {
     // quota 3, no over-fetch: the channel still returns 3 valid items because it filters during selection.
     Filter seen = rejecting("seen", Set.of("a", "b", "c"));
