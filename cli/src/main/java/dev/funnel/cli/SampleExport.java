@@ -46,6 +46,9 @@ final class SampleExport implements Callable<Integer> {
   @Option(names = "--negatives", defaultValue = "4", description = "Random unseen items per positive. Default: ${DEFAULT-VALUE}.")
   int negatives;
 
+  @Option(names = "--popular-negatives", description = "Draw negatives in proportion to training degree instead of uniformly.")
+  boolean popularNegatives;
+
   @Option(names = "--validation-fraction", defaultValue = "0.1",
       description = "Newest share of the training events kept for validation (early stopping). Default: ${DEFAULT-VALUE}.")
   double validationFraction;
@@ -71,12 +74,13 @@ final class SampleExport implements Callable<Integer> {
       String header = String.join(String.valueOf(s.delimiter()), columns.header()) + "\n";
       train.write(header);
       valid.write(header);
-      FeatureSamples.build(d.train(), d.users(), d.items(), catalogue, null, columns, negatives, validationFraction, data.seed, (v, cells) -> {
+      FeatureSamples.build(d.train(), d.users(), d.items(), catalogue, null, columns, negatives, popularNegatives, validationFraction, data.seed, (v, cells) -> {
         FeatureSamples.writeCsv(v ? valid : train, cells, s.delimiter());
         counts[v ? 1 : 0]++;
       });
     }
-    System.out.printf("samples    %,d train, %,d validation rows (%d negatives per positive) in %s%n", counts[0], counts[1], negatives, out);
+    System.out.printf("samples    %,d train, %,d validation rows (%d %snegatives per positive) in %s%n", counts[0], counts[1], negatives,
+        popularNegatives ? "degree-drawn " : "", out);
     return 0;
   }
 }

@@ -19,8 +19,10 @@ import java.util.function.Function;
  * item, history, time) gives the same row in training and in serving.
  *
  * <p>Implicit feedback, as the funnel serves it: every training interaction (u, i, t) is a positive,
- * and {@code negatives} items drawn uniformly among those u never interacted with in training are
- * negatives sharing its user side. The behaviour sequence of a row at t is u's items with a timestamp
+ * and {@code negatives} items u never interacted with in training are negatives sharing its user side,
+ * drawn uniformly or, with {@code popularNegatives}, in proportion to their training degree (closer to
+ * what a funnel's recall channels propose, which are mostly popular items: a ranker must tell those
+ * apart, not popular from obscure). The behaviour sequence of a row at t is u's items with a timestamp
  * strictly before t, oldest first (the newest {@code max_length} kept by {@link FeatureColumns}): at
  * serving the online state holds exactly the user's earlier events. Untimed data has no order: the
  * sequence is then empty. Rows whose t falls in the newest {@code validationFraction} of the training
@@ -40,10 +42,11 @@ public final class FeatureSamples {
    * @param catalogue item id -&gt; record (missing items: empty item cells)
    * @param userAttributes user id -&gt; attributes (may return null)
    * @param negatives negatives per positive, &gt;= 0
+   * @param popularNegatives draw negatives in proportion to training degree instead of uniformly
    * @param validationFraction share of the newest training events for validation, in [0, 1)
    */
   public static void build(Interactions train, IdMap users, IdMap items, Map<String, ItemRecord> catalogue,
-      Function<String, Map<String, Object>> userAttributes, FeatureColumns columns, int negatives, double validationFraction, long seed,
+      Function<String, Map<String, Object>> userAttributes, FeatureColumns columns, int negatives, boolean popularNegatives, double validationFraction, long seed,
       Sink sink) throws IOException {
     if (negatives < 0) {
       throw new IllegalArgumentException("negatives must be >= 0; negatives=" + negatives);
@@ -64,6 +67,11 @@ public final class FeatureSamples {
     SplittableRandom random = new SplittableRandom(seed);
     int numItems = train.numItems();
     int keep = columns.historyLength();
+    long[] cumulative = new long[numItems]; // training degree, cumulated: item j with probability deg(j) / nnz
+    for (int j = 0; j < numItems; j++) {
+      cumulative[j] = (j == 0 ? 0 : cumulative[j - 1]) + train.itemDegree(j);
+    }
+    boolean byDegree = popularNegatives && numItems > 0 && cumulative[numItems - 1] > 0;
     for (int u = 0; u < train.numUsers(); u++) {
       int from = ptr[u];
       int to = ptr[u + 1];
@@ -102,7 +110,7 @@ public final class FeatureSamples {
         for (int n = 0; n < negatives && to - from < numItems; n++) {
           int j;
           do {
-            j = random.nextInt(numItems);
+            j = byDegree ? firstAbove(cumulative, random.nextLong(cumulative[numItems - 1])) : random.nextInt(numItems);
           } while (train.contains(u, j));
           row = base.clone();
           String neg = items.external(j);
@@ -112,6 +120,21 @@ public final class FeatureSamples {
         }
       }
     }
+  }
+
+  /** The first index whose cumulative value exceeds {@code x}. */
+  private static int firstAbove(long[] cumulative, long x) {
+    int lo = 0;
+    int hi = cumulative.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cumulative[mid] > x) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 
   /** A CSV line of {@code cells} with the schema's delimiter (cells hold no delimiter or quote: {@link FeatureColumns} replaced them). */

@@ -98,7 +98,7 @@ class FeatureRankerTest {
 
   static List<String[]> rows(FeatureColumns columns, Counting r, IdMap users, IdMap items, Interactions train) throws Exception {
     List<String[]> out = new ArrayList<>();
-    FeatureSamples.build(train, users, items, r.inner.catalog, u -> r.user(u) == null ? null : r.user(u).attributes(), columns, 0, 0, 1,
+    FeatureSamples.build(train, users, items, r.inner.catalog, u -> r.user(u) == null ? null : r.user(u).attributes(), columns, 0, false, 0, 1,
         (v, cells) -> out.add(cells));
     return out;
   }
