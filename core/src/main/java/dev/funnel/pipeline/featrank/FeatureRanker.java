@@ -9,6 +9,9 @@ import dev.funnel.pipeline.Ranker;
 import dev.funnel.pipeline.StageConfig;
 import dev.funnel.pipeline.StageFactory;
 import dev.funnel.pipeline.StageKind;
+import dev.funnel.rank.SampleBatch;
+import dev.funnel.rank.deepfm.DeepFmModel;
+import dev.funnel.rank.downsample.NegativeDownsampling;
 import dev.funnel.rank.pipeline.RankPipeline;
 import dev.funnel.rank.pipeline.RankPipelineFile;
 import dev.funnel.rank.schema.SampleTable;
@@ -74,7 +77,14 @@ public final class FeatureRanker implements Ranker {
       columns.itemCells(row, c.item(), resources.item(c.item()));
       rows.add(row, "request", 0);
     }
-    float[] p = pipeline.score(rows.build());
+    SampleBatch batch = pipeline.encoder().encode(rows.build());
+    float[] p = new float[batch.size()];
+    if (pipeline.model() instanceof DeepFmModel deep) {
+      deep.score(batch, p, 1); // requests already run concurrently: a request's candidates score on its own thread
+    } else {
+      pipeline.model().score(batch, p);
+    }
+    NegativeDownsampling.calibrate(p, pipeline.negativeRate());
     for (int r = 0; r < p.length; r++) {
       candidates.get(r).score(p[r]);
     }
