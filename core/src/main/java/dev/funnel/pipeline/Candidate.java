@@ -36,6 +36,9 @@ public final class Candidate {
   private float score;
   private List<String> adjustments = List.of();
   private Feedback feedback;
+  private float pctr = Float.NaN;
+  private double bid = Double.NaN;
+  private double ecpm = Double.NaN;
   private Map<String, Float> scoreView;
   private Map<String, Integer> rankView;
 
@@ -208,6 +211,37 @@ public final class Candidate {
   /** The learning stage's feedback for this candidate, or null. */
   public Feedback feedback() {
     return feedback;
+  }
+
+  /**
+   * Ads mode: the candidate is an ad with click probability {@code pctr} (the rank stage's score) and
+   * {@code bid}; its score becomes {@code ecpm} ({@link dev.funnel.pipeline.ads.AdsMode}).
+   */
+  public void ad(float pctr, double bid, double ecpm) {
+    this.pctr = pctr;
+    this.bid = bid;
+    this.ecpm = ecpm;
+    this.score = (float) ecpm;
+  }
+
+  /** Whether ads mode priced this candidate ({@link #ad}). */
+  public boolean isAd() {
+    return !Double.isNaN(bid);
+  }
+
+  /** The ad's pCTR, or NaN when {@link #isAd()} is false. */
+  public float pctr() {
+    return pctr;
+  }
+
+  /** The ad's bid, or NaN. */
+  public double bid() {
+    return bid;
+  }
+
+  /** The ad's eCPM = pCTR x bid x 1000, or NaN. */
+  public double ecpm() {
+    return ecpm;
   }
 
   @Override

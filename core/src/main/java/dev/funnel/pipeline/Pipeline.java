@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * One scene: recall channels -> merge -> filters -> rank (or score fusion) -> re-rank -> page.
+ * One scene: recall channels -> merge -> filters -> (optional pre-rank) -> rank (or score fusion; in ads
+ * mode then the eCPM order) -> re-rank -> page.
  *
  * <p><b>Filters are pushed down.</b> The request's filters (the built-in ones: per-request exclude,
  * allow-list, the anchor item, catalogue availability; then the scene's: seen, negative feedback,
@@ -66,6 +67,30 @@ public final class Pipeline {
     }
   }
 
+  /**
+   * The optional pre-rank stage, between the filters and the rank stage: a cheap {@link Ranker} orders
+   * the merged candidates and only its best {@code keep} reach the (expensive) rank stage.
+   *
+   * <p><b>Paging.</b> The rank stage sees the pre-rank's order in blocks of {@code keep}: the first
+   * {@code keep} candidates, then (only for a page reaching deeper than {@code keep}, i.e.
+   * {@code offset + k > keep}) the next {@code keep}, each block scored and sorted on its own and placed
+   * after the blocks before it. Block b is the same list whatever the page asked, so the ranking does
+   * not depend on the page: page 2 never repeats page 1 (with re-rankers that keep the order).
+   */
+  public record PrerankSlot(Ranker ranker, int keep) {
+    public PrerankSlot {
+      Objects.requireNonNull(ranker, "ranker");
+      if (keep < 1) {
+        throw new IllegalArgumentException("keep must be positive; keep=" + keep);
+      }
+    }
+  }
+
+  private static final java.util.Comparator<Candidate> BY_SCORE = (a, b) -> Float.compare(b.score(), a.score());
+
+  private final PrerankSlot prerank;
+  private final dev.funnel.pipeline.ads.AdsMode ads;
+  private final String ranking;
   private final String name;
   private final List<ChannelSlot> channels;
   private final int budget;
@@ -83,6 +108,24 @@ public final class Pipeline {
    */
   public Pipeline(String name, List<ChannelSlot> channels, int budget, double overFetch, List<Filter> filters, Ranker ranker,
       List<Reranker> rerankers, PipelineResources resources, ExecutorService executor) {
+    this(name, channels, budget, overFetch, filters, ranker, rerankers, resources, executor, null, null);
+  }
+
+  /**
+   * @param prerank the pre-rank stage, or null for none
+   * @param ads ads mode (eCPM order of the items with a bid), or null; needs a ranker whose score is a
+   *     probability ({@link Ranker#probability()})
+   */
+  public Pipeline(String name, List<ChannelSlot> channels, int budget, double overFetch, List<Filter> filters, Ranker ranker,
+      List<Reranker> rerankers, PipelineResources resources, ExecutorService executor, PrerankSlot prerank,
+      dev.funnel.pipeline.ads.AdsMode ads) {
+    if (ads != null && !ranker.probability()) {
+      throw new IllegalArgumentException("ads mode orders by eCPM = pCTR x bid x 1000 and needs a rank stage whose score is a probability "
+          + "(pCTR), such as model-ranker; '" + ranker.description() + "' is not; ranking=" + ranker.description());
+    }
+    this.prerank = prerank;
+    this.ads = ads;
+    this.ranking = ads == null ? ranker.description() : "ecpm:" + ranker.description();
     if (channels.isEmpty()) {
       throw new IllegalArgumentException("a scene needs at least one channel; channels=[]");
     }
@@ -135,6 +178,21 @@ public final class Pipeline {
 
   public List<Reranker> rerankers() {
     return rerankers;
+  }
+
+  /** The pre-rank stage, or null. */
+  public PrerankSlot prerank() {
+    return prerank;
+  }
+
+  /** Ads mode, or null. */
+  public dev.funnel.pipeline.ads.AdsMode ads() {
+    return ads;
+  }
+
+  /** What responses report as {@code ranking}: the rank stage's description, {@code ecpm:}-prefixed in ads mode. */
+  public String ranking() {
+    return ranking;
   }
 
   /** Each channel's quota after scaling the quotas to the budget (at least 1 each). */
@@ -292,11 +350,31 @@ public final class Pipeline {
     List<Candidate> candidates = new ArrayList<>(merged.values());
     steps.add(new Trace.StageStep("merge", proposed, candidates.size(), micros(mergeStart)));
 
+    if (prerank != null) {
+      candidates = prerank(request, candidates, depth, steps);
+    }
+
     // Rank: one call for all candidates, then a stable sort (ties keep the merge order).
     long rankStart = System.nanoTime();
-    ranker.score(request, candidates);
-    candidates.sort((a, b) -> Float.compare(b.score(), a.score()));
-    steps.add(new Trace.StageStep("rank", candidates.size(), candidates.size(), micros(rankStart)));
+    int rankIn = candidates.size();
+    long[] adsNanos = new long[1];
+    if (prerank == null) {
+      rankBlock(request, candidates, adsNanos);
+    } else {
+      // Blocks of keep, each scored and sorted alone, so a block's order does not depend on the page.
+      List<Candidate> ranked = new ArrayList<>(candidates.size());
+      int keep = prerank.keep();
+      for (int from = 0; from < candidates.size(); from += keep) {
+        List<Candidate> block = new ArrayList<>(candidates.subList(from, Math.min(candidates.size(), from + keep)));
+        rankBlock(request, block, adsNanos);
+        ranked.addAll(block);
+      }
+      candidates = ranked;
+    }
+    steps.add(new Trace.StageStep("rank", rankIn, rankIn, micros(rankStart) - adsNanos[0] / 1000));
+    if (ads != null) {
+      steps.add(new Trace.StageStep("ads:ecpm", rankIn, candidates.size(), adsNanos[0] / 1000));
+    }
 
     for (Reranker r : rerankers) {
       long t = System.nanoTime();
@@ -322,9 +400,43 @@ public final class Pipeline {
         items.add(Trace.TracedItem.of(page.get(p), from + p));
       }
       steps.add(new Trace.StageStep("total", proposed, page.size(), micros(start)));
-      trace = new Trace(ranker.description(), steps, cs, rej, items);
+      trace = new Trace(ranking, steps, cs, rej, items);
     }
-    return new PipelineResult(name, page, ranker.description(), List.copyOf(degraded), trace);
+    return new PipelineResult(name, page, ranking, List.copyOf(degraded), trace);
+  }
+
+  /**
+   * Pre-rank: the cheap scorer orders every merged candidate (stable: ties keep the merge order), and the
+   * first {@code keep} go on, or as many blocks of {@code keep} as the page needs ({@link PrerankSlot}).
+   */
+  private List<Candidate> prerank(PipelineRequest request, List<Candidate> candidates, int depth, List<Trace.StageStep> steps) {
+    long t = System.nanoTime();
+    int in = candidates.size();
+    prerank.ranker().score(request, candidates);
+    candidates.sort(BY_SCORE);
+    int keep = prerank.keep();
+    long blocks = Math.max(1, ((long) depth + keep - 1) / keep);
+    int reach = (int) Math.min(in, blocks * keep);
+    if (request.debug()) {
+      for (int p = 0; p < reach; p++) {
+        candidates.get(p).adjust(String.format(java.util.Locale.ROOT, "prerank: %d (%s %.6f)", p, prerank.ranker().description(),
+            candidates.get(p).score()));
+      }
+    }
+    List<Candidate> out = reach == in ? candidates : new ArrayList<>(candidates.subList(0, reach));
+    steps.add(new Trace.StageStep("prerank", in, reach, micros(t)));
+    return out;
+  }
+
+  /** The rank stage over one list: scores, in ads mode the eCPM (dropping non-ads), then a stable sort. */
+  private void rankBlock(PipelineRequest request, List<Candidate> block, long[] adsNanos) {
+    ranker.score(request, block);
+    if (ads != null) {
+      long t = System.nanoTime();
+      ads.apply(block, request.debug()); // drops a non-ad only a channel ignoring the pushed-down filters can bring this far
+      adsNanos[0] += System.nanoTime() - t;
+    }
+    block.sort(BY_SCORE);
   }
 
   private static boolean take(Map<String, Candidate> merged, String channel, List<Scored> list, int rank, Predicate<String> recheck,
@@ -368,6 +480,10 @@ public final class Pipeline {
     }
     names.add("available");
     tests.add(resources::recommendable);
+    if (ads != null) {
+      names.add("ads:no-bid");
+      tests.add(ads::isAd);
+    }
     for (Filter f : filters) {
       Predicate<String> p = f.prepare(request);
       if (p != null) {

@@ -23,4 +23,12 @@ public interface Ranker {
    * which fails start-up naming the scene file and its {@code rank}.
    */
   default void requireChannels(List<String> channels) {}
+
+  /**
+   * Whether {@link #score} writes a probability in [0, 1] (a pCTR), as a learned ranker does and score
+   * fusion does not; ads mode (eCPM = pCTR x bid x 1000) refuses a scene whose rank stage does not.
+   */
+  default boolean probability() {
+    return false;
+  }
 }

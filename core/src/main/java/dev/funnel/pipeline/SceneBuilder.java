@@ -25,14 +25,16 @@ import java.util.concurrent.ExecutorService;
  * filters:                  # besides the built-in exclude, allow-list, anchor item, availability
  *   - {type: seen}
  *   - {type: rule, expression: "price &lt; 100 and category in [books, music]"}
+ * prerank: {type: fusion, keep: 100}  # optional: a cheap scorer; only its best 100 reach rank
  * rank: {type: fusion, method: rrf}   # default: reciprocal-rank fusion
+ * ads: {bid: bid}           # optional: only items with a bid, by eCPM = pCTR x bid x 1000 (rank must give a probability)
  * rerank:
  *   - {type: scatter, window: 4, max: 1}
  * </pre>
  */
 public final class SceneBuilder {
   static final Set<String> TOP_KEYS = Set.of("name", "description", "budget", "over_fetch", "timeout_ms", "channels", "filters", "rank",
-      "rerank", "inline");
+      "rerank", "inline", "prerank", "ads");
 
   private final Stages stages;
   private final PipelineResources resources;
@@ -74,6 +76,8 @@ public final class SceneBuilder {
     top.remove("filters");
     top.remove("rank");
     top.remove("rerank");
+    top.remove("prerank");
+    top.remove("ads");
     StageConfig sc = new StageConfig("scene", top, defaultName(file));
     String name = sc.name();
     sc.string("description", null);
@@ -124,13 +128,47 @@ public final class SceneBuilder {
     } catch (IllegalArgumentException e) {
       throw new SceneException(null, "rank", ranker.description(), e.getMessage());
     }
+    Pipeline.PrerankSlot prerank = prerank(scene.get("prerank"), channelNames);
+    dev.funnel.pipeline.ads.AdsMode ads = null;
+    if (scene.get("ads") != null) {
+      ads = dev.funnel.pipeline.ads.AdsMode.read(scene.get("ads"), resources);
+      if (!ranker.probability()) {
+        throw new SceneException(null, "ads", String.valueOf(scene.get("ads")), "ads mode orders by eCPM = pCTR x bid x 1000 and needs a rank "
+            + "stage whose score is a probability (pCTR), such as model-ranker; rank '" + ranker.description() + "' is not");
+      }
+    }
     List<Reranker> rerankers = new ArrayList<>();
     List<Map<String, Object>> rerankMaps = list(scene, "rerank", false);
     for (int r = 0; r < rerankMaps.size(); r++) {
       rerankers.add((Reranker) stages.create(StageKind.RERANKER, new StageConfig("rerank[" + r + "]", rerankMaps.get(r), null), resources));
     }
     sc.finish();
-    return new Pipeline(name, channels, budget, overFetch, filters, ranker, rerankers, resources, executor);
+    return new Pipeline(name, channels, budget, overFetch, filters, ranker, rerankers, resources, executor, prerank, ads);
+  }
+
+  /**
+   * The {@code prerank} block: any rank stage type with its keys plus {@code keep} (required, positive),
+   * named {@code prerank} unless it says otherwise (a {@code model-ranker} finds its trained model by that name).
+   */
+  private Pipeline.PrerankSlot prerank(Object value, List<String> channelNames) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Map<?, ?>)) {
+      throw new SceneException(null, "prerank", String.valueOf(value), "must be a mapping with a 'type' (a rank stage type) and 'keep'");
+    }
+    StageConfig cfg = new StageConfig("prerank", cast(value), "prerank");
+    if (!cfg.has("keep")) {
+      throw cfg.error("keep", null, "missing required key 'keep' (candidates the pre-rank passes on to the rank stage)");
+    }
+    int keep = cfg.integer("keep", 1, 1, 100_000);
+    Ranker scorer = (Ranker) stages.create(StageKind.RANKER, cfg, resources);
+    try {
+      scorer.requireChannels(channelNames);
+    } catch (IllegalArgumentException e) {
+      throw new SceneException(null, "prerank", scorer.description(), e.getMessage());
+    }
+    return new Pipeline.PrerankSlot(scorer, keep);
   }
 
   private static String defaultName(String file) {

@@ -392,7 +392,7 @@ public final class ModelLifecycle implements AutoCloseable {
       throw new IllegalStateException("model lifecycle closed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while rolling back model '" + name + "'", e);
+      throw new IllegalStateException("interrupted while waiting for the rollback of model '" + name + "' (it may still complete)", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -426,6 +426,9 @@ public final class ModelLifecycle implements AutoCloseable {
     Held held = previous.get(name);
     SavedModel saved = held != null && held.version() == to ? held.model() : versions.load(name, to);
     synchronized (swapLock) {
+      if (closed) {
+        throw new IllegalStateException("the model lifecycle closed during the rollback of model '" + name + "'; version " + serving + " still serves");
+      }
       if (versions.serving(name) != serving) {
         throw new IllegalArgumentException("model '" + name + "' changed version while rolling back (now " + versions.serving(name) + "); retry");
       }
@@ -445,11 +448,14 @@ public final class ModelLifecycle implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    loader.shutdown();
+    loader.shutdownNow();
     worker.shutdownNow();
     try {
       if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
         LOG.log(Level.WARNING, "model training still running after 60 s at close");
+      }
+      if (!loader.awaitTermination(60, TimeUnit.SECONDS)) {
+        LOG.log(Level.WARNING, "a rollback still running after 60 s at close");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -193,10 +193,11 @@ final class OpenApiDocument {
             + " versions [{version, created_at, algorithm, log_position, events, users, items, metrics, decision, serving}], last_attempt");
     ObjectNode scenes = object(s, "Scenes", "folder", "string", "reloaded", "boolean");
     child(scenes, "properties").putObject("scenes").put("type", "array").putObject("items").put("description",
-        "GET: {name, budget, over_fetch, channels [{name, quota, effective_quota, timeout_ms}], filters, ranking, rerank}; POST: names");
+        "GET: {name, budget, over_fetch, channels [{name, quota, effective_quota, timeout_ms}], filters, ranking, rerank, prerank {ranking, keep}?,"
+            + " ads {bid}?}; POST: names");
     ObjectNode sceneRec = object(s, "SceneRecommend", "request_id", "string", "scene", "string", "user", "string", "item", "string",
         "offset", "integer", "ranking", "string", "trace", "object");
-    child(sceneRec, "properties").putObject("items").put("type", "array").putObject("items").put("description", "{item, score, channels}");
+    child(sceneRec, "properties").putObject("items").put("type", "array").putObject("items").put("description", "{item, score, channels}; in ads mode also pctr, bid, ecpm (score = ecpm)");
     child(sceneRec, "properties").putObject("degraded").put("type", "array").putObject("items").put("description", "{channel, reason}");
     ObjectNode schemes = c.putObject("securitySchemes");
     schemes.putObject("bearer").put("type", "http").put("scheme", "bearer");

@@ -308,7 +308,8 @@ final class SceneRoutes implements AutoCloseable {
   private static SceneResponse response(String requestId, PipelineRequest req, PipelineResult r) {
     List<SceneItem> items = new ArrayList<>(r.items().size());
     for (Candidate c : r.items()) {
-      items.add(new SceneItem(c.item(), c.score(), java.util.Arrays.asList(c.channelNames())));
+      items.add(c.isAd() ? new SceneItem(c.item(), c.score(), java.util.Arrays.asList(c.channelNames()), c.pctr(), c.bid(), c.ecpm())
+          : new SceneItem(c.item(), c.score(), java.util.Arrays.asList(c.channelNames())));
     }
     return new SceneResponse(requestId, r.scene(), req.user(), req.item(), req.offset(), r.ranking(), items, r.degraded(), r.trace(), null, null);
   }
@@ -332,15 +333,31 @@ final class SceneRoutes implements AutoCloseable {
       }
       m.put("channels", cs);
       m.put("filters", p.filters().stream().map(dev.funnel.pipeline.Filter::name).toList());
-      m.put("ranking", p.ranker().description());
+      m.put("ranking", p.ranking());
+      if (p.prerank() != null) {
+        m.put("prerank", Map.of("ranking", p.prerank().ranker().description(), "keep", p.prerank().keep()));
+      }
+      if (p.ads() != null) {
+        m.put("ads", Map.of("bid", p.ads().attribute()));
+      }
       m.put("rerank", p.rerankers().stream().map(dev.funnel.pipeline.Reranker::name).toList());
       out.add(m);
     });
     return out;
   }
 
-  /** One item of a scene's page: its score (rank or fusion) and the channels that proposed it. */
-  record SceneItem(String item, float score, List<String> channels) {}
+  /**
+   * One item of a scene's page: its score (rank or fusion; in ads mode the eCPM) and the channels that
+   * proposed it; in ads mode also its {@code pctr}, {@code bid} and {@code ecpm} (absent otherwise).
+   */
+  record SceneItem(String item, float score, List<String> channels,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Float pctr,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Double bid,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Double ecpm) {
+    SceneItem(String item, float score, List<String> channels) {
+      this(item, score, channels, null, null, null);
+    }
+  }
 
   /**
    * {@code GET /v1/recommend?scene=...}: {@code degraded} names the channels left out (timeout or

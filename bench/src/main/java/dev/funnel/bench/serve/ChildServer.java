@@ -25,17 +25,22 @@ import java.util.concurrent.TimeUnit;
  * <p>Environment of the child: {@code FUNNEL_HEAP} = the preset's {@code server_heap};
  * {@code FUNNEL_JAVA_OPTS} = the preset's {@code server_jvm_options} plus {@code
  * FUNNEL_SERVER_JAVA_OPTS} (e.g. GC logging of the server alone); the bench's own {@code
- * FUNNEL_JAVA_OPTS} is not passed on.
+ * FUNNEL_JAVA_OPTS} is not passed on, while {@code FUNNEL_GC} and {@code FUNNEL_SERVER_GC_OPTS} are
+ * (they choose the server's collector settings, for A/B runs). The port is a free one found just
+ * before the start; if another process takes it first the server fails to bind and the bench says so.
+ * A shutdown hook kills the child if the bench JVM exits without closing it.
  */
 final class ChildServer implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
   private final Process process;
+  private final Thread reaper;
   private final int port;
   private final Path out;
 
-  private ChildServer(Process process, int port, Path out) {
+  private ChildServer(Process process, Thread reaper, int port, Path out) {
     this.process = process;
+    this.reaper = reaper;
     this.port = port;
     this.out = out;
   }
@@ -62,29 +67,37 @@ final class ChildServer implements AutoCloseable {
     env.put("FUNNEL_HEAP", heap);
     env.put("FUNNEL_JAVA_OPTS", String.join(" ", opts));
     Process p = pb.start();
+    Thread reaper = new Thread(p::destroyForcibly, "funnel-child-server-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
     System.out.printf("server: %s (pid %d, FUNNEL_HEAP=%s FUNNEL_JAVA_OPTS='%s'; output %s)%n", String.join(" ", cmd), p.pid(), heap,
         env.get("FUNNEL_JAVA_OPTS"), out);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).timeout(Duration.ofSeconds(2)).build();
     long t0 = System.nanoTime();
     long deadline = t0 + READY_TIMEOUT.toNanos();
-    while (true) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("the server exited with " + p.exitValue() + " before it was ready; output:\n" + tail(out));
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          System.out.printf("server ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-          return new ChildServer(p, port, out);
+    try {
+      while (true) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("the server exited with " + p.exitValue() + " before it was ready; output:\n" + tail(out));
         }
-      } catch (IOException notYet) {
-        // Not listening yet.
+        try {
+          if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            System.out.printf("server ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            return new ChildServer(p, reaper, port, out);
+          }
+        } catch (IOException notYet) {
+          // Not listening yet.
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the server was not ready within " + READY_TIMEOUT + "; output:\n" + tail(out));
+        }
+        Thread.sleep(20);
       }
-      if (System.nanoTime() > deadline) {
-        p.destroyForcibly();
-        throw new IllegalStateException("the server was not ready within " + READY_TIMEOUT + "; output:\n" + tail(out));
-      }
-      Thread.sleep(20);
+    } catch (RuntimeException | Error | InterruptedException e) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+      Runtime.getRuntime().removeShutdownHook(reaper);
+      throw e;
     }
   }
 
@@ -114,5 +127,6 @@ final class ChildServer implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+    Runtime.getRuntime().removeShutdownHook(reaper);
   }
 }

@@ -260,7 +260,7 @@ public final class FunnelServeBench {
       if (!Double.isNaN(cpu)) {
         // Server CPU per request sent (warm-up included): the work a request costs, unlike latency barely moved by other processes.
         long sent = (long) Math.floor(rate * warmup.toNanos() / 1e9) + result.requests();
-        row.put("server_cpu_ms_per_request", LoadResult.round3(cpu * 1000 / sent));
+        row.put("server_cpu_ms_per_request", sent == 0 ? Double.NaN : LoadResult.round3(cpu * 1000 / sent));
       }
       row.put("load_average", load);
       System.out.println(row);
@@ -269,7 +269,7 @@ public final class FunnelServeBench {
     }
   }
 
-  /** The 1-minute load average before a run (other processes share the cores: the figures' noise). */
+  /** The 1-, 5- and 15-minute load averages before a run (other processes share the cores: the figures' noise). */
   static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");

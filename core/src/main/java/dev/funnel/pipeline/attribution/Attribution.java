@@ -213,46 +213,48 @@ public final class Attribution {
     }
   }
 
-  /** Distinct channel lists seen so far (a scene has few combinations), shared by every remembered item; copy on write. */
-  private volatile String[][] channelLists = new String[0][];
+  /**
+   * Distinct channel lists seen so far (a scene has few combinations), shared by every remembered item,
+   * keyed by the list's hash: one lookup per item, whatever the number of lists known.
+   */
+  private final ConcurrentHashMap<Integer, String[]> channelLists = new ConcurrentHashMap<>();
   private static final int MAX_CHANNEL_LISTS = 1024;
 
-  /** The candidate's channel names as a shared array (a fresh copy once {@value #MAX_CHANNEL_LISTS} lists are known). */
+  /**
+   * The candidate's channel names as a shared array; a fresh copy on a hash collision or once
+   * {@value #MAX_CHANNEL_LISTS} lists are known.
+   */
   private String[] interned(Candidate c) {
-    String[] found = find(channelLists, c);
-    if (found != null) {
+    int n = c.channelCount();
+    int h = n;
+    for (int j = 0; j < n; j++) {
+      h = 31 * h + c.channel(j).hashCode();
+    }
+    String[] found = channelLists.get(h);
+    if (found != null && sameNames(found, c)) {
       return found;
     }
-    synchronized (this) {
-      String[][] known = channelLists;
-      found = find(known, c);
-      if (found != null) {
-        return found;
+    String[] names = c.channelNames();
+    if (found == null && channelLists.size() < MAX_CHANNEL_LISTS) {
+      String[] raced = channelLists.putIfAbsent(h, names);
+      if (raced != null && sameNames(raced, c)) {
+        return raced;
       }
-      String[] names = c.channelNames();
-      if (known.length < MAX_CHANNEL_LISTS) {
-        String[][] more = java.util.Arrays.copyOf(known, known.length + 1);
-        more[known.length] = names;
-        channelLists = more;
-      }
-      return names;
     }
+    return names;
   }
 
-  private static String[] find(String[][] known, Candidate c) {
+  private static boolean sameNames(String[] list, Candidate c) {
     int n = c.channelCount();
-    for (String[] list : known) {
-      if (list.length == n) {
-        int j = 0;
-        while (j < n && list[j].equals(c.channel(j))) {
-          j++;
-        }
-        if (j == n) {
-          return list;
-        }
+    if (list.length != n) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      if (!list[j].equals(c.channel(j))) {
+        return false;
       }
     }
-    return null;
+    return true;
   }
 
   private static Pair pair(Map<String, Pair> m, String key) {

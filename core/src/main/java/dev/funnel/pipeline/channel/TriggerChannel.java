@@ -108,9 +108,8 @@ public final class TriggerChannel implements Channel {
     ItemFilter filter = Recalls.overModel(items, admissible);
     RecallModel rm = saved.model();
     if (rm instanceof HistoryScorer scorer) {
-      // Item-based scores are sums of non-negative similarities: 0 means no neighbour of any trigger,
-      // which a dense top-k would still return; it is not recall evidence.
-      return Recalls.external(positive(scorer.evidenceFromHistory(-1, t, w, limit, filter)), items);
+      // Only items with evidence (a positive score): an item no trigger has as a neighbour is not a candidate.
+      return Recalls.external(scorer.evidenceFromHistory(-1, t, w, limit, filter), items);
     }
     Map<Integer, Float> sum = new HashMap<>();
     for (int n = 0; n < t.length; n++) {
@@ -122,14 +121,6 @@ public final class TriggerChannel implements Channel {
     TopK top = new TopK(limit);
     sum.forEach(top::offer);
     return Recalls.external(top.drain(), items);
-  }
-
-  private static ScoredItems positive(ScoredItems s) {
-    int n = 0;
-    while (n < s.size() && s.score(n) > 0f) {
-      n++;
-    }
-    return n == s.size() ? s : new ScoredItems(Arrays.copyOf(s.items(), n), Arrays.copyOf(s.scores(), n));
   }
 
   /** The newest items of the user's training row (weights decayed from the newest one's timestamp when present); returns how many. */

@@ -152,6 +152,15 @@ public final class FunnelEvaluation {
         }
       }
 
+      // A model-ranker pre-rank is trained the same way, on the same (fused, pre-rank-less) validation replay.
+      Object pre = scene.get("prerank");
+      Map<String, Object> preMap = pre instanceof Map<?, ?> ? cast(pre) : null;
+      StackingModel preStacked = null;
+      String preName = preMap == null ? null : String.valueOf(preMap.getOrDefault("name", "prerank"));
+      if (preMap != null && "model-ranker".equals(String.valueOf(preMap.get("type")))) {
+        preStacked = trainStacking(file, scene, preMap, dataset, names, settings, context, catalogue, executor, k, log);
+      }
+
       Map<String, FittedModel> fitted = new LinkedHashMap<>();
       Map<String, SavedModel> saved = new LinkedHashMap<>();
       for (String m : names) {
@@ -172,6 +181,9 @@ public final class FunnelEvaluation {
       OfflineResources resources = OfflineResources.of(saved, dataset.train(), dataset.users(), dataset.items(), catalogue);
       if (stacked != null) {
         resources.put(StackingRanker.key(rankName), stacked);
+      }
+      if (preStacked != null) {
+        resources.put(StackingRanker.key(preName), preStacked);
       }
       Pipeline served = new SceneBuilder(Stages.installed(), resources, executor).build(file, scene);
       ReplayPipeline replay = new ReplayPipeline(served, resources, executor);
@@ -201,6 +213,8 @@ public final class FunnelEvaluation {
     OfflineResources rest = OfflineResources.of(restModels, split.rest(), dataset.users(), dataset.items(), catalogue);
     Map<String, Object> fused = new LinkedHashMap<>(scene);
     fused.put("rank", Map.of("type", "fusion", "method", "rrf"));
+    fused.remove("prerank"); // the validation candidates are all merged candidates, the input of either stage
+    fused.remove("ads"); // fusion gives no pCTR; ads mode's filter would also hide the non-ads a ranker learns from
     Pipeline validationScene = new SceneBuilder(Stages.installed(), rest, executor).build(file, fused);
     List<String> channels = new ArrayList<>();
     for (Pipeline.ChannelSlot s : validationScene.channels()) {
@@ -307,7 +321,14 @@ public final class FunnelEvaluation {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("budget", served.budget());
     params.put("channels", channels);
-    params.put("ranking", served.ranker().description());
+    params.put("ranking", served.ranking());
+    if (served.prerank() != null) {
+      params.put("prerank", served.prerank().ranker().description());
+      params.put("prerank_keep", served.prerank().keep());
+    }
+    if (served.ads() != null) {
+      params.put("ads_bid", served.ads().attribute());
+    }
     if (stacked != null) {
       params.put("stacking_rows", stacked.samples());
       params.put("stacking_positives", stacked.positives());

@@ -114,9 +114,38 @@ public final class OfflineResources implements PipelineResources {
       for (String v : f.valueNamesOf(i)) {
         cats.add(v);
       }
-      out.put(items.external(i), new ItemRecord(items.external(i), cats, List.of(), Map.of(), true, null, null));
+      out.put(items.external(i), new ItemRecord(items.external(i), cats, List.of(), numericAttributes(features, f, i), true, null, null));
     }
     return out;
+  }
+
+  /**
+   * The item's other fields whose single value is a finite number, as numeric attributes under the
+   * field's name (e.g. a {@code bid} column for an ads scene, a {@code price} for a rule); empty for most datasets.
+   */
+  private static Map<String, Object> numericAttributes(ItemFeatures features, ItemFeatures.Field categories, int item) {
+    Map<String, Object> out = null;
+    for (ItemFeatures.Field g : features.fields()) {
+      if (g == categories || item >= g.numItems()) {
+        continue;
+      }
+      List<String> values = g.valueNamesOf(item);
+      if (values.size() != 1) {
+        continue;
+      }
+      try {
+        double d = Double.parseDouble(values.get(0));
+        if (Double.isFinite(d)) {
+          if (out == null) {
+            out = new HashMap<>();
+          }
+          out.put(g.name(), d);
+        }
+      } catch (NumberFormatException e) {
+        // not a number: not an attribute
+      }
+    }
+    return out == null ? Map.of() : out;
   }
 
   private static long newest(Interactions train) {

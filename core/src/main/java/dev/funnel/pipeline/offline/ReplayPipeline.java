@@ -12,9 +12,9 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * A scene replayed offline: the same channels, quotas, budget, filters, rank and re-rank stages as
- * served, with two differences that do not change what is recommended: channel timeouts are lifted
+ * served (pre-rank and ads mode included), with two differences that do not change what is recommended: channel timeouts are lifted
  * (an evaluation must not depend on machine load; a replay that still degrades is counted), and the
- * rank stage's input, the merged candidates at the budget, is kept for per-channel and union recall.
+ * first scoring stage's input (the pre-rank's, else the rank stage's), the merged candidates at the budget, is kept for per-channel and union recall.
  */
 public final class ReplayPipeline {
   /** A request's answer and its candidates as the rank stage received them (after merge and filters). */
@@ -30,11 +30,24 @@ public final class ReplayPipeline {
     for (Pipeline.ChannelSlot s : served.channels()) {
       slots.add(new Pipeline.ChannelSlot(s.channel(), s.quota(), NO_TIMEOUT_MS));
     }
-    Ranker inner = served.ranker();
-    Ranker capturing = new Ranker() {
+    // The candidates at the budget are the first stage's input after the merge: the pre-rank's when there is one.
+    Pipeline.PrerankSlot prerank = served.prerank();
+    Ranker ranker = prerank == null ? capturing(served.ranker()) : served.ranker();
+    Pipeline.PrerankSlot pre = prerank == null ? null : new Pipeline.PrerankSlot(capturing(prerank.ranker()), prerank.keep());
+    pipeline = new Pipeline(served.name(), slots, served.budget(), served.overFetch(), served.filters(), ranker, served.rerankers(),
+        resources, executor, pre, served.ads());
+  }
+
+  private Ranker capturing(Ranker inner) {
+    return new Ranker() {
       @Override
       public String description() {
         return inner.description();
+      }
+
+      @Override
+      public boolean probability() {
+        return inner.probability();
       }
 
       @Override
@@ -43,8 +56,6 @@ public final class ReplayPipeline {
         inner.score(request, candidates);
       }
     };
-    pipeline = new Pipeline(served.name(), slots, served.budget(), served.overFetch(), served.filters(), capturing, served.rerankers(),
-        resources, executor);
   }
 
   public Pipeline pipeline() {

@@ -61,6 +61,12 @@ public final class StackingRanker implements Ranker {
     }
   }
 
+  /** A rank model's score is a click probability in (0, 1) ({@link dev.funnel.rank.RankModel}). */
+  @Override
+  public boolean probability() {
+    return true;
+  }
+
   /** Key under which {@link OfflineResources} holds the trained model of the rank stage named {@code name}. */
   public static String key(String name) {
     return "stacking:" + name;
