@@ -64,6 +64,12 @@ public final class FeatureRanker implements Ranker {
     return description;
   }
 
+  /** A rank model's calibrated click probability: usable as the pCTR of ads mode. */
+  @Override
+  public boolean probability() {
+    return true;
+  }
+
   @Override
   public void score(PipelineRequest request, List<Candidate> candidates) {
     if (candidates.isEmpty()) {

@@ -242,6 +242,7 @@ class FeatureRankerTest {
     RankPipelineFile.write(good, pipeline);
     Object stage = factory.create(StageConfig.of("feature-ranker", Map.of("file", good.toString(), "model", "itemcf")), r);
     assertThat(((FeatureRanker) stage).description()).isEqualTo("feature-ranker:lr");
+    assertThat(((FeatureRanker) stage).probability()).isTrue(); // a pCTR: ads mode accepts it
 
     // a schema column the scene cannot supply names field and column
     assertThatThrownBy(() -> new FeatureColumns(FeatureSchema.parse("s", "label y\nfield shoe categorical column=size\n")))
