@@ -200,6 +200,16 @@ public final class FeatureColumns {
     String c = cell.replace(schema.delimiter(), '_').replace('"', '_').replace('\n', '_').replace('\r', '_');
     if (spec.kind() == FieldKind.CATEGORICAL) {
       c = c.strip();
+    } else if (spec.kind() == FieldKind.NUMERIC && !c.isEmpty()) {
+      double x;
+      try {
+        x = Double.parseDouble(c.strip());
+      } catch (NumberFormatException e) {
+        x = Double.NaN;
+      }
+      if (!Double.isFinite(x) || (spec.log() && x < 0)) {
+        c = ""; // a text or out-of-range value is missing, never a request error
+      }
     }
     return c;
   }

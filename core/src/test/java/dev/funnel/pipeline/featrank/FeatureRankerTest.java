@@ -210,6 +210,11 @@ class FeatureRankerTest {
     SampleBatch b = pipeline.encoder().encode(table(columns, row));
     int userStart = pipeline.encoder().fields().start(pipeline.encoder().fields().field("user"));
     assertThat(b.features()[b.rowPtr()[0]]).isEqualTo(userStart); // code 0: out of vocabulary
+    // a text price on a numeric field is a missing value, not an error
+    String[] odd = ranker.userCells(new PipelineRequest("alice", null, 10, 0, List.of(), null, false, T));
+    columns.itemCells(odd, "i9", new ItemRecord("i9", List.of(), List.of(), Map.of("price", "cheap"), true, null, null));
+    assertThat(odd[4]).isEmpty();
+    assertThat(pipeline.score(table(columns, odd))[0]).isBetween(0f, 1f);
     // an anonymous request scores too
     ranker.score(new PipelineRequest(null, "i1", 10, 0, List.of(), null, false, T), cs);
     assertThat(cs.get(2).score()).isBetween(0f, 1f);
