@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "dataset", mixinStandardHelpOptions = true, description = "Inspect datasets.",
     footer = {"", "Example:", "  funnel dataset stats --dataset lightgcn:../shared/data/gowalla"},
-    subcommands = {DatasetCommand.Stats.class})
+    subcommands = {DatasetCommand.Stats.class, SampleExport.class})
 final class DatasetCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -28,6 +28,11 @@ public interface PipelineResources {
    */
   default void forEachItem(java.util.function.Consumer<? super ItemRecord> sink) {}
 
+  /** The user's profile ({@code PUT /v1/users}), or null when there is none (the default: no user profiles). */
+  default dev.funnel.store.catalog.UserRecord user(String id) {
+    return null;
+  }
+
   /** Whether the item may be returned now (catalogue: available, published, not expired; unknown items may). */
   boolean recommendable(String item);
 

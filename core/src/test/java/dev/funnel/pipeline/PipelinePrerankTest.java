@@ -192,7 +192,7 @@ class PipelinePrerankTest {
     fails(Map.of("type", "fusion"), "scenes/pre.yaml: prerank.keep: missing required key 'keep'");
     fails(Map.of("type", "fusion", "keep", 10, "colour", "red"),
         "scenes/pre.yaml: prerank.colour: unknown key 'colour' for stage type 'fusion'", "colour=red");
-    fails(Map.of("type", "cheap", "keep", 10), "scenes/pre.yaml: prerank.type: unknown rank stage type 'cheap'; valid: fusion", "type=cheap");
+    fails(Map.of("type", "cheap", "keep", 10), "scenes/pre.yaml: prerank.type: unknown rank stage type 'cheap'; valid: feature-ranker, fusion", "type=cheap");
     fails(Map.of("keep", 10), "prerank.type: every stage needs a 'type'");
     fails(List.of("fusion"), "scenes/pre.yaml: prerank: must be a mapping", "prerank=[fusion]");
     fails(Map.of("type", "fusion", "keep", 10, "method", "best"), "prerank.method: must be one of [rrf, weighted]; method=best");

@@ -97,6 +97,6 @@ class SceneBuilderTest {
 
     s = scene();
     s.put("rank", Map.of("type", "deepfm"));
-    fails(s, "rank.type: unknown rank stage type 'deepfm'; valid: fusion");
+    fails(s, "rank.type: unknown rank stage type 'deepfm'; valid: feature-ranker, fusion");
   }
 }

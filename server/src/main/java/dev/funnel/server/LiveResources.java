@@ -34,6 +34,11 @@ final class LiveResources implements PipelineResources {
   }
 
   @Override
+  public dev.funnel.store.catalog.UserRecord user(String id) {
+    return live.catalog().getUser(id).orElse(null);
+  }
+
+  @Override
   public boolean recommendable(String item) {
     return live.recommendable(item);
   }
