@@ -7,15 +7,31 @@ import java.util.function.DoubleSupplier;
 public final class FiniteDifferences {
   private FiniteDifferences() {}
 
-  /** (L(w + h e_at) - L(w - h e_at)) / 2h, restoring w[at]. */
+  /**
+   * (L(w + h e_at) - L(w - h e_at)) / 2h, restoring w[at]; h is the step as stored in float (a float
+   * weight moves by a multiple of its spacing, not by exactly h).
+   */
   public static double central(float[] w, int at, double h, DoubleSupplier loss) {
     float saved = w[at];
     w[at] = (float) (saved + h);
+    float upAt = w[at];
     double up = loss.getAsDouble();
     w[at] = (float) (saved - h);
+    float downAt = w[at];
     double down = loss.getAsDouble();
     w[at] = saved;
-    return (up - down) / (2 * h);
+    return (up - down) / ((double) upAt - downAt);
+  }
+
+  /** (L(w + h e_at) - L(w)) / h, one side only (h < 0: the left side), restoring w[at]. */
+  public static double oneSided(float[] w, int at, double h, DoubleSupplier loss) {
+    float saved = w[at];
+    double here = loss.getAsDouble();
+    w[at] = (float) (saved + h);
+    float movedAt = w[at];
+    double moved = loss.getAsDouble();
+    w[at] = saved;
+    return (moved - here) / ((double) movedAt - saved);
   }
 
   /** A random source seeded from the clock, its seed printed so a failure can be replayed. */

@@ -74,10 +74,29 @@ class DinTest {
    * The central difference with step 1e-3, or with 1e-4 when that disagrees with {@code analytic}:
    * PReLU is not differentiable at 0, and a pre-activation within a step of 0 makes the wider
    * difference straddle the kink (seen with seed 28859730053143); the narrower step is then checked.
+   * A kink closer than 1e-4 (seed 42235870149278: within 3e-5..1e-4 on one side) shows as one-sided
+   * differences that disagree with each other; then the analytic gradient must match the side without
+   * the kink, so a wrong gradient, which matches neither side, still fails.
    */
   private static double numeric(double analytic, float[] w, int at, java.util.function.DoubleSupplier loss) {
     double wide = FiniteDifferences.central(w, at, 1e-3, loss);
-    return Math.abs(analytic - wide) <= 3e-4 + 2e-2 * Math.abs(wide) ? wide : FiniteDifferences.central(w, at, 1e-4, loss);
+    if (close(analytic, wide)) {
+      return wide;
+    }
+    double narrow = FiniteDifferences.central(w, at, 1e-4, loss);
+    if (close(analytic, narrow)) {
+      return narrow;
+    }
+    double right = FiniteDifferences.oneSided(w, at, 1e-4, loss);
+    double left = FiniteDifferences.oneSided(w, at, -1e-4, loss);
+    if (!close(left, right)) {
+      return Math.abs(analytic - left) < Math.abs(analytic - right) ? left : right;
+    }
+    return narrow;
+  }
+
+  private static boolean close(double analytic, double numeric) {
+    return Math.abs(analytic - numeric) <= 3e-4 + 2e-2 * Math.abs(numeric);
   }
 
   private static void checkTower(String name, Tower tower, Tower.Work work, java.util.function.DoubleSupplier lossNow) {
@@ -104,6 +123,17 @@ class DinTest {
   @Test
   void gradientsMatchAcrossAPReluKink() {
     gradientCheck(DinActivation.PRELU, new Random(28859730053143L));
+  }
+
+  /** A seed with a PReLU kink within 1e-4 of a weight (see {@link #numeric}); it failed CI once. */
+  @Test
+  void gradientsMatchNextToAPReluKink() {
+    gradientCheck(DinActivation.PRELU, new Random(42235870149278L));
+  }
+
+  @Test
+  void tmpRepro() {
+    gradientCheck(DinActivation.PRELU, new Random(42235870149278L));
   }
 
   private static void gradientCheck(DinActivation activation, Random rnd) {
