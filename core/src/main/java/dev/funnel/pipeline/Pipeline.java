@@ -100,6 +100,7 @@ public final class Pipeline {
   private final List<Reranker> rerankers;
   private final PipelineResources resources;
   private final ExecutorService executor;
+  private final long deadlineMillis;
 
   /**
    * @param budget total candidates kept after the merge (quotas are scaled down to fit)
@@ -119,6 +120,21 @@ public final class Pipeline {
   public Pipeline(String name, List<ChannelSlot> channels, int budget, double overFetch, List<Filter> filters, Ranker ranker,
       List<Reranker> rerankers, PipelineResources resources, ExecutorService executor, PrerankSlot prerank,
       dev.funnel.pipeline.ads.AdsMode ads) {
+    this(name, channels, budget, overFetch, filters, ranker, rerankers, resources, executor, prerank, ads, 0);
+  }
+
+  /**
+   * @param deadlineMillis the request's budget for the stages after recall (0: none): a pre-rank, rank or
+   *     re-rank stage that would start after this many milliseconds from the request's start is skipped
+   *     and named in {@link PipelineResult#degraded()}; a stage already running is not interrupted
+   */
+  public Pipeline(String name, List<ChannelSlot> channels, int budget, double overFetch, List<Filter> filters, Ranker ranker,
+      List<Reranker> rerankers, PipelineResources resources, ExecutorService executor, PrerankSlot prerank,
+      dev.funnel.pipeline.ads.AdsMode ads, long deadlineMillis) {
+    if (deadlineMillis < 0) {
+      throw new IllegalArgumentException("deadlineMillis must be >= 0 (0: none); deadlineMillis=" + deadlineMillis);
+    }
+    this.deadlineMillis = deadlineMillis;
     if (ads != null && !ranker.probability()) {
       throw new IllegalArgumentException("ads mode orders by eCPM = pCTR x bid x 1000 and needs a rank stage whose score is a probability "
           + "(pCTR), such as model-ranker; '" + ranker.description() + "' is not; ranking=" + ranker.description());
@@ -181,6 +197,11 @@ public final class Pipeline {
   }
 
   /** The pre-rank stage, or null. */
+  /** The budget of the stages after recall in milliseconds from the request's start; 0 for none. */
+  public long deadlineMillis() {
+    return deadlineMillis;
+  }
+
   public PrerankSlot prerank() {
     return prerank;
   }
@@ -350,7 +371,9 @@ public final class Pipeline {
     List<Candidate> candidates = new ArrayList<>(merged.values());
     steps.add(new Trace.StageStep("merge", proposed, candidates.size(), micros(mergeStart)));
 
-    if (prerank != null) {
+    if (prerank != null && late(start, "prerank", degraded)) {
+      // skipped: the rank stage gets the merged candidates
+    } else if (prerank != null) {
       try {
         candidates = prerank(request, candidates, depth, steps);
       } catch (RuntimeException e) {
@@ -364,7 +387,12 @@ public final class Pipeline {
     int rankIn = candidates.size();
     long[] adsNanos = new long[1];
     try {
-      candidates = rank(request, candidates, adsNanos);
+      if (late(start, "rank", degraded)) {
+        // Skipped: the merge (or pre-rank) order serves; ads mode has no pCTR, so no ads.
+        candidates = ads == null ? candidates : new ArrayList<>();
+      } else {
+        candidates = rank(request, candidates, adsNanos);
+      }
     } catch (RuntimeException e) {
       // A failing ranker degrades the response instead of failing it: the candidates keep the merge (or
       // pre-rank) order, their scores are not the ranker's, and ads mode, which needs pCTR, serves none.
@@ -381,6 +409,9 @@ public final class Pipeline {
     for (Reranker r : rerankers) {
       long t = System.nanoTime();
       int in = candidates.size();
+      if (late(start, "rerank:" + r.name(), degraded)) {
+        continue;
+      }
       try {
         candidates = r.rerank(request, new ArrayList<>(candidates), depth, recheck);
       } catch (RuntimeException e) {
@@ -451,6 +482,20 @@ public final class Pipeline {
       ranked.addAll(block);
     }
     return ranked;
+  }
+
+  /** Whether the stage must be skipped because the request is past its deadline; if so, names it in {@code degraded}. */
+  private boolean late(long start, String stage, List<PipelineResult.Degraded> degraded) {
+    if (deadlineMillis == 0) {
+      return false;
+    }
+    long elapsed = System.nanoTime() - start;
+    if (elapsed <= deadlineMillis * 1_000_000L) {
+      return false;
+    }
+    degraded.add(new PipelineResult.Degraded(stage, String.format(java.util.Locale.ROOT, "skipped: the request was at %.1f ms, past its "
+        + "deadline of %d ms", elapsed / 1e6, deadlineMillis)));
+    return true;
   }
 
   /** A stage's or channel's failure as the response names it. */

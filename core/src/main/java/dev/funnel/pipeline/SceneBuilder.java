@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
  * budget: 500               # candidates kept after the merge (default 500)
  * over_fetch: 2.0           # channels are asked for quota x over_fetch items (default 2)
  * timeout_ms: 50            # default per-channel timeout (default 50)
+ * deadline_ms: 80           # optional: later stages that would start after 80 ms are skipped (degraded)
  * channels:                 # at least one; run concurrently
  *   - {name: i2i, type: item-to-item, model: itemcf, quota: 200, timeout_ms: 30}
  *   - {name: hot, type: popularity, list: trending, quota: 100}
@@ -33,7 +34,7 @@ import java.util.concurrent.ExecutorService;
  * </pre>
  */
 public final class SceneBuilder {
-  static final Set<String> TOP_KEYS = Set.of("name", "description", "budget", "over_fetch", "timeout_ms", "channels", "filters", "rank",
+  static final Set<String> TOP_KEYS = Set.of("name", "description", "budget", "over_fetch", "timeout_ms", "deadline_ms", "channels", "filters", "rank",
       "rerank", "inline", "prerank", "ads");
 
   private final Stages stages;
@@ -84,6 +85,7 @@ public final class SceneBuilder {
     int budget = sc.integer("budget", 500, 1, 100_000);
     double overFetch = sc.number("over_fetch", 2.0, 1.0, 100.0);
     int timeout = sc.integer("timeout_ms", 50, 1, 600_000);
+    int deadline = sc.integer("deadline_ms", 0, 0, 600_000);
     boolean inline = sc.bool("inline", false);
     if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new SceneException(null, "name", name, "must be 1-64 letters, digits, '_', '.' or '-'");
@@ -143,7 +145,7 @@ public final class SceneBuilder {
       rerankers.add((Reranker) stages.create(StageKind.RERANKER, new StageConfig("rerank[" + r + "]", rerankMaps.get(r), null), resources));
     }
     sc.finish();
-    return new Pipeline(name, channels, budget, overFetch, filters, ranker, rerankers, resources, executor, prerank, ads);
+    return new Pipeline(name, channels, budget, overFetch, filters, ranker, rerankers, resources, executor, prerank, ads, deadline);
   }
 
   /**

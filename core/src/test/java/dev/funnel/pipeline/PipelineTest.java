@@ -173,6 +173,62 @@ class PipelineTest {
   }
 
   @Test
+  void stagesPastTheDeadlineAreSkippedAndNamed() {
+    Channel slowish = new Channel() {
+      @Override
+      public String name() {
+        return "slowish";
+      }
+
+      @Override
+      public List<Scored> recall(PipelineRequest request, int limit, Predicate<String> admissible) {
+        try {
+          Thread.sleep(40);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return List.of(new Scored("x", 1), new Scored("y", 3), new Scored("z", 2));
+      }
+    };
+    Ranker byScore = new Ranker() {
+      @Override
+      public String description() {
+        return "by-score";
+      }
+
+      @Override
+      public void score(PipelineRequest request, List<Candidate> candidates) {
+        for (Candidate c : candidates) {
+          c.score(c.channelScore(0));
+        }
+      }
+    };
+    Reranker reverse = new Reranker() {
+      @Override
+      public String name() {
+        return "reverse";
+      }
+
+      @Override
+      public List<Candidate> rerank(PipelineRequest request, List<Candidate> ranked, int depth, Predicate<String> admissible) {
+        List<Candidate> out = new ArrayList<>(ranked);
+        java.util.Collections.reverse(out);
+        return out;
+      }
+    };
+    List<Pipeline.ChannelSlot> slots = List.of(new Pipeline.ChannelSlot(slowish, 10, 5_000));
+    PipelineResult late = new Pipeline("t", slots, 100, 1, List.of(), byScore, List.of(reverse), res, pool, null, null, 10).run(
+        request(3, 0, false));
+    assertThat(ids(late.items())).as("merge order: rank and re-rank skipped").containsExactly("x", "y", "z");
+    assertThat(late.degraded()).extracting(PipelineResult.Degraded::channel).containsExactly("rank", "rerank:reverse");
+    assertThat(late.degraded().get(0).reason()).startsWith("skipped: the request was at ").endsWith("ms, past its deadline of 10 ms");
+    PipelineResult inTime = new Pipeline("t", slots, 100, 1, List.of(), byScore, List.of(reverse), res, pool, null, null, 5_000).run(
+        request(3, 0, false));
+    assertThat(ids(inTime.items())).as("ranked y, z, x, then reversed").containsExactly("x", "z", "y");
+    assertThat(inTime.degraded()).isEmpty();
+  }
+
+  @Test
   void filtersArePushedDownSoTheResponseIsNotShort() {
     // quota 3, no over-fetch: the channel still returns 3 valid items because it filters during selection.
     Filter seen = rejecting("seen", Set.of("a", "b", "c"));

@@ -138,10 +138,15 @@ class DinTest {
 
   private static void gradientCheck(DinActivation activation, Random rnd) {
     VectorKernels k = Kernels.get();
-    SampleBatch batch = batch(7, rnd);
     DinConfig config = new DinConfig(3, "4", "5,3", activation, "item", "tag", "history", 7, 1e-3, 0, 0, 0.5, 1, 0);
-    DinNet net = Din.init(config, FIELDS, rnd.nextLong(), batch);
-    assertThat(net.itemSideFeatures.length).as("item-side features").isGreaterThan(3);
+    SampleBatch drawn;
+    DinNet init;
+    do { // a fixture whose items carry more than 3 item-side features between them (7 random rows can have fewer)
+      drawn = batch(7, rnd);
+      init = Din.init(config, FIELDS, rnd.nextLong(), drawn);
+    } while (init.itemSideFeatures.length <= 3);
+    SampleBatch batch = drawn;
+    DinNet net = init;
     // non-zero biases and activation parameters, so their gradients matter
     for (Tower t : new Tower[] {net.attention, net.top}) {
       for (Linear l : t.layers) {
