@@ -273,7 +273,10 @@ public final class FunnelServer implements AutoCloseable {
 
     @Override
     public Future<?> start() {
-      HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+      // HTTP/1.1 only: no h2c. A client offering an upgrade (the JDK's HttpClient does by default) stays on
+      // HTTP/1.1, so one admin call cannot switch a connection to HTTP/2 classes that the JIT then finds in the
+      // hot request path compiled for HTTP/1.1 and deoptimises (seen as a stall of milliseconds per rollback).
+      HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setHttp2ClearTextEnabled(false);
       if (tls != null) {
         // HTTP/1.1 only (no ALPN): the same protocol as the plain server, whose clients keep working.
         options.setSsl(true).setKeyCertOptions(tls.isPem()

@@ -114,7 +114,7 @@ public final class HotSwapBench {
   private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, ModelLifecycle lifecycle, String source,
       long[] cycle) throws Exception {
     {
-      HttpClient admin = HttpClient.newHttpClient();
+      HttpClient admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // as curl would call it
       // Let the garbage of the training just done go first, so the steady phase is not its full GC.
       System.gc();
       Thread.sleep(5_000);
