@@ -16,9 +16,6 @@ import dev.funnel.server.ServerConfig;
 import dev.funnel.store.DataDirectory;
 import dev.funnel.store.Event;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,8 +110,11 @@ public final class HotSwapBench {
 
   private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, ModelLifecycle lifecycle, String source,
       long[] cycle) throws Exception {
-    {
-      HttpClient admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // as curl would call it
+    try (Admin admin = new Admin()) {
+      // The rollbacks go through a Vert.x client, the classes the load generator already uses: the server runs in this
+      // JVM, and a JDK HttpClient here brought new classes into JDK code that the server's compiled I/O path shares
+      // (sun.nio.ch.IOUtil.write), deoptimising it at every swap (-Xlog:deoptimization), which an admin call from
+      // another process would not do.
       // Let the garbage of the training just done go first, so the steady phase is not its full GC.
       System.gc();
       Thread.sleep(5_000);
@@ -286,12 +286,31 @@ public final class HotSwapBench {
     batch.clear();
   }
 
-  private static void swap(HttpClient admin, URI base, String name, long version) throws Exception {
-    HttpResponse<String> r = admin.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + name + "/rollback?version=" + version))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode body = JSON.readTree(r.body());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("rollback to version " + version + " answered " + r.statusCode() + ": " + r.body());
+  /** An HTTP/1.1 Vert.x client for the rollback calls, on its own event loop. */
+  private static final class Admin implements AutoCloseable {
+    private final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+    private final io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_1_1));
+
+    /** POSTs an empty body; returns the status and the body. */
+    Map.Entry<Integer, String> post(URI uri) throws Exception {
+      String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      return client.request(io.vertx.core.http.HttpMethod.POST, uri.getPort(), uri.getHost(), path)
+          .compose(req -> req.send().compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b.toString()))))
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public void close() throws Exception {
+      vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    }
+  }
+
+  private static void swap(Admin admin, URI base, String name, long version) throws Exception {
+    Map.Entry<Integer, String> r = admin.post(base.resolve("/v1/models/" + name + "/rollback?version=" + version));
+    JsonNode body = JSON.readTree(r.getValue());
+    if (r.getKey() != 200) {
+      throw new IllegalStateException("rollback to version " + version + " answered " + r.getKey() + ": " + r.getValue());
     }
     if (body.get("version").asLong() != version) {
       throw new IllegalStateException("rollback to version " + version + " serves " + body.get("version"));
