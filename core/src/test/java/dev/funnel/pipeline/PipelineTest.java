@@ -43,6 +43,23 @@ class PipelineTest {
     return new PipelineRequest("u", null, k, offset, List.of(), null, debug, 0);
   }
 
+  /** A re-ranker named "reverse" that reverses the order. */
+  private static Reranker reversing() {
+    return new Reranker() {
+      @Override
+      public String name() {
+        return "reverse";
+      }
+
+      @Override
+      public List<Candidate> rerank(PipelineRequest request, List<Candidate> ranked, int depth, Predicate<String> admissible) {
+        List<Candidate> out = new ArrayList<>(ranked);
+        java.util.Collections.reverse(out);
+        return out;
+      }
+    };
+  }
+
   private static Filter rejecting(String name, Set<String> items) {
     return new Filter() {
       @Override
@@ -152,19 +169,7 @@ class PipelineTest {
         throw new ArithmeticException("NaN similarity");
       }
     };
-    Reranker reverse = new Reranker() {
-      @Override
-      public String name() {
-        return "reverse";
-      }
-
-      @Override
-      public List<Candidate> rerank(PipelineRequest request, List<Candidate> ranked, int depth, Predicate<String> admissible) {
-        List<Candidate> out = new ArrayList<>(ranked);
-        java.util.Collections.reverse(out);
-        return out;
-      }
-    };
+    Reranker reverse = reversing();
     Pipeline p = new Pipeline("t", List.of(slot(fixed("a", "x", "y", "z"), 10)), 100, 1, List.of(),
         new ScoreFusion(ScoreFusion.Method.RRF, 60, Map.of()), List.of(broken, reverse), res, pool);
     PipelineResult r = p.run(request(3, 0, false));
@@ -203,19 +208,7 @@ class PipelineTest {
         }
       }
     };
-    Reranker reverse = new Reranker() {
-      @Override
-      public String name() {
-        return "reverse";
-      }
-
-      @Override
-      public List<Candidate> rerank(PipelineRequest request, List<Candidate> ranked, int depth, Predicate<String> admissible) {
-        List<Candidate> out = new ArrayList<>(ranked);
-        java.util.Collections.reverse(out);
-        return out;
-      }
-    };
+    Reranker reverse = reversing();
     List<Pipeline.ChannelSlot> slots = List.of(new Pipeline.ChannelSlot(slowish, 10, 5_000));
     PipelineResult late = new Pipeline("t", slots, 100, 1, List.of(), byScore, List.of(reverse), res, pool, null, null, 10).run(
         request(3, 0, false));
