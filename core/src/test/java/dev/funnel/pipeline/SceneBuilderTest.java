@@ -41,6 +41,10 @@ class SceneBuilderTest {
     assertThat(p.filters()).extracting(Filter::name).containsExactly("seen", "rule");
     assertThat(p.ranker().description()).isEqualTo("fusion:rrf");
     assertThat(p.rerankers()).extracting(Reranker::name).containsExactly("scatter", "mmr");
+    assertThat(p.deadlineMillis()).as("no deadline unless set").isZero();
+    Map<String, Object> withDeadline = scene();
+    withDeadline.put("deadline_ms", 80);
+    assertThat(builder.build("scenes/home.yaml", withDeadline).deadlineMillis()).isEqualTo(80);
     assertThat(Stages.installed().types(StageKind.CHANNEL)).contains("item-to-item", "user-to-item", "popularity", "category-popularity");
   }
 
@@ -66,6 +70,10 @@ class SceneBuilderTest {
     s = scene();
     channel(s, 0).put("quota", 0);
     fails(s, "scenes/home.yaml: channels[0].quota: must be an integer in [1, 100000]; quota=0");
+
+    s = scene();
+    s.put("deadline_ms", -5);
+    fails(s, "scenes/home.yaml: scene.deadline_ms: must be an integer in [0, 600000]; deadline_ms=-5");
 
     s = scene();
     channel(s, 0).put("model", "nope");
