@@ -14,8 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalSceneCommandTest {
   @TempDir Path dir;
 
-  /** 40 users, 12 timestamped events each within one of 4 blocks of 15 items; the block is the item's genre. */
-  private Path events() throws IOException {
+  /**
+   * 40 users, 12 timestamped events each within one of 4 blocks of 15 items; the block is the item's
+   * genre (written beside it as genres.csv). Returns events.csv in {@code dir}.
+   */
+  static Path events(Path dir) throws IOException {
     StringBuilder sb = new StringBuilder("user,item,timestamp\n");
     StringBuilder genres = new StringBuilder("item,genre\n");
     for (int u = 0; u < 40; u++) {
@@ -31,6 +34,10 @@ class EvalSceneCommandTest {
     Path p = dir.resolve("events.csv");
     Files.writeString(p, sb);
     return p;
+  }
+
+  private Path events() throws IOException {
+    return events(dir);
   }
 
   @Test

@@ -15,23 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FeatureRankerCommandTest {
   @TempDir Path dir;
 
-  /** 40 users, 12 timestamped events each within one of 4 blocks of 15 items; the block is the item's genre. */
   private Path events() throws IOException {
-    StringBuilder sb = new StringBuilder("user,item,timestamp\n");
-    StringBuilder genres = new StringBuilder("item,genre\n");
-    for (int u = 0; u < 40; u++) {
-      for (int e = 0; e < 12; e++) {
-        int item = (u % 4) * 15 + (e * 7 + u) % 15;
-        sb.append("u").append(u).append(",i").append(item).append(',').append(1_700_000_000_000L + e * 1000L + u).append('\n');
-      }
-    }
-    for (int i = 0; i < 60; i++) {
-      genres.append('i').append(i).append(",g").append(i / 15).append('\n');
-    }
-    Files.writeString(dir.resolve("genres.csv"), genres);
-    Path p = dir.resolve("events.csv");
-    Files.writeString(p, sb);
-    return p;
+    return EvalSceneCommandTest.events(dir); // the same 40 users in 4 genre blocks
   }
 
   @Test
