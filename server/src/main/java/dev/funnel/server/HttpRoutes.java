@@ -358,6 +358,26 @@ final class HttpRoutes {
     return out;
   }
 
+  /**
+   * Runs blocking work (synced disk writes, model loads) on a worker, unordered, and writes its result as
+   * 200 JSON; an IllegalArgumentException is the client's fault (400), any other failure goes to {@link #fail}.
+   */
+  void blocking(RoutingContext ctx, java.util.concurrent.Callable<Object> work) {
+    ctx.vertx().executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (IllegalArgumentException e) {
+        throw new RequestException(400, e.getMessage(), null, null);
+      }
+    }, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        write(ctx, 200, ar.result());
+      } else {
+        fail(ctx, ar.cause());
+      }
+    });
+  }
+
   void fail(RoutingContext ctx, Throwable error) {
     if (error instanceof RequestException re) {
       write(ctx, re.status(), re.body());

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -70,42 +69,42 @@ final class LiveRoutes {
     router.route("/v1/items/*").handler(ctx -> route(ctx, "/v1/items/{id}"));
     router.route("/v1/users/*").handler(ctx -> route(ctx, "/v1/users/{id}"));
     router.post(EVENTS).handler(body).handler(this::events);
-    router.put(ITEMS).handler(body).handler(ctx -> blocking(ctx, () -> {
+    router.put(ITEMS).handler(body).handler(ctx -> http.blocking(ctx, () -> {
       ItemRecord item = ItemRecord.fromMap(id(ctx), object(ctx));
       live.putItem(item);
       return item.toMap();
     }));
-    router.patch(ITEMS).handler(body).handler(ctx -> blocking(ctx, () -> {
+    router.patch(ITEMS).handler(body).handler(ctx -> http.blocking(ctx, () -> {
       String id = id(ctx);
       ItemPatch patch = ItemPatch.fromMap(object(ctx));
       return live.patchItem(id, patch).orElseThrow(() -> notFound("item", id)).toMap();
     }));
-    router.get(ITEMS).handler(ctx -> blocking(ctx, () -> {
+    router.get(ITEMS).handler(ctx -> http.blocking(ctx, () -> {
       String id = id(ctx);
       return live.getItem(id).orElseThrow(() -> notFound("item", id)).toMap();
     }));
-    router.delete(ITEMS).handler(ctx -> blocking(ctx, () -> {
+    router.delete(ITEMS).handler(ctx -> http.blocking(ctx, () -> {
       String id = id(ctx);
       if (!live.deleteItem(id)) {
         throw notFound("item", id);
       }
       return Map.of("deleted", id);
     }));
-    router.put(USERS).handler(body).handler(ctx -> blocking(ctx, () -> {
+    router.put(USERS).handler(body).handler(ctx -> http.blocking(ctx, () -> {
       UserRecord user = UserRecord.fromMap(id(ctx), object(ctx));
       live.putUser(user);
       return user.toMap();
     }));
-    router.patch(USERS).handler(body).handler(ctx -> blocking(ctx, () -> {
+    router.patch(USERS).handler(body).handler(ctx -> http.blocking(ctx, () -> {
       String id = id(ctx);
       UserPatch patch = UserPatch.fromMap(object(ctx));
       return live.catalog().patchUser(id, patch).orElseThrow(() -> notFound("user", id)).toMap();
     }));
-    router.get(USERS).handler(ctx -> blocking(ctx, () -> {
+    router.get(USERS).handler(ctx -> http.blocking(ctx, () -> {
       String id = id(ctx);
       return live.getUser(id).orElseThrow(() -> notFound("user", id)).toMap();
     }));
-    router.delete(USERS).handler(ctx -> blocking(ctx, () -> {
+    router.delete(USERS).handler(ctx -> http.blocking(ctx, () -> {
       String id = id(ctx);
       LiveService.Erasure e = live.eraseUser(id);
       if (!e.existed()) {
@@ -151,22 +150,6 @@ final class LiveRoutes {
     }
   }
 
-  /** Runs catalog work (synced disk writes) on a worker; an IllegalArgumentException is the client's fault (400). */
-  private void blocking(RoutingContext ctx, Callable<Object> work) {
-    ctx.vertx().executeBlocking(() -> {
-      try {
-        return work.call();
-      } catch (IllegalArgumentException e) {
-        throw new RequestException(400, e.getMessage(), null, null);
-      }
-    }, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        http.write(ctx, 200, ar.result());
-      } else {
-        http.fail(ctx, ar.cause());
-      }
-    });
-  }
 
   private void events(RoutingContext ctx) {
     long received = System.nanoTime();

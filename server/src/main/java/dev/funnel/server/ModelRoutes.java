@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -37,9 +36,9 @@ final class ModelRoutes {
     router.route(MODELS).handler(ctx -> route(ctx));
     router.route(MODELS + "/*").handler(ctx -> route(ctx));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(4096);
-    router.get(MODELS).handler(ctx -> blocking(ctx, () -> Map.of("models", list())));
+    router.get(MODELS).handler(ctx -> http.blocking(ctx, () -> Map.of("models", list())));
     router.post(TRAIN).handler(body).handler(this::train);
-    router.post(ROLLBACK).handler(body).handler(ctx -> blocking(ctx, () -> {
+    router.post(ROLLBACK).handler(body).handler(ctx -> http.blocking(ctx, () -> {
       String name = name(ctx);
       Long version = version(ctx);
       try {
@@ -181,19 +180,4 @@ final class ModelRoutes {
     return out;
   }
 
-  private void blocking(RoutingContext ctx, Callable<Object> work) {
-    ctx.vertx().executeBlocking(() -> {
-      try {
-        return work.call();
-      } catch (IllegalArgumentException e) {
-        throw new RequestException(400, e.getMessage(), null, null);
-      }
-    }, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        http.write(ctx, 200, ar.result());
-      } else {
-        http.fail(ctx, ar.cause());
-      }
-    });
-  }
 }
