@@ -295,8 +295,11 @@ public final class BenchRunner {
     FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), context);
     System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
     SavedModel saved = SavedModel.of(fitted.model(), d.users(), d.items(), d.train());
+    IngestBench.Host host = new IngestBench.Host(String.valueOf(spec.getOrDefault("server", "jvm")),
+        preset.toAbsolutePath().getParent().getParent().getParent(), String.valueOf(spec.getOrDefault("server_heap", "4g")),
+        ((List<Object>) spec.getOrDefault("server_jvm_options", List.of())).stream().map(String::valueOf).toList());
     if (kind.equals("freshness")) {
-      return List.of(IngestBench.freshness(d, model, saved, number(spec, "rounds", 1000).intValue()));
+      return List.of(IngestBench.freshness(d, model, saved, number(spec, "rounds", 1000).intValue(), host));
     }
     Duration warmup = Duration.ofSeconds(number(spec, "warmup_seconds", 5).longValue());
     Duration duration = Duration.ofSeconds(number(spec, "duration_seconds", 20).longValue());
@@ -308,11 +311,11 @@ public final class BenchRunner {
       Thread.sleep(2_000);
       if (run.get("rate") != null) { // open loop at a fixed rate (single events)
         rows.add(IngestBench.ingestOpenLoop(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("rate")).doubleValue(),
-            warmup, duration));
+            warmup, duration, host));
         continue;
       }
       rows.add(IngestBench.ingest(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("batch")).intValue(), warmup,
-          duration));
+          duration, host));
     }
     return rows;
   }
@@ -376,7 +379,10 @@ public final class BenchRunner {
         Duration.ofSeconds(number(spec, "warmup_seconds", 15).longValue()),
         Duration.ofSeconds(number(spec, "steady_seconds", 30).longValue()),
         number(spec, "gap_ms", 2000).longValue(), number(spec, "grace_ms", 250).longValue(),
-        number(spec, "k", 20).intValue(), (List<String>) spec.getOrDefault("sources", List.of("memory", "file")));
+        number(spec, "k", 20).intValue(), (List<String>) spec.getOrDefault("sources", List.of("memory", "file")),
+        String.valueOf(spec.getOrDefault("server", "jvm")), preset.toAbsolutePath().getParent().getParent().getParent(),
+        String.valueOf(spec.getOrDefault("server_heap", "4g")),
+        ((List<Object>) spec.getOrDefault("server_jvm_options", List.of())).stream().map(String::valueOf).toList());
     return dev.funnel.bench.lifecycle.HotSwapBench.run(t.dataset(), t.model(), t.saved(), settings);
   }
 

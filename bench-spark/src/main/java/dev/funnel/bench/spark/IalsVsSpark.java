@@ -50,7 +50,11 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Usage (see {@code bench-spark/run}): {@code IalsVsSpark --root DIR [--data-root DIR] [--json OUT] NAME}.
  * The preset is flat {@code key: value} YAML: {@code dataset, rank, iterations, regParam, alpha,
- * master, threads, cgSteps, k} and optionally {@code cholesky: true} (adds a Funnel row with exact solves).
+ * master, threads, cgSteps, k} and optionally {@code cholesky: true} (adds a Funnel row with exact solves) and
+ * {@code seeds: [42, 43, 44]} (default {@code [42]}): each system is fitted once per seed (Funnel's random
+ * initialisation, Spark's {@code ALS.setSeed}), and a summary row per system gives the mean and the
+ * spread of {@code fit_seconds} and Recall/NDCG@20 over the seeds: which random start a run gets moves
+ * Recall@20 by about 0.001 on gowalla, as much as the two systems differ, so one seed decides nothing.
  */
 public final class IalsVsSpark {
   private IalsVsSpark() {}
@@ -89,6 +93,7 @@ public final class IalsVsSpark {
     String master = FlatYaml.require(preset, "master", presetFile);
     int[] ks = FlatYaml.intList(preset, "k", presetFile);
     boolean exactRow = Boolean.parseBoolean(preset.getOrDefault("cholesky", "false"));
+    int[] seeds = preset.containsKey("seeds") ? FlatYaml.intList(preset, "seeds", presetFile) : new int[] {42};
 
     Dataset d = DatasetLoader.load(spec, LoadOptions.defaults()).dataset();
     Interactions train = d.train();
@@ -102,22 +107,25 @@ public final class IalsVsSpark {
     List<EvalResult> results = new ArrayList<>();
 
     // Funnel first (the cheaper run), then Spark: the JIT state favours neither much, and each is timed alone.
-    for (IalsConfig.Solver solver : exactRow ? IalsConfig.Solver.values() : new IalsConfig.Solver[] {IalsConfig.Solver.CG}) {
-      IalsConfig config = new IalsConfig(rank, iterations, alpha, regParam, IalsConfig.Scheme.HU, 1.0, 1.0, solver, cgSteps,
-          0.01, threads);
-      long t0 = System.nanoTime();
-      RecallModel model = new Ials().train(train, config, new TrainContext(threads, 42L, Progress.NONE));
-      double fit = (System.nanoTime() - t0) / 1e9;
-      EvalResult r = Evaluator.fullSort(model, train, test, ks, threads, Progress.NONE);
-      String system = "funnel-ials-" + solver.name().toLowerCase(Locale.ROOT);
-      System.out.printf(Locale.ROOT, "%s: fit %.2f s, eval %.2f s, recall@20 %.4f%n", system, fit, r.seconds(),
-          r.metric("recall@20"));
-      Map<String, Object> row = row(system, rank, iterations, regParam, alpha, fit, r);
-      row.put("solver", solver.name());
-      row.put("cg_steps", solver == IalsConfig.Solver.CG ? cgSteps : null);
-      rows.add(row);
-      names.add(system);
-      results.add(r);
+    for (int seed : seeds) {
+      for (IalsConfig.Solver solver : exactRow ? IalsConfig.Solver.values() : new IalsConfig.Solver[] {IalsConfig.Solver.CG}) {
+        IalsConfig config = new IalsConfig(rank, iterations, alpha, regParam, IalsConfig.Scheme.HU, 1.0, 1.0, solver, cgSteps,
+            0.01, threads);
+        long t0 = System.nanoTime();
+        RecallModel model = new Ials().train(train, config, new TrainContext(threads, seed, Progress.NONE));
+        double fit = (System.nanoTime() - t0) / 1e9;
+        EvalResult r = Evaluator.fullSort(model, train, test, ks, threads, Progress.NONE);
+        String system = "funnel-ials-" + solver.name().toLowerCase(Locale.ROOT);
+        System.out.printf(Locale.ROOT, "%s seed %d: fit %.2f s, eval %.2f s, recall@20 %.4f%n", system, seed, fit, r.seconds(),
+            r.metric("recall@20"));
+        Map<String, Object> row = row(system, rank, iterations, regParam, alpha, fit, r);
+        row.put("seed", seed);
+        row.put("solver", solver.name());
+        row.put("cg_steps", solver == IalsConfig.Solver.CG ? cgSteps : null);
+        rows.add(row);
+        names.add(system + "/" + seed);
+        results.add(r);
+      }
     }
 
     long s0 = System.nanoTime();
@@ -144,35 +152,58 @@ public final class IalsVsSpark {
       org.apache.spark.sql.Dataset<Row> df = spark.createDataFrame(ratings, schema).cache();
       long count = df.count();
       double buildSeconds = (System.nanoTime() - b0) / 1e9;
-      ALS als = new ALS().setRank(rank).setMaxIter(iterations).setRegParam(regParam).setAlpha(alpha).setImplicitPrefs(true)
-          .setUserCol("user").setItemCol("item").setRatingCol("rating").setSeed(42L);
-      long t0 = System.nanoTime();
-      ALSModel fitted = als.fit(df);
-      double fit = (System.nanoTime() - t0) / 1e9;
-      long c0 = System.nanoTime();
-      float[] userVectors = factors(fitted.userFactors(), train.numUsers(), rank);
-      float[] itemVectors = factors(fitted.itemFactors(), train.numItems(), rank);
-      double collectSeconds = (System.nanoTime() - c0) / 1e9;
-      RecallModel model = new FactorScores("spark-als", train, rank, userVectors, itemVectors);
-      EvalResult r = Evaluator.fullSort(model, train, test, ks, threads, Progress.NONE);
-      System.out.printf(Locale.ROOT, "spark-mllib-als: fit %.2f s (session %.2f s, %d-row DataFrame %.2f s, collect %.2f s), eval %.2f s, recall@20 %.4f%n",
-          fit, sessionSeconds, count, buildSeconds, collectSeconds, r.seconds(), r.metric("recall@20"));
-      Map<String, Object> row = row("spark-mllib-als", rank, iterations, regParam, alpha, fit, r);
-      row.put("spark_version", spark.version());
-      row.put("master", master);
-      row.put("session_seconds", round3(sessionSeconds));
-      row.put("dataframe_seconds", round3(buildSeconds));
-      row.put("collect_seconds", round3(collectSeconds));
-      rows.add(row);
-      names.add("spark-mllib-als");
-      results.add(r);
+      for (int seed : seeds) {
+        ALS als = new ALS().setRank(rank).setMaxIter(iterations).setRegParam(regParam).setAlpha(alpha).setImplicitPrefs(true)
+            .setUserCol("user").setItemCol("item").setRatingCol("rating").setSeed(seed);
+        long t0 = System.nanoTime();
+        ALSModel fitted = als.fit(df);
+        double fit = (System.nanoTime() - t0) / 1e9;
+        long c0 = System.nanoTime();
+        float[] userVectors = factors(fitted.userFactors(), train.numUsers(), rank);
+        float[] itemVectors = factors(fitted.itemFactors(), train.numItems(), rank);
+        double collectSeconds = (System.nanoTime() - c0) / 1e9;
+        RecallModel model = new FactorScores("spark-als", train, rank, userVectors, itemVectors);
+        EvalResult r = Evaluator.fullSort(model, train, test, ks, threads, Progress.NONE);
+        System.out.printf(Locale.ROOT, "spark-mllib-als seed %d: fit %.2f s (session %.2f s, %d-row DataFrame %.2f s, collect %.2f s), eval %.2f s, recall@20 %.4f%n",
+            seed, fit, sessionSeconds, count, buildSeconds, collectSeconds, r.seconds(), r.metric("recall@20"));
+        Map<String, Object> row = row("spark-mllib-als", rank, iterations, regParam, alpha, fit, r);
+        row.put("seed", seed);
+        row.put("spark_version", spark.version());
+        row.put("master", master);
+        row.put("session_seconds", round3(sessionSeconds));
+        row.put("dataframe_seconds", round3(buildSeconds));
+        row.put("collect_seconds", round3(collectSeconds));
+        rows.add(row);
+        names.add("spark-mllib-als/" + seed);
+        results.add(r);
+      }
     } finally {
       spark.stop();
     }
-    double funnelFit = ((Number) rows.get(0).get("fit_seconds")).doubleValue();
-    double sparkFit = ((Number) rows.get(rows.size() - 1).get("fit_seconds")).doubleValue();
     System.out.print(EvalTable.format(results.get(0).protocol(), names, results));
-    System.out.printf(Locale.ROOT, "speed-up (spark fit / funnel cg fit): %.1fx%n", sparkFit / funnelFit);
+    List<Map<String, Object>> summaries = new ArrayList<>();
+    for (String system : rows.stream().map(r -> (String) r.get("system")).distinct().toList()) {
+      List<Map<String, Object>> mine = rows.stream().filter(r -> r.get("system").equals(system)).toList();
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("system", system);
+      summary.put("summary", "mean over seeds");
+      summary.put("seeds", seeds.length);
+      for (String key : List.of("fit_seconds", "recall@20", "ndcg@20")) {
+        double[] v = mine.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray();
+        double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+        summary.put(key, key.equals("fit_seconds") ? round3(mean) : mean);
+        summary.put(key + "_min", java.util.Arrays.stream(v).min().orElse(Double.NaN));
+        summary.put(key + "_max", java.util.Arrays.stream(v).max().orElse(Double.NaN));
+      }
+      System.out.printf(Locale.ROOT, "%-20s mean of %d seeds: fit %.2f s, recall@20 %.4f [%.4f, %.4f], ndcg@20 %.4f%n", system,
+          seeds.length, summary.get("fit_seconds"), summary.get("recall@20"), summary.get("recall@20_min"), summary.get("recall@20_max"),
+          summary.get("ndcg@20"));
+      summaries.add(summary);
+    }
+    rows.addAll(summaries);
+    double funnelFit = ((Number) summaries.get(0).get("fit_seconds")).doubleValue();
+    double sparkFit = ((Number) summaries.get(summaries.size() - 1).get("fit_seconds")).doubleValue();
+    System.out.printf(Locale.ROOT, "speed-up (spark mean fit / funnel cg mean fit): %.1fx%n", sparkFit / funnelFit);
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("name", name);

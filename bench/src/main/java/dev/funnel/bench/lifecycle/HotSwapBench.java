@@ -2,6 +2,7 @@ package dev.funnel.bench.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.bench.serve.ChildServer;
 import dev.funnel.bench.serve.LoadGenerator;
 import dev.funnel.bench.serve.LoadResult;
 import dev.funnel.data.Dataset;
@@ -47,184 +48,234 @@ public final class HotSwapBench {
 
   private HotSwapBench() {}
 
-  /** The bench's settings (from the preset). */
+  /**
+   * The bench's settings (from the preset). {@code server}: {@code jvm} or {@code process}; {@code root} (the project
+   * folder), {@code serverHeap} and {@code serverJvmOptions} are for {@code process}.
+   */
   public record Settings(double rate, int connections, int swaps, Duration warmup, Duration steady, long gapMillis, long graceMillis, int k,
-      List<String> sources) {}
+      List<String> sources, String server, Path root, String serverHeap, List<String> serverJvmOptions) {
+    public Settings {
+      if (!server.equals("jvm") && !server.equals("process")) {
+        throw new IllegalArgumentException("field 'server': must be jvm or process; server=" + server);
+      }
+    }
+  }
 
   /**
    * One row per swap source: {@code memory} rolls back and forth between the two newest versions (the
    * version swapped out last is kept in memory, so each swap builds the serving model and swaps);
    * {@code file} cycles over three versions, so every swap first reads a version file.
+   *
+   * <p>The versions are made first, in this JVM (the seed, then the lifecycle's trainings on the events
+   * appended to the log). {@code server: process} then serves that data directory from {@code bin/funnel
+   * serve} in its own JVM ({@link ChildServer}), as deployed: the load generator and the admin client stay
+   * here and share no heap, safepoints or compiled code with the server; {@code server: jvm} serves it in
+   * this JVM.
    */
   public static List<Map<String, Object>> run(Dataset d, String name, SavedModel seed, Settings s) throws Exception {
+    for (String source : s.sources()) {
+      if (!source.equals("memory") && !source.equals("file")) {
+        throw new IllegalArgumentException("swap source must be memory or file; source=" + source);
+      }
+    }
     Path dir = Files.createTempDirectory("funnel-hotswap-bench");
     Files.createDirectories(dir.resolve(DataDirectory.MODELS_DIR));
     ModelFile.write(dir.resolve(DataDirectory.MODELS_DIR).resolve(name + ModelFile.SUFFIX), seed);
     LiveService live = LiveService.open(dir, null, LiveService.Config.defaults());
     FunnelServer server = null;
+    ModelLifecycle lifecycle = null;
     try {
       // The bench measures swapping, not the promotion rule: a tolerance of 0.99 promotes whatever is trained.
-      ModelLifecycle lifecycle = ModelLifecycle.start(live,
+      lifecycle = ModelLifecycle.start(live,
           ModelLifecycle.Config.defaults().withRetraining(Retraining.Config.defaults().withTolerance(0.99)));
-      ServerConfig defaults = ServerConfig.defaults();
-      server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, defaults.maxK(), null, defaults.eventLoops()), live);
       long appended = appendTraining(live, d);
       System.out.printf("appended %,d events to the log%n", appended);
-      ModelLifecycle.Result trained = lifecycle.train(name).get(30, TimeUnit.MINUTES);
-      System.out.printf("trained version %d in %.1f s: %s%n", trained.version(), trained.seconds(), trained.reason());
-      if (!trained.promoted()) {
-        throw new IllegalStateException("the trained version was not promoted: " + trained.reason());
-      }
-      URI base = URI.create("http://127.0.0.1:" + server.port());
-      // JIT-compile the serving and client paths first: on a starved machine an interpreted server falls
-      // behind during the first row's warm-up and the open-loop backlog spills into its steady phase.
-      LoadResult prewarm = LoadGenerator.run(base, paths(d, s.k()), s.rate(), Duration.ZERO, s.warmup().multipliedBy(2), s.connections());
-      System.out.println("pre-warm: " + prewarm.summary());
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (String source : s.sources()) {
-        long[] cycle;
-        if (source.equals("memory")) {
-          cycle = new long[] {0, 1};
-        } else if (source.equals("file")) {
-          if (live.versions().numbers(name).size() < 3) {
-            ModelLifecycle.Result again = lifecycle.train(name).get(30, TimeUnit.MINUTES);
-            System.out.printf("trained version %d in %.1f s%n", again.version(), again.seconds());
-          }
-          cycle = new long[] {0, 1, 2};
-        } else {
-          throw new IllegalArgumentException("swap source must be memory or file; source=" + source);
+      int versions = s.sources().contains("file") ? 2 : 1;
+      for (int v = 0; v < versions; v++) {
+        ModelLifecycle.Result trained = lifecycle.train(name).get(30, TimeUnit.MINUTES);
+        System.out.printf("trained version %d in %.1f s: %s%n", trained.version(), trained.seconds(), trained.reason());
+        if (!trained.promoted()) {
+          throw new IllegalStateException("the trained version was not promoted: " + trained.reason());
         }
-        rows.add(measure(d, name, s, base, lifecycle, source, cycle));
       }
-      return rows;
+      if (s.server().equals("process")) {
+        lifecycle.close();
+        lifecycle = null;
+        live.close();
+        live = null;
+        System.gc(); // the training garbage of this JVM (the load generator's) is not collected during a measured window
+        // No --seed-popularity: the log holds the training events, replayed at start.
+        try (ChildServer child = ChildServer.start(s.root(), dir, s.serverHeap(), s.serverJvmOptions(), List.of())) {
+          return measureSources(d, name, s, child.base());
+        }
+      }
+      ServerConfig defaults = ServerConfig.defaults();
+      server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, defaults.maxK(), null, defaults.eventLoops()), live);
+      return measureSources(d, name, s, URI.create("http://127.0.0.1:" + server.port()));
     } finally {
       if (server != null) {
         server.close();
       }
-      live.close();
+      if (lifecycle != null) {
+        lifecycle.close();
+      }
+      if (live != null) {
+        live.close();
+      }
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
 
-  private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, ModelLifecycle lifecycle, String source,
-      long[] cycle) throws Exception {
-    try (Admin admin = new Admin()) {
-      // The rollbacks go through a Vert.x client, the classes the load generator already uses: the server runs in this
-      // JVM, and a JDK HttpClient here brought new classes into JDK code that the server's compiled I/O path shares
-      // (sun.nio.ch.IOUtil.write), deoptimising it at every swap (-Xlog:deoptimization), which an admin call from
-      // another process would not do.
-      // Let the garbage of the training just done go first, so the steady phase is not its full GC.
-      System.gc();
-      Thread.sleep(5_000);
-      // Untimed swaps through the whole cycle to warm up the path; their duration sizes the measured window.
-      long t0 = System.nanoTime();
-      for (long v : cycle) {
-        swap(admin, base, name, v);
-      }
-      double warmSwapMillis = (System.nanoTime() - t0) / 1e6 / cycle.length;
-      System.out.printf("%s: warm-up swaps %.0f ms each%n", source, warmSwapMillis);
-      long swapsBefore = lifecycle.swaps(name);
+  private static List<Map<String, Object>> measureSources(Dataset d, String name, Settings s, URI base) throws Exception {
+    // JIT-compile the serving and client paths first: on a starved machine an interpreted server falls
+    // behind during the first row's warm-up and the open-loop backlog spills into its steady phase.
+    LoadResult prewarm = LoadGenerator.run(base, paths(d, s.k()), s.rate(), Duration.ZERO, s.warmup().multipliedBy(2), s.connections());
+    System.out.println("pre-warm: " + prewarm.summary());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String source : s.sources()) {
+      long[] cycle = source.equals("memory") ? new long[] {0, 1} : new long[] {0, 1, 2};
+      rows.add(measure(d, name, s, base, source, cycle));
+    }
+    return rows;
+  }
 
-      List<String> paths = paths(d, s.k());
-      long swapPhaseMillis = (long) (s.swaps() * (warmSwapMillis * 2 + s.gapMillis())) + 5_000;
-      Duration measured = s.steady().plus(Duration.ofMillis(swapPhaseMillis));
-      int capacity = (int) (s.rate() * measured.toSeconds() * 1.1) + 10_000;
-      long[] intended = new long[capacity];
-      long[] micros = new long[capacity];
-      boolean[] ok = new boolean[capacity];
-      int[] count = new int[1];
-      long[][] windows = new long[s.swaps()][2];
-      long[] measureStart = new long[1];
-      Thread swapper = new Thread(() -> {
-        try {
-          long startAt = System.nanoTime() + s.warmup().toNanos() + s.steady().toNanos() + 20_000_000L;
-          measureStart[0] = startAt - s.steady().toNanos();
-          while (System.nanoTime() < startAt) {
-            Thread.sleep(5);
-          }
-          for (int n = 0; n < s.swaps(); n++) {
-            windows[n][0] = System.nanoTime();
-            swap(admin, base, name, cycle[n % cycle.length]);
-            windows[n][1] = System.nanoTime();
-            Thread.sleep(s.gapMillis());
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException("swap failed: " + e.getMessage(), e);
+  private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, String source, long[] cycle) throws Exception {
+    // Let the garbage of the training just done go first, so the steady phase is not its full GC.
+    System.gc();
+    Thread.sleep(5_000);
+    // Untimed swaps through the whole cycle to warm up the path; their duration sizes the measured window.
+    long t0 = System.nanoTime();
+    for (long v : cycle) {
+      swap(base, name, v);
+    }
+    double warmSwapMillis = (System.nanoTime() - t0) / 1e6 / cycle.length;
+    System.out.printf("%s: warm-up swaps %.0f ms each%n", source, warmSwapMillis);
+    long swapsBefore = swapsServed(base, name);
+
+    List<String> paths = paths(d, s.k());
+    long swapPhaseMillis = (long) (s.swaps() * (warmSwapMillis * 2 + s.gapMillis())) + 5_000;
+    Duration measured = s.steady().plus(Duration.ofMillis(swapPhaseMillis));
+    int capacity = (int) (s.rate() * measured.toSeconds() * 1.1) + 10_000;
+    long[] intended = new long[capacity];
+    long[] micros = new long[capacity];
+    boolean[] ok = new boolean[capacity];
+    int[] count = new int[1];
+    long[][] windows = new long[s.swaps()][2];
+    long[] measureStart = new long[1];
+    Thread swapper = new Thread(() -> {
+      try {
+        long startAt = System.nanoTime() + s.warmup().toNanos() + s.steady().toNanos() + 20_000_000L;
+        measureStart[0] = startAt - s.steady().toNanos();
+        while (System.nanoTime() < startAt) {
+          Thread.sleep(5);
         }
-      }, "hotswap-swapper");
-      Throwable[] swapFailure = new Throwable[1];
-      swapper.setUncaughtExceptionHandler((t, e) -> swapFailure[0] = e);
-      swapper.start();
-      LoadResult load = LoadGenerator.run(base, paths, s.rate(), s.warmup(), measured, s.connections(), (when, latency, good) -> {
-        int i = count[0];
-        if (i < intended.length) {
-          intended[i] = when;
-          micros[i] = latency;
-          ok[i] = good;
-          count[0] = i + 1;
+        for (int n = 0; n < s.swaps(); n++) {
+          windows[n][0] = System.nanoTime();
+          swap(base, name, cycle[n % cycle.length]);
+          windows[n][1] = System.nanoTime();
+          System.out.printf("swap %d to version %d: ended %s, %.1f ms%n", n, cycle[n % cycle.length], java.time.LocalTime.now(),
+              (windows[n][1] - windows[n][0]) / 1e6);
+          Thread.sleep(s.gapMillis());
         }
-      });
-      swapper.join();
-      if (swapFailure[0] != null) {
-        throw new IllegalStateException(swapFailure[0].getMessage(), swapFailure[0]);
+      } catch (Exception e) {
+        throw new IllegalStateException("swap failed: " + e.getMessage(), e);
       }
-      Histogram steady = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
-      Histogram during = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
-      long graceNanos = TimeUnit.MILLISECONDS.toNanos(s.graceMillis());
-      long failed = load.errors();
-      int n = count[0];
-      long failedSteady = 0;
-      long failedSwap = 0;
+    }, "hotswap-swapper");
+    Throwable[] swapFailure = new Throwable[1];
+    swapper.setUncaughtExceptionHandler((t, e) -> swapFailure[0] = e);
+    swapper.start();
+    LoadResult load = LoadGenerator.run(base, paths, s.rate(), s.warmup(), measured, s.connections(), (when, latency, good) -> {
+      int i = count[0];
+      if (i < intended.length) {
+        intended[i] = when;
+        micros[i] = latency;
+        ok[i] = good;
+        count[0] = i + 1;
+      }
+    });
+    swapper.join();
+    if (swapFailure[0] != null) {
+      throw new IllegalStateException(swapFailure[0].getMessage(), swapFailure[0]);
+    }
+    Histogram steady = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+    Histogram during = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+    long graceNanos = TimeUnit.MILLISECONDS.toNanos(s.graceMillis());
+    long failed = load.errors();
+    int n = count[0];
+    long failedSteady = 0;
+    long failedSwap = 0;
+    for (int i = 0; i < n; i++) {
+      long t = intended[i];
+      if (t < windows[0][0]) {
+        steady.recordValue(micros[i]);
+        failedSteady += ok[i] ? 0 : 1;
+        continue;
+      }
+      for (long[] w : windows) {
+        if (t >= w[0] && t <= w[1] + graceNanos) {
+          during.recordValue(micros[i]);
+          failedSwap += ok[i] ? 0 : 1;
+          break;
+        }
+      }
+    }
+    printSlow(windows, graceNanos, intended, micros, n, 2 * steady.getValueAtPercentile(99));
+    double[] swapMillis = new double[s.swaps()];
+    double swapTotal = 0;
+    double swapMax = 0;
+    for (int i = 0; i < s.swaps(); i++) {
+      swapMillis[i] = (windows[i][1] - windows[i][0]) / 1e6;
+      swapTotal += swapMillis[i];
+      swapMax = Math.max(swapMax, swapMillis[i]);
+    }
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("swap_source", source);
+    row.put("model", name);
+    row.put("dataset", d.name());
+    row.put("rate", s.rate());
+    row.put("swaps", s.swaps());
+    row.put("failed", failed);
+    row.put("failed_steady", failedSteady);
+    row.put("failed_during_swaps", failedSwap);
+    row.put("requests", load.requests());
+    row.put("steady_requests", steady.getTotalCount());
+    row.put("swap_requests", during.getTotalCount());
+    row.put("steady_p50_ms", ms(steady.getValueAtPercentile(50)));
+    row.put("steady_p99_ms", ms(steady.getValueAtPercentile(99)));
+    row.put("swap_p50_ms", ms(during.getValueAtPercentile(50)));
+    row.put("swap_p99_ms", ms(during.getValueAtPercentile(99)));
+    row.put("swap_max_ms", ms(during.getMaxValue()));
+    row.put("all_p99_ms", Math.round(load.p99Ms() * 1000) / 1000.0);
+    row.put("swap_duration_mean_ms", Math.round(swapTotal / s.swaps() * 10) / 10.0);
+    row.put("swap_duration_max_ms", Math.round(swapMax * 10) / 10.0);
+    row.put("qps", Math.round(load.qps() * 10) / 10.0);
+    row.put("swaps_counted", swapsServed(base, name) - swapsBefore);
+    row.put("server", s.server());
+    System.out.println(load.summary());
+    System.out.println(row);
+    return row;
+  }
+
+  /**
+   * Where a swap's slow requests fall: per swap window, those over {@code thresholdMicros} (twice the steady p99) by their
+   * scheduled time from the swap's start, in ms (the swap ends at the window's "swap ..." line's duration).
+   */
+  private static void printSlow(long[][] windows, long graceNanos, long[] intended, long[] micros, int n, long thresholdMicros) {
+    for (int w = 0; w < windows.length; w++) {
+      StringBuilder sb = new StringBuilder();
+      int slow = 0;
       for (int i = 0; i < n; i++) {
-        long t = intended[i];
-        if (t < windows[0][0]) {
-          steady.recordValue(micros[i]);
-          failedSteady += ok[i] ? 0 : 1;
-          continue;
-        }
-        for (long[] w : windows) {
-          if (t >= w[0] && t <= w[1] + graceNanos) {
-            during.recordValue(micros[i]);
-            failedSwap += ok[i] ? 0 : 1;
-            break;
+        if (intended[i] >= windows[w][0] && intended[i] <= windows[w][1] + graceNanos && micros[i] > thresholdMicros) {
+          slow++;
+          if (slow <= 12) {
+            sb.append(String.format(" %+.1f(%.1f)", (intended[i] - windows[w][0]) / 1e6, micros[i] / 1e3));
           }
         }
       }
-      double[] swapMillis = new double[s.swaps()];
-      double swapTotal = 0;
-      double swapMax = 0;
-      for (int i = 0; i < s.swaps(); i++) {
-        swapMillis[i] = (windows[i][1] - windows[i][0]) / 1e6;
-        swapTotal += swapMillis[i];
-        swapMax = Math.max(swapMax, swapMillis[i]);
-      }
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("swap_source", source);
-      row.put("model", name);
-      row.put("dataset", d.name());
-      row.put("rate", s.rate());
-      row.put("swaps", s.swaps());
-      row.put("failed", failed);
-      row.put("failed_steady", failedSteady);
-      row.put("failed_during_swaps", failedSwap);
-      row.put("requests", load.requests());
-      row.put("steady_requests", steady.getTotalCount());
-      row.put("swap_requests", during.getTotalCount());
-      row.put("steady_p50_ms", ms(steady.getValueAtPercentile(50)));
-      row.put("steady_p99_ms", ms(steady.getValueAtPercentile(99)));
-      row.put("swap_p50_ms", ms(during.getValueAtPercentile(50)));
-      row.put("swap_p99_ms", ms(during.getValueAtPercentile(99)));
-      row.put("swap_max_ms", ms(during.getMaxValue()));
-      row.put("all_p99_ms", Math.round(load.p99Ms() * 1000) / 1000.0);
-      row.put("swap_duration_mean_ms", Math.round(swapTotal / s.swaps() * 10) / 10.0);
-      row.put("swap_duration_max_ms", Math.round(swapMax * 10) / 10.0);
-      row.put("qps", Math.round(load.qps() * 10) / 10.0);
-      row.put("swaps_counted", lifecycle.swaps(name) - swapsBefore);
-      System.out.println(load.summary());
-      System.out.println(row);
-      return row;
+      System.out.printf("swap %d (%.1f ms): %d requests over %.2f ms; at ms from its start (latency ms):%s%n", w,
+          (windows[w][1] - windows[w][0]) / 1e6, slow, thresholdMicros / 1e3, sb);
     }
   }
 
@@ -286,28 +337,54 @@ public final class HotSwapBench {
     batch.clear();
   }
 
-  /** An HTTP/1.1 Vert.x client for the rollback calls, on its own event loop. */
-  private static final class Admin implements AutoCloseable {
-    private final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
-    private final io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_1_1));
+  /**
+   * The admin calls (rollbacks, {@code /metrics}) as an operator makes them: {@code curl} in its own process. An HTTP
+   * client in this JVM would share classes with the load generator (and, with {@code server: jvm}, with the server): its
+   * first POSTs deoptimised their JIT-compiled request paths at every swap (seen with {@code -Xlog:deoptimization}).
+   */
+  private static final class Admin {
+    private Admin() {}
 
-    /** POSTs an empty body; returns the status and the body. */
-    Map.Entry<Integer, String> post(URI uri) throws Exception {
-      String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-      return client.request(io.vertx.core.http.HttpMethod.POST, uri.getPort(), uri.getHost(), path)
-          .compose(req -> req.send().compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b.toString()))))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    static Map.Entry<Integer, String> post(URI uri) throws Exception {
+      return curl("POST", uri);
     }
 
-    @Override
-    public void close() throws Exception {
-      vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    static Map.Entry<Integer, String> get(URI uri) throws Exception {
+      return curl("GET", uri);
     }
+
+    private static Map.Entry<Integer, String> curl(String method, URI uri) throws Exception {
+      Process p;
+      try {
+        p = new ProcessBuilder("curl", "-sS", "--max-time", "300", "-X", method, "-w", "\n%{http_code}", uri.toString())
+            .redirectErrorStream(true).start();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("hotswap: the admin calls need curl on the PATH (apt-get install curl): " + e.getMessage(), e);
+      }
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException("curl -X " + method + " " + uri + " failed: " + out.strip());
+      }
+      int nl = out.lastIndexOf('\n');
+      return Map.entry(Integer.parseInt(out.substring(nl + 1).strip()), out.substring(0, nl));
+    }
+
   }
 
-  private static void swap(Admin admin, URI base, String name, long version) throws Exception {
-    Map.Entry<Integer, String> r = admin.post(base.resolve("/v1/models/" + name + "/rollback?version=" + version));
+  /** The server's hot-swap count of the model, from {@code GET /metrics} ({@code funnel_model_swaps_total}). */
+  private static long swapsServed(URI base, String name) throws Exception {
+    Map.Entry<Integer, String> r = Admin.get(base.resolve("/metrics"));
+    String prefix = "funnel_model_swaps_total{model=\"" + name + "\"} ";
+    for (String line : r.getValue().split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Long.parseLong(line.substring(prefix.length()).trim());
+      }
+    }
+    throw new IllegalStateException("GET /metrics answered " + r.getKey() + " without " + prefix.trim());
+  }
+
+  private static void swap(URI base, String name, long version) throws Exception {
+    Map.Entry<Integer, String> r = Admin.post(base.resolve("/v1/models/" + name + "/rollback?version=" + version));
     JsonNode body = JSON.readTree(r.getValue());
     if (r.getKey() != 200) {
       throw new IllegalStateException("rollback to version " + version + " answered " + r.getKey() + ": " + r.getValue());

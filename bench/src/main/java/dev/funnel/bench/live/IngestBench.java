@@ -2,6 +2,7 @@ package dev.funnel.bench.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.bench.serve.ChildServer;
 import dev.funnel.bench.serve.LoadGenerator;
 import dev.funnel.bench.serve.LoadResult;
 import dev.funnel.data.Dataset;
@@ -30,8 +31,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The live service over HTTP in one JVM with its load: a fresh data directory with one saved model,
- * {@link LiveService} + {@link FunnelServer}, and closed-loop clients.
+ * The live service over HTTP with its load: a fresh data directory with one saved model, served by
+ * {@link LiveService} + {@link FunnelServer} in this JVM or by {@code bin/funnel serve} in its own
+ * ({@link Host}), and the clients in this JVM.
  *
  * <ul>
  *   <li>{@link #ingest}: {@code clients} threads each post batches of {@code batch} click events (JSON
@@ -46,26 +48,70 @@ import org.HdrHistogram.Recorder;
 public final class IngestBench {
   private IngestBench() {}
 
-  /** A data directory holding {@code saved} as models/NAME.fnl, opened as a live service and served on a free port. */
-  private record Live(Path dir, LiveService live, FunnelServer server) implements AutoCloseable {
-    static Live start(Dataset d, String name, SavedModel saved) throws IOException {
+  /**
+   * Where the server runs: {@code jvm} (in this JVM, beside the clients) or {@code process} ({@code bin/funnel serve --data DIR}
+   * in its own JVM on the same machine, as deployed: {@link ChildServer}, with {@code heap} and {@code jvmOptions}; {@code root} is the
+   * project folder).
+   */
+  public record Host(String server, Path root, String heap, List<String> jvmOptions) {
+    public Host {
+      if (!server.equals("jvm") && !server.equals("process")) {
+        throw new IllegalArgumentException("field 'server': must be jvm or process; server=" + server);
+      }
+    }
+
+    /** The server in this JVM. */
+    public static Host inJvm() {
+      return new Host("jvm", Path.of("."), "", List.of());
+    }
+  }
+
+  /**
+   * A data directory holding {@code saved} as models/NAME.fnl, opened as a live service and served on a free port: in this JVM
+   * ({@code live} and {@code server} set) or by a child process ({@code child} set).
+   */
+  private record Live(Path dir, LiveService live, FunnelServer server, ChildServer child) implements AutoCloseable {
+    static Live start(Dataset d, String name, SavedModel saved, Host host) throws IOException, InterruptedException {
       Path dir = Files.createTempDirectory("funnel-live-bench");
       Files.createDirectories(dir.resolve(DataDirectory.MODELS_DIR));
       ModelFile.write(dir.resolve(DataDirectory.MODELS_DIR).resolve(name + ModelFile.SUFFIX), saved);
+      if (host.server().equals("process")) {
+        System.gc(); // this JVM's garbage (training, earlier rows) is not collected during a measured window
+        return new Live(dir, null, null, ChildServer.start(host.root(), dir, host.heap(), host.jvmOptions()));
+      }
       LiveService live = LiveService.open(dir, null, LiveService.Config.defaults());
       ServerConfig defaults = ServerConfig.defaults();
       FunnelServer server = FunnelServer.start(new ServerConfig("127.0.0.1", 0, defaults.maxK(), null, defaults.eventLoops()), live);
-      return new Live(dir, live, server);
+      return new Live(dir, live, server, null);
     }
 
     URI uri(String path) {
-      return URI.create("http://127.0.0.1:" + server.port() + path);
+      return child != null ? child.base().resolve(path) : URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    /** The event log's group commits so far (the child's from its {@code /metrics}). */
+    long groupCommits() throws IOException, InterruptedException {
+      if (child == null) {
+        return live.log().stats().groupCommits();
+      }
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith("funnel_log_group_commits_total ")) {
+          return Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+        }
+      }
+      throw new IllegalStateException("the server's /metrics has no funnel_log_group_commits_total");
     }
 
     @Override
-    public void close() throws IOException {
-      server.close();
-      live.close();
+    public void close() throws IOException, InterruptedException {
+      if (child != null) {
+        child.close();
+      } else {
+        server.close();
+        live.close();
+      }
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
@@ -73,8 +119,8 @@ public final class IngestBench {
   }
 
   public static Map<String, Object> ingest(Dataset d, String name, SavedModel saved, int clients, int batch, Duration warmup,
-      Duration duration) throws Exception {
-    try (Live live = Live.start(d, name, saved)) {
+      Duration duration, Host host) throws Exception {
+    try (Live live = Live.start(d, name, saved, host)) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       Recorder recorder = new Recorder(3);
       AtomicLong events = new AtomicLong();
@@ -136,7 +182,7 @@ public final class IngestBench {
       row.put("p50_ms", ms(h.getValueAtPercentile(50)));
       row.put("p99_ms", ms(h.getValueAtPercentile(99)));
       row.put("max_ms", ms(h.getMaxValue()));
-      row.put("group_commits", live.live().log().stats().groupCommits());
+      row.put("group_commits", live.groupCommits());
       System.out.println(row);
       return row;
     }
@@ -150,8 +196,8 @@ public final class IngestBench {
    * (acknowledged), {@code p50_ms}, {@code p99_ms}, ...
    */
   public static Map<String, Object> ingestOpenLoop(Dataset d, String name, SavedModel saved, int connections, double rate, Duration warmup,
-      Duration duration) throws Exception {
-    try (Live live = Live.start(d, name, saved)) {
+      Duration duration, Host host) throws Exception {
+    try (Live live = Live.start(d, name, saved, host)) {
       SplittableRandom rnd = new SplittableRandom(42);
       List<String> bodies = new ArrayList<>();
       for (int n = 0; n < 20_000; n++) {
@@ -171,15 +217,16 @@ public final class IngestBench {
       row.put("p99_ms", r.p99Ms());
       row.put("p999_ms", r.p999Ms());
       row.put("max_ms", r.maxMs());
-      row.put("group_commits", live.live().log().stats().groupCommits());
+      row.put("server", host.server());
+      row.put("group_commits", live.groupCommits());
       System.out.println(row);
       return row;
     }
   }
 
-  public static Map<String, Object> freshness(Dataset d, String name, SavedModel saved, int rounds) throws Exception {
+  public static Map<String, Object> freshness(Dataset d, String name, SavedModel saved, int rounds, Host host) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    try (Live live = Live.start(d, name, saved)) {
+    try (Live live = Live.start(d, name, saved, host)) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       Histogram h = new Histogram(3);
       SplittableRandom rnd = new SplittableRandom(42);

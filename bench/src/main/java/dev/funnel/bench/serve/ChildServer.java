@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * before the start; if another process takes it first the server fails to bind and the bench says so.
  * A shutdown hook kills the child if the bench JVM exits without closing it.
  */
-final class ChildServer implements AutoCloseable {
+public final class ChildServer implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
   private final Process process;
@@ -45,7 +45,17 @@ final class ChildServer implements AutoCloseable {
     this.out = out;
   }
 
-  static ChildServer start(Path root, Path data, String heap, List<String> jvmOptions) throws IOException, InterruptedException {
+  /** {@link #start(Path, Path, String, List, List)} with {@code --seed-popularity} (a data directory of models without an event log). */
+  public static ChildServer start(Path root, Path data, String heap, List<String> jvmOptions) throws IOException, InterruptedException {
+    return start(root, data, heap, jvmOptions, List.of("--seed-popularity"));
+  }
+
+  /**
+   * Starts {@code bin/funnel serve --data DATA --host 127.0.0.1 --port P} plus {@code serveArgs} and waits for {@code /ready}.
+   * {@code root} is the project folder (its {@code bin/funnel} and the built CLI jar).
+   */
+  public static ChildServer start(Path root, Path data, String heap, List<String> jvmOptions, List<String> serveArgs)
+      throws IOException, InterruptedException {
     Path funnel = root.resolve("bin").resolve("funnel");
     if (!Files.isExecutable(funnel) || !Files.isRegularFile(root.resolve("cli/target/funnel-cli.jar"))) {
       throw new IllegalStateException("server: process needs " + funnel + " and cli/target/funnel-cli.jar (mvn -q -DskipTests package)");
@@ -56,7 +66,8 @@ final class ChildServer implements AutoCloseable {
     }
     Path out = data.toAbsolutePath().getParent().resolve("funnel-serve-" + port + ".out");
     List<String> cmd = new ArrayList<>(List.of(funnel.toString(), "serve", "--data", data.toString(), "--host", "127.0.0.1", "--port",
-        Integer.toString(port), "--seed-popularity"));
+        Integer.toString(port)));
+    cmd.addAll(serveArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
     Map<String, String> env = pb.environment();
     List<String> opts = new ArrayList<>(jvmOptions);
@@ -102,11 +113,11 @@ final class ChildServer implements AutoCloseable {
   }
 
   /** The server process's CPU time so far (all its threads, collector included), in seconds; NaN when the OS does not tell. */
-  double cpuSeconds() {
+  public double cpuSeconds() {
     return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
   }
 
-  URI base() {
+  public URI base() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
