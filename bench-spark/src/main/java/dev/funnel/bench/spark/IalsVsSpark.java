@@ -106,28 +106,6 @@ public final class IalsVsSpark {
     List<String> names = new ArrayList<>();
     List<EvalResult> results = new ArrayList<>();
 
-    // Funnel first (the cheaper run), then Spark: the JIT state favours neither much, and each is timed alone.
-    for (int seed : seeds) {
-      for (IalsConfig.Solver solver : exactRow ? IalsConfig.Solver.values() : new IalsConfig.Solver[] {IalsConfig.Solver.CG}) {
-        IalsConfig config = new IalsConfig(rank, iterations, alpha, regParam, IalsConfig.Scheme.HU, 1.0, 1.0, solver, cgSteps,
-            0.01, threads);
-        long t0 = System.nanoTime();
-        RecallModel model = new Ials().train(train, config, new TrainContext(threads, seed, Progress.NONE));
-        double fit = (System.nanoTime() - t0) / 1e9;
-        EvalResult r = Evaluator.fullSort(model, train, test, ks, threads, Progress.NONE);
-        String system = "funnel-ials-" + solver.name().toLowerCase(Locale.ROOT);
-        System.out.printf(Locale.ROOT, "%s seed %d: fit %.2f s, eval %.2f s, recall@20 %.4f%n", system, seed, fit, r.seconds(),
-            r.metric("recall@20"));
-        Map<String, Object> row = row(system, rank, iterations, regParam, alpha, fit, r);
-        row.put("seed", seed);
-        row.put("solver", solver.name());
-        row.put("cg_steps", solver == IalsConfig.Solver.CG ? cgSteps : null);
-        rows.add(row);
-        names.add(system + "/" + seed);
-        results.add(r);
-      }
-    }
-
     long s0 = System.nanoTime();
     SparkSession spark = SparkSession.builder().master(master).appName("ials-vs-spark")
         .config("spark.ui.enabled", "false")
@@ -152,7 +130,12 @@ public final class IalsVsSpark {
       org.apache.spark.sql.Dataset<Row> df = spark.createDataFrame(ratings, schema).cache();
       long count = df.count();
       double buildSeconds = (System.nanoTime() - b0) / 1e9;
+      // Per seed Funnel, then Spark, back to back: on a shared machine the load drifts, and fits timed minutes apart
+      // would compare the load as much as the systems. Each fit is timed alone.
       for (int seed : seeds) {
+        for (IalsConfig.Solver solver : exactRow ? IalsConfig.Solver.values() : new IalsConfig.Solver[] {IalsConfig.Solver.CG}) {
+          fitFunnel(train, test, ks, rank, iterations, regParam, alpha, threads, cgSteps, solver, seed, rows, names, results);
+        }
         ALS als = new ALS().setRank(rank).setMaxIter(iterations).setRegParam(regParam).setAlpha(alpha).setImplicitPrefs(true)
             .setUserCol("user").setItemCol("item").setRatingCol("rating").setSeed(seed);
         long t0 = System.nanoTime();
@@ -224,6 +207,27 @@ public final class IalsVsSpark {
     } else {
       System.out.println(text);
     }
+  }
+
+  /** Fits and evaluates Funnel's iALS once (the same problem as Spark's, see the class comment) and adds its row. */
+  private static void fitFunnel(Interactions train, Interactions test, int[] ks, int rank, int iterations, double regParam, double alpha,
+      int threads, int cgSteps, IalsConfig.Solver solver, int seed, List<Map<String, Object>> rows, List<String> names,
+      List<EvalResult> results) {
+    IalsConfig config = new IalsConfig(rank, iterations, alpha, regParam, IalsConfig.Scheme.HU, 1.0, 1.0, solver, cgSteps, 0.01, threads);
+    long t0 = System.nanoTime();
+    RecallModel model = new Ials().train(train, config, new TrainContext(threads, seed, Progress.NONE));
+    double fit = (System.nanoTime() - t0) / 1e9;
+    EvalResult r = Evaluator.fullSort(model, train, test, ks, threads, Progress.NONE);
+    String system = "funnel-ials-" + solver.name().toLowerCase(Locale.ROOT);
+    System.out.printf(Locale.ROOT, "%s seed %d: fit %.2f s, eval %.2f s, recall@20 %.4f%n", system, seed, fit, r.seconds(),
+        r.metric("recall@20"));
+    Map<String, Object> row = row(system, rank, iterations, regParam, alpha, fit, r);
+    row.put("seed", seed);
+    row.put("solver", solver.name());
+    row.put("cg_steps", solver == IalsConfig.Solver.CG ? cgSteps : null);
+    rows.add(row);
+    names.add(system + "/" + seed);
+    results.add(r);
   }
 
   private static Map<String, Object> row(String system, int rank, int iterations, double regParam, double alpha, double fit,
