@@ -229,9 +229,10 @@ final class HnswGraph {
         if (res.size() < ef || sc > lower) {
           cand.push(e, sc);
           if (all || filter.accept(e)) {
-            res.push(e, -sc);
-            if (res.size() > ef) {
-              res.pop();
+            if (res.size() < ef) {
+              res.push(e, -sc);
+            } else {
+              res.replaceTop(e, -sc);
             }
             lower = -res.topScore();
           }
