@@ -144,10 +144,16 @@ final class HnswGraph {
     boolean changed = true;
     while (changed) {
       changed = false;
-      int n = links(cur, level, s.nbrs);
+      int[] nbrs = s.nbrs;
+      int n = links(cur, level, nbrs);
+      int[] offs = s.pendingOffsets;
       for (int j = 0; j < n; j++) {
-        int c = s.nbrs[j];
-        float sc = score(q, qOff, c);
+        offs[j] = nbrs[j] * stride + vecOff;
+      }
+      scoreMany(q, qOff, offs, n, s.pendingScores);
+      for (int j = 0; j < n; j++) {
+        int c = nbrs[j];
+        float sc = s.pendingScores[j];
         if (sc > curScore) {
           curScore = sc;
           cur = c;
