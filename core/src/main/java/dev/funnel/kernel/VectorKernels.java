@@ -48,7 +48,9 @@ public interface VectorKernels {
    * neighbour lets the SIMD implementation keep the query in registers and overlap the loads of
    * several rows. Each {@code out[i]} equals {@code dot(q, qOff, m, offsets[i], n)} of the same
    * implementation bit for bit. An offset whose window lies outside {@code m} raises
-   * {@link IndexOutOfBoundsException}.
+   * {@link IndexOutOfBoundsException}; unlike the single-window kernels, the entries of {@code out}
+   * before it may already be written (each offset is checked as its row is reached, so a valid call
+   * does not pay a separate pass over the offsets).
    */
   default void dotMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
     Windows.checkMany(offsets, count, out);
