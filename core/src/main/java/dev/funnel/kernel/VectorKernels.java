@@ -42,6 +42,35 @@ public interface VectorKernels {
   float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n);
 
   /**
+   * Gathered dot: {@code out[i] = dot(q[qOff..], m[offsets[i]..])} for i in [0, count), each window
+   * {@code n} long. The scoring step of a graph search, where the rows to score (a node's unvisited
+   * neighbours) are scattered through one array: one call per neighbour list instead of one per
+   * neighbour lets the SIMD implementation keep the query in registers and overlap the loads of
+   * several rows. Each {@code out[i]} equals {@code dot(q, qOff, m, offsets[i], n)} of the same
+   * implementation bit for bit. An offset whose window lies outside {@code m} raises
+   * {@link IndexOutOfBoundsException}; unlike the single-window kernels, the entries of {@code out}
+   * before it may already be written (each offset is checked as its row is reached, so a valid call
+   * does not pay a separate pass over the offsets).
+   */
+  default void dotMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
+    Windows.checkMany(offsets, count, out);
+    for (int i = 0; i < count; i++) {
+      out[i] = dot(q, qOff, m, offsets[i], n);
+    }
+  }
+
+  /**
+   * Gathered squared distance: {@code out[i] = squaredDistance(q[qOff..], m[offsets[i]..])}, the L2
+   * twin of {@link #dotMany}, bit for bit equal to {@link #squaredDistance} of the same implementation.
+   */
+  default void squaredDistanceMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
+    Windows.checkMany(offsets, count, out);
+    for (int i = 0; i < count; i++) {
+      out[i] = squaredDistance(q, qOff, m, offsets[i], n);
+    }
+  }
+
+  /**
    * Batched dot (GEMV): {@code out[outOff+r] = dot(query[qOff..], matrix row r)} for r in [0, rows),
    * where row r is {@code matrix[mOff + r*dim .. mOff + (r+1)*dim)}. This is the score of one user
    * against every item of a row-major item table.

@@ -65,4 +65,12 @@ final class Windows {
     checkMatrix("matrix", matrix, mOff, rows, dim, dim);
     Objects.checkFromIndexSize(outOff, rows, out.length);
   }
+
+  /** The offsets and output of a gathered kernel ({@code dotMany}): {@code count} of each. */
+  static void checkMany(int[] offsets, int count, float[] out) {
+    if (count < 0 || count > offsets.length || count > out.length) {
+      throw new IndexOutOfBoundsException("count must be in [0, min(offsets " + offsets.length + ", out " + out.length
+          + ")]; count=" + count);
+    }
+  }
 }

@@ -60,6 +60,57 @@ class PanamaKernelsTest {
     }
   }
 
+  /**
+   * The gathered kernels score each row exactly as the single-row kernel of the same implementation
+   * does (an HNSW search mixes both), for odd and even counts (the SIMD loop pairs rows), rows at
+   * unaligned offsets, and lengths on and off its specialised one-block path; the query and matrix are
+   * left alone. A window past the end of the matrix and a count beyond the offsets both fail.
+   */
+  @Test
+  void dotManyAndSquaredDistanceManyEqualTheirSingleRowKernelsBitForBit() {
+    Random rnd = new Random(seed);
+    for (int n : lengths) {
+      for (int count : new int[] {0, 1, 2, 5, 32}) {
+        int qOff = rnd.nextInt(4);
+        float[] q = window(rnd, qOff, n);
+        int rows = count + 3;
+        float[] m = window(rnd, 0, rows * (n + 1) + 7);
+        float[] m0 = m.clone();
+        int[] offsets = new int[count + 2];
+        for (int i = 0; i < count; i++) {
+          offsets[i] = rnd.nextInt(rows) * (n + 1) + rnd.nextInt(3);
+        }
+        for (VectorKernels k : BOTH) {
+          float[] dots = new float[count + 1];
+          float[] dists = new float[count + 1];
+          Arrays.fill(dots, SENTINEL);
+          Arrays.fill(dists, SENTINEL);
+          k.dotMany(q, qOff, m, offsets, count, n, dots);
+          k.squaredDistanceMany(q, qOff, m, offsets, count, n, dists);
+          for (int i = 0; i < count; i++) {
+            String at = k.name() + " n=" + n + " count=" + count + " row " + i + " seed=" + seed;
+            assertThat(dots[i]).as("dot " + at).isEqualTo(k.dot(q, qOff, m, offsets[i], n));
+            assertThat(dists[i]).as("squaredDistance " + at).isEqualTo(k.squaredDistance(q, qOff, m, offsets[i], n));
+          }
+          assertThat(dots[count]).as("dotMany wrote past count").isEqualTo(SENTINEL);
+          assertThat(dists[count]).as("squaredDistanceMany wrote past count").isEqualTo(SENTINEL);
+          assertThat(m).as("the matrix is read only").containsExactly(m0);
+        }
+      }
+    }
+    for (VectorKernels k : BOTH) {
+      int n = 4 * PanamaKernels.lanes();
+      float[] q = new float[n];
+      float[] m = new float[3 * n];
+      assertThatThrownBy(() -> k.dotMany(q, 0, m, new int[] {0, 2 * n + 1}, 2, n, new float[2]))
+          .as(k.name()).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> k.squaredDistanceMany(q, 0, m, new int[] {-1}, 1, n, new float[1]))
+          .as(k.name()).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> k.dotMany(q, 0, m, new int[] {0}, 2, n, new float[2]))
+          .as(k.name()).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("count=2");
+    }
+  }
+
   @Test
   void dotMatchesScalarAndDouble() {
     Random rnd = new Random(seed);

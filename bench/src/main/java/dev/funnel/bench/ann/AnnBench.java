@@ -383,6 +383,17 @@ public final class AnnBench {
         cmd.addAll(List.of(java, "-Xmx6g", "--add-modules", "jdk.incubator.vector", "-cp", lib,
             peers.resolve("LucenePeer.java").toString()));
       }
+      case "lucene9" -> {
+        // Lucene 9.12.3 alone on its class path (it shares Lucene 10's packages); past JDK 23 its
+        // Panama scorer needs the running feature version allowed explicitly, or it falls back to scalar.
+        Path jar = root.resolve("bench/target/lucene9/lucene-core-9.12.3.jar");
+        if (!Files.exists(jar)) {
+          throw new IllegalStateException(jar + " missing: build the bench with Maven on JDK 21+ (profile ann-peers)");
+        }
+        cmd.addAll(List.of(java, "-Xmx6g", "--add-modules", "jdk.incubator.vector",
+            "-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=" + Runtime.version().feature(), "-cp", jar.toString(),
+            peers.resolve("Lucene9Peer.java").toString()));
+      }
       case "jvector" -> {
         if (Runtime.version().feature() < 21) {
           throw new IllegalStateException("JVector 4 needs Java 21+; this JVM is " + Runtime.version());
@@ -402,7 +413,7 @@ public final class AnnBench {
         cmd.add(bin.toString());
       }
       case "faiss-hnsw" -> cmd.addAll(List.of(Files.exists(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3", peers.resolve("faiss_peer.py").toString()));
-      default -> throw new IllegalArgumentException("unknown peer '" + peer + "'; valid: lucene, jvector, hnswlib, faiss-hnsw");
+      default -> throw new IllegalArgumentException("unknown peer '" + peer + "'; valid: lucene, lucene9, jvector, hnswlib, faiss-hnsw");
     }
     cmd.addAll(args);
     System.out.println("running peer " + peer + ": " + String.join(" ", cmd));

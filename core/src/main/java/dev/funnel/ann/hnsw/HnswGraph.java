@@ -13,7 +13,10 @@ import dev.funnel.recall.ItemFilter;
  * per level {@code [count | m links]}.
  *
  * <p>Search allocates nothing: each thread has a {@link Scratch} with a visited array stamped by
- * an epoch (bumped per search, cleared only when the int wraps) and two primitive heaps.
+ * an epoch (a {@code char} per node like hnswlib's {@code unsigned short}, half the cache footprint
+ * of an int; bumped per search, cleared only when it wraps after 65,535 searches) and two primitive
+ * heaps. A node's unvisited neighbours are scored in one gathered kernel call
+ * ({@link VectorKernels#dotMany}), which keeps the query in registers and overlaps the rows' loads.
  */
 final class HnswGraph {
   final Similarity similarity;
@@ -68,6 +71,18 @@ final class HnswGraph {
   float score(float[] q, int qOff, int node) {
     int off = node * stride + vecOff;
     return l2 ? -kernels.squaredDistance(q, qOff, block, off, dim) : kernels.dot(q, qOff, block, off, dim);
+  }
+
+  /** Scores of the vectors at {@code offsets} (block offsets) against q, higher is better. */
+  void scoreMany(float[] q, int qOff, int[] offsets, int count, float[] out) {
+    if (l2) {
+      kernels.squaredDistanceMany(q, qOff, block, offsets, count, dim, out);
+      for (int i = 0; i < count; i++) {
+        out[i] = -out[i];
+      }
+    } else {
+      kernels.dotMany(q, qOff, block, offsets, count, dim, out);
+    }
   }
 
   /** Score between two stored nodes. */
@@ -129,10 +144,16 @@ final class HnswGraph {
     boolean changed = true;
     while (changed) {
       changed = false;
-      int n = links(cur, level, s.nbrs);
+      int[] nbrs = s.nbrs;
+      int n = links(cur, level, nbrs);
+      int[] offs = s.pendingOffsets;
       for (int j = 0; j < n; j++) {
-        int c = s.nbrs[j];
-        float sc = score(q, qOff, c);
+        offs[j] = nbrs[j] * stride + vecOff;
+      }
+      scoreMany(q, qOff, offs, n, s.pendingScores);
+      for (int j = 0; j < n; j++) {
+        int c = nbrs[j];
+        float sc = s.pendingScores[j];
         if (sc > curScore) {
           curScore = sc;
           cur = c;
@@ -151,8 +172,8 @@ final class HnswGraph {
    * (hnswlib's rule for filtered search).
    */
   void searchLayer(float[] q, int qOff, int ep, int level, int ef, ItemFilter filter, Scratch s) {
-    int epoch = s.nextEpoch();
-    int[] visited = s.visited;
+    char epoch = s.nextEpoch();
+    char[] visited = s.visited;
     ScoreHeap cand = s.candidates;
     ScoreHeap res = s.results;
     cand.clear();
@@ -171,6 +192,8 @@ final class HnswGraph {
     boolean direct = level == 0 && locks == null;
     float[] blk = block;
     int[] pend = s.pending;
+    int[] pendOff = s.pendingOffsets;
+    float[] pendScore = s.pendingScores;
     int touch = 0;
     while (cand.size() > 0) {
       float cs = cand.topScore();
@@ -180,10 +203,19 @@ final class HnswGraph {
       int c = cand.topNode();
       cand.pop();
       int off = c * stride + 1;
+      // The links of the next candidate in line: it is usually the next one expanded, and its three
+      // link lines arrive while this node's neighbours are scored.
+      if (cand.size() > 0) {
+        int nx = cand.topNode() * stride;
+        for (int t = 0; t < vecOff; t += 16) {
+          touch ^= Float.floatToRawIntBits(blk[nx + t]);
+        }
+      }
       int n = direct ? Float.floatToRawIntBits(blk[off - 1]) : links(c, level, nbrs);
-      // Pass 1: mark the unvisited neighbours and touch each cache line of their vectors. The loads
-      // are independent, so the core has them all in flight at once (the memory-level parallelism
-      // hnswlib gets from _mm_prefetch); pass 2 then scores from cache.
+      // Pass 1: mark the unvisited neighbours and touch the first cache line of each one's vector.
+      // The loads are independent, so the core has them all in flight at once (the memory-level
+      // parallelism hnswlib gets from _mm_prefetch) and the hardware prefetcher follows each with
+      // the vector's next lines; pass 2 then scores them all in one kernel call.
       int np = 0;
       for (int j = 0; j < n; j++) {
         int e = direct ? Float.floatToRawIntBits(blk[off + j]) : nbrs[j];
@@ -191,22 +223,22 @@ final class HnswGraph {
           continue;
         }
         visited[e] = epoch;
+        int v = e * stride + vecOff;
+        touch ^= Float.floatToRawIntBits(blk[v]);
+        pendOff[np] = v;
         pend[np++] = e;
-        // From the link count to the end of the vector: the links are read if e is expanded later.
-        int v = e * stride;
-        for (int t = 0; t < stride; t += 16) {
-          touch ^= Float.floatToRawIntBits(blk[v + t]);
-        }
       }
+      scoreMany(q, qOff, pendOff, np, pendScore);
       for (int j = 0; j < np; j++) {
         int e = pend[j];
-        float sc = score(q, qOff, e);
+        float sc = pendScore[j];
         if (res.size() < ef || sc > lower) {
           cand.push(e, sc);
           if (all || filter.accept(e)) {
-            res.push(e, -sc);
-            if (res.size() > ef) {
-              res.pop();
+            if (res.size() < ef) {
+              res.push(e, -sc);
+            } else {
+              res.replaceTop(e, -sc);
             }
             lower = -res.topScore();
           }
@@ -228,13 +260,16 @@ final class HnswGraph {
 
   /** Per-thread search state; sized for this graph. */
   static final class Scratch {
-    final int[] visited;
-    int epoch;
+    final char[] visited;
+    char epoch;
     final ScoreHeap candidates;
     final ScoreHeap results;
     final int[] nbrs;
     /** Unvisited neighbours of the node being expanded. */
     final int[] pending;
+    /** Block offsets of their vectors, and their scores. */
+    final int[] pendingOffsets;
+    final float[] pendingScores;
     /** Sink for the cache-line touches of searchLayer, so the JIT keeps the loads. */
     int touched;
     final float[] query;
@@ -245,11 +280,13 @@ final class HnswGraph {
     float[] tmpScores;
 
     Scratch(int size, int dim, int ef, int maxM0) {
-      visited = new int[size];
+      visited = new char[size];
       candidates = new ScoreHeap(4 * ef);
       results = new ScoreHeap(ef + 1);
       nbrs = new int[maxM0 + 1];
       pending = new int[maxM0 + 1];
+      pendingOffsets = new int[maxM0 + 1];
+      pendingScores = new float[maxM0 + 1];
       query = new float[dim];
       selIds = new int[maxM0 + 1];
       selScores = new float[maxM0 + 1];
@@ -257,9 +294,9 @@ final class HnswGraph {
       tmpScores = new float[tmpIds.length];
     }
 
-    int nextEpoch() {
+    char nextEpoch() {
       if (++epoch == 0) {
-        java.util.Arrays.fill(visited, 0);
+        java.util.Arrays.fill(visited, (char) 0);
         epoch = 1;
       }
       return epoch;

@@ -56,8 +56,19 @@ final class ScoreHeap {
     if (n == 0) {
       return;
     }
-    float s = scores[n];
-    int node = nodes[n];
+    siftDown(nodes[n], scores[n], n);
+  }
+
+  /**
+   * Replaces the top by (node, score) in one sift-down: a bounded result set taking a better item
+   * than its worst, where a push and a pop would sift twice.
+   */
+  void replaceTop(int node, float score) {
+    siftDown(node, score, size);
+  }
+
+  /** Places (node, s) from the root down in a heap of n entries. */
+  private void siftDown(int node, float s, int n) {
     int pos = 0;
     int half = n >>> 1;
     while (pos < half) {
