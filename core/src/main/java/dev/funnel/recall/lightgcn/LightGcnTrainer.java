@@ -78,8 +78,8 @@ final class LightGcnTrainer {
   private final boolean[] seedActive;
   /** ∂loss/∂E⁰, dense, made by {@link #lossAndGradient} only ({@link #step} fuses it into Adam). */
   private float[] grad;
-  private final float[] adamM;
-  private final float[] adamV;
+  /** Adam's first moments at [0, size), second moments at [size, 2 size). */
+  private final float[] adamMoments;
   private long step;
 
   /** Per node: its slot among the batch's distinct nodes, valid when stamp[node] == batchStamp. */
@@ -94,15 +94,16 @@ final class LightGcnTrainer {
   /** Neighbours of the batch's nodes: the only rows of the last full layer that layer K reads. */
   private final int[] neighbourMark;
   private final int[] neighbours;
-  /** Adam's scalars for the step in progress (see {@link #beginAdam}). */
-  private float stepSize;
-  private float invSqrtBc2;
+  /** Adam's bias corrections 1/(1 − β₁^t), 1/(1 − β₂^t) for the step in progress (see {@link #beginAdam}). */
+  private float biasCorrection1;
+  private float biasCorrection2;
 
   /**
    * Time per phase (see {@link #PHASES}) by {@link #clock}, and rows gathered per backward hop. Adam
    * runs inside the last backward hop, so "backward-hops" includes it and "adam" stays 0.
    */
-  static final String[] PHASES = {"forward-layers", "forward-batch", "loss", "backward-seed", "backward-hops", "adam"};
+  static final String[] PHASES = {"forward-full", "forward-collect", "forward-partial", "forward-batch", "loss",
+      "backward-seed", "backward-hop1", "backward-middle", "backward-last+adam"};
   final long[] phaseNanos = new long[PHASES.length];
   final long[] activeRows;
   java.util.function.LongSupplier clock = System::nanoTime;
@@ -128,8 +129,7 @@ final class LightGcnTrainer {
     hopActive = new boolean[numNodes];
     seed = new float[PAD + size];
     seedActive = new boolean[numNodes];
-    adamM = new float[size];
-    adamV = new float[size];
+    adamMoments = new float[2 * size];
     slotOf = new int[numNodes];
     neighbourMark = new int[numNodes];
     neighbours = new int[numNodes];
@@ -186,7 +186,7 @@ final class LightGcnTrainer {
           + k.sumOfSquares(ego, (numUsers + negatives[n]) * dim, dim);
     }
     long t3 = clock.getAsLong();
-    phaseNanos[2] += t3 - t2;
+    phaseNanos[4] += t3 - t2;
     backward(distinct, batch, update);
     return bpr / batch + l2 * 0.5 * reg / batch;
   }
@@ -244,8 +244,10 @@ final class LightGcnTrainer {
       float[] src = h == 0 ? egoAligned : hidden[h - 1];
       int srcOff = PAD;
       float[] dst = hidden[h];
+      long tl = clock.getAsLong();
       if (h < hidden.length - 1) {
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
+        phaseNanos[0] += clock.getAsLong() - tl;
       } else {
         // Layer K is needed on the batch's nodes only, so layer K-1 only on their neighbours (~3/4
         // of the nodes on gowalla); its other rows keep stale values that nothing reads.
@@ -259,17 +261,23 @@ final class LightGcnTrainer {
             neighbours[count++] = node;
           }
         }
-        int rows = count;
-        pool.forRange(rows, ROW_CHUNK, (w, a, b) -> {
-          for (int x = a; x < b; x++) {
-            int r = neighbours[x];
-            graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
+        long tc = clock.getAsLong();
+        phaseNanos[1] += tc - tl;
+        // Rows in node order, not in the order they were found: the gathers of consecutive rows then
+        // share neighbours (cache reuse) and the CSR and output are read and written in sequence.
+        // In discovery order this partial layer cost twice a full one (docs/benchmarks.md).
+        int mark = batchStamp;
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+          for (int r = a; r < b; r++) {
+            if (neighbourMark[r] == mark) {
+              graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
+            }
           }
         });
+        phaseNanos[2] += clock.getAsLong() - tc;
       }
     }
     long t1 = clock.getAsLong();
-    phaseNanos[0] += t1 - t0;
     float scale = 1f / (layers + 1);
     float[] last = hidden.length == 0 ? egoAligned : hidden[hidden.length - 1];
     int lastOff = PAD;
@@ -289,7 +297,7 @@ final class LightGcnTrainer {
         k.scale(scale, finals, off, dim);
       }
     });
-    phaseNanos[1] += clock.getAsLong() - t1;
+    phaseNanos[3] += clock.getAsLong() - t1;
   }
 
   /**
@@ -307,10 +315,11 @@ final class LightGcnTrainer {
       seedActive[node] = true;
     }
     long t1 = clock.getAsLong();
-    phaseNanos[3] += t1 - t0;
+    phaseNanos[5] += t1 - t0;
     activeRows[0] += distinct;
     float l2PerCount = l2 / batch;
     for (int hop = 1; hop <= layers; hop++) {
+      long th = clock.getAsLong();
       boolean lastHop = hop == layers;
       float[] src = hop == 1 ? seed : hidden[hop - 2];
       float[] dst = lastHop ? null : hidden[hop - 1];
@@ -320,6 +329,12 @@ final class LightGcnTrainer {
           float[] row = lastHop ? scratch[w] : dst;
           for (int r = a; r < b; r++) {
             int off = lastHop ? 0 : PAD + r * dim;
+            if (!lastHop && neighbourMark[r] != batchStamp) {
+              // Not a neighbour of the batch (the forward marked those, K >= 2 here): t₁[r] = 0.
+              Arrays.fill(row, off, off + dim, 0f);
+              hopActive[r] = false;
+              continue;
+            }
             boolean any = graph.multiplySparseRow(seed, PAD, seedActive, row, off, r, dim, k);
             if (lastHop) {
               finishRow(r, row, l2PerCount, update);
@@ -354,6 +369,7 @@ final class LightGcnTrainer {
           }
         });
       }
+      phaseNanos[lastHop ? 8 : hop == 1 ? 6 : 7] += clock.getAsLong() - th;
     }
     if (layers == 0) {
       pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
@@ -364,7 +380,6 @@ final class LightGcnTrainer {
         }
       });
     }
-    phaseNanos[4] += clock.getAsLong() - t1;
     for (int s = 0; s < distinct; s++) {
       int node = nodes[s];
       Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
@@ -389,37 +404,23 @@ final class LightGcnTrainer {
     }
   }
 
-  /** Adam's bias corrections for a new step (PyTorch's form); {@link #adamRow} then updates rows. */
+  /** Adam's bias corrections for a new step; {@link #adamRow} then updates rows. */
   private void beginAdam() {
     step++;
-    double bc1 = 1 - Math.pow(BETA1, step);
-    double bc2 = 1 - Math.pow(BETA2, step);
-    stepSize = (float) (learningRate / bc1);
-    invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+    biasCorrection1 = (float) (1 / (1 - Math.pow(BETA1, step)));
+    biasCorrection2 = (float) (1 / (1 - Math.pow(BETA2, step)));
   }
 
-  /** Dense Adam (Kingma &amp; Ba 2015) on the parameters {@code ego[off .. off+dim)} with gradient {@code g}. */
+  /**
+   * Dense Adam (Kingma &amp; Ba 2015) on the parameters {@code ego[off .. off+dim)} with gradient
+   * {@code g}: {@code w -= lr (m c1) / (sqrt(v c2) + eps)} with {@code c = 1/(1 − β^t)}, PyTorch's bias
+   * correction in the SIMD kernel's form (a scalar loop with a square root and a division per float
+   * was ~1/3 of the last hop), then the row is copied to {@link #egoAligned}.
+   */
   private void adamRow(float[] g, int off) {
-    float b1 = (float) BETA1;
-    float b2 = (float) BETA2;
-    float eps = (float) EPSILON;
-    float lr = stepSize;
-    float bc = invSqrtBc2;
-    float[] w = ego;
-    float[] wa = egoAligned;
-    float[] m = adamM;
-    float[] v = adamV;
-    for (int d = 0; d < dim; d++) {
-      int x = off + d;
-      float gx = g[d];
-      float mx = b1 * m[x] + (1 - b1) * gx;
-      float vx = b2 * v[x] + (1 - b2) * gx * gx;
-      m[x] = mx;
-      v[x] = vx;
-      float wx = w[x] - lr * mx / ((float) Math.sqrt(vx) * bc + eps);
-      w[x] = wx;
-      wa[PAD + x] = wx;
-    }
+    k.adamStep(1f, g, 0, 0f, ego, off, adamMoments, off, ego.length + off, (float) BETA1, (float) BETA2, learningRate,
+        biasCorrection1, biasCorrection2, (float) EPSILON, dim);
+    System.arraycopy(ego, off, egoAligned, PAD + off, dim);
   }
 
   /** The final embeddings E = P E⁰ of every node, in a new array. */

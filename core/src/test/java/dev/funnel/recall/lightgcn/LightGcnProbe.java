@@ -77,7 +77,7 @@ final class LightGcnProbe {
     };
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     for (int round = 0; round < 4; round++) {
-      VectorKernels kern = round % 2 == 0 || System.getProperty("bfs") != null ? simd : axpyGather;
+      VectorKernels kern = round % 2 == 0 || System.getProperty("axpy") == null ? simd : axpyGather;
       try (RowPool pool = new RowPool(threads)) {
       LightGcnTrainer t = new LightGcnTrainer(graph, dim, 3, 1e-4, 0.001, ego, pool, kern);
       t.clock = mx::getCurrentThreadCpuTime;
