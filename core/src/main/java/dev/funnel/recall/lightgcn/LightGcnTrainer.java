@@ -36,6 +36,8 @@ import java.util.Arrays;
 final class LightGcnTrainer {
   private static final int ROW_CHUNK = 512;
   private static final int FLAT_CHUNK = 1 << 15;
+  /** Destination ranges of the first backward hop's push (a few per thread: their work is uneven). */
+  private static final int PUSH_CHUNKS = 8;
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double EPSILON = 1e-8;
@@ -71,8 +73,8 @@ final class LightGcnTrainer {
   private final float[] egoAligned;
   /** Forward layers Â^k E⁰ for k in [1, K) (rows from {@link #PAD}); reused in the backward pass for t_k. */
   private final float[][] hidden;
-  /** Rows where the first backward hop t₁ may be non-zero. */
-  private final boolean[] hopActive;
+  /** The batch's rows in increasing order (the first backward hop pushes from them). */
+  private int[] sorted = new int[0];
   /** S = ∂loss/∂E / (K+1) on the batch's rows (zero elsewhere; rows from {@link #PAD}) and which rows those are. */
   private final float[] seed;
   private final boolean[] seedActive;
@@ -126,7 +128,6 @@ final class LightGcnTrainer {
     for (int h = 0; h < hidden.length; h++) {
       hidden[h] = new float[PAD + size];
     }
-    hopActive = new boolean[numNodes];
     seed = new float[PAD + size];
     seedActive = new boolean[numNodes];
     adamMoments = new float[2 * size];
@@ -323,36 +324,33 @@ final class LightGcnTrainer {
       boolean lastHop = hop == layers;
       float[] src = hop == 1 ? seed : hidden[hop - 2];
       float[] dst = lastHop ? null : hidden[hop - 1];
-      if (hop == 1) {
-        // t₀ = S is non-zero on the batch's rows only: gather just those (a byte test per edge).
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
-          float[] row = lastHop ? scratch[w] : dst;
-          for (int r = a; r < b; r++) {
-            int off = lastHop ? 0 : PAD + r * dim;
-            if (!lastHop && neighbourMark[r] != batchStamp) {
-              // Not a neighbour of the batch (the forward marked those, K >= 2 here): t₁[r] = 0.
-              Arrays.fill(row, off, off + dim, 0f);
-              hopActive[r] = false;
-              continue;
-            }
-            boolean any = graph.multiplySparseRow(seed, PAD, seedActive, row, off, r, dim, k);
-            if (lastHop) {
-              finishRow(r, row, l2PerCount, update);
-            } else {
-              if (seedActive[r]) {
-                k.axpy(1f, seed, PAD + r * dim, row, off, dim);
-              }
-              hopActive[r] = any || seedActive[r];
+      if (hop == 1 && !lastHop) {
+        // t₁ = S + Â S with S non-zero on the batch's rows only: push those rows to their neighbours
+        // (edges: the batch's degrees, not all 1.6 M behind byte tests). Each destination range belongs
+        // to one chunk and the sources go in increasing order, so the sums equal the pull's bit for bit.
+        int[] sources = sortedNodes(distinct);
+        int chunk = Math.max(ROW_CHUNK, (numNodes + PUSH_CHUNKS - 1) / PUSH_CHUNKS);
+        pool.forRange(numNodes, chunk, (w, a, b) -> {
+          Arrays.fill(dst, PAD + a * dim, PAD + b * dim, 0f);
+          for (int x = 0; x < distinct; x++) {
+            graph.pushRow(sources[x], seed, PAD, dst, PAD, a, b, dim, k);
+          }
+          for (int x = 0; x < distinct; x++) {
+            int s = sources[x];
+            if (s >= a && s < b) {
+              k.axpy(1f, seed, PAD + s * dim, dst, PAD + s * dim, dim);
             }
           }
         });
-        if (!lastHop) {
-          int c = 0;
-          for (boolean x : hopActive) {
-            c += x ? 1 : 0;
+      } else if (hop == 1) {
+        // K = 1: t₀ = S is non-zero on the batch's rows only: gather just those (a byte test per edge).
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+          float[] row = scratch[w];
+          for (int r = a; r < b; r++) {
+            graph.multiplySparseRow(seed, PAD, seedActive, row, 0, r, dim, k);
+            finishRow(r, row, l2PerCount, update);
           }
-          activeRows[1] += c;
-        }
+        });
       } else {
         // t₁ covers most rows (inactive ones are zero): a branch-free gather is faster than testing
         // each neighbour, whose mispredictions stall the memory-bound loop.
@@ -385,6 +383,15 @@ final class LightGcnTrainer {
       Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
       seedActive[node] = false;
     }
+  }
+
+  private int[] sortedNodes(int distinct) {
+    if (sorted.length < distinct) {
+      sorted = new int[nodes.length];
+    }
+    System.arraycopy(nodes, 0, sorted, 0, distinct);
+    Arrays.sort(sorted, 0, distinct);
+    return sorted;
   }
 
   /**

@@ -121,6 +121,34 @@ final class NormalizedGraph {
   }
 
   /**
+   * Pushes row s of {@code x} to its neighbours n in [lo, hi): {@code out[n] += Â[n][s] · x[s]} (rows
+   * at {@code xOff + s*dim} and {@code outOff + n*dim}). Â is symmetric, so called for the non-zero rows
+   * s of x in increasing order it adds into each out[n] the same terms, in the same order, as the pull
+   * {@link #multiplySparseRow} does, so the sums are equal bit for bit.
+   */
+  void pushRow(int s, float[] x, int xOff, float[] out, int outOff, int lo, int hi, int dim, VectorKernels k) {
+    int p = ptr[s];
+    int end = ptr[s + 1];
+    int high = end;
+    while (p < high) { // first neighbour >= lo (rows are sorted)
+      int mid = (p + high) >>> 1;
+      if (adj[mid] < lo) {
+        p = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    int src = xOff + s * dim;
+    for (; p < end; p++) {
+      int n = adj[p];
+      if (n >= hi) {
+        break;
+      }
+      k.axpy(weight[p], x, src, out, outOff + n * dim, dim);
+    }
+  }
+
+  /**
    * {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)} where {@code x} (rows at {@code xOff + n*dim})
    * is non-zero only on rows with {@code active[n]} set: only those neighbours are gathered (a byte
    * test per edge instead of a {@code dim}-float load). Returns whether any was; the output is zero
