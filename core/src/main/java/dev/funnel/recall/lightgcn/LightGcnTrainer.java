@@ -48,6 +48,12 @@ final class LightGcnTrainer {
    * Overridable with {@code -Dfunnel.lightgcn.rowPad=N}.
    */
   static final int PAD = Integer.getInteger("funnel.lightgcn.rowPad", defaultPad());
+  /**
+   * Floats before row 0 of the parameter table {@link LightGcn} allocates: 12 whatever the collector,
+   * so a checkpoint's layout does not depend on it (G1's {@link #PAD}; under other collectors
+   * alignment is a matter of allocation either way).
+   */
+  static final int EGO_OFFSET = 12;
 
   private static int defaultPad() {
     for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -69,8 +75,11 @@ final class LightGcnTrainer {
 
   /** Layer-0 embeddings: the trained parameters. Call {@link #parametersChanged} after writing them from outside. */
   final float[] ego;
-  /** A copy of {@link #ego} with rows from {@link #PAD}, kept in step by Adam: the first layer gathers from it. */
-  private final float[] egoAligned;
+  /**
+   * Where row 0 of {@link #ego} starts: {@link #EGO_OFFSET} when the caller allocated it so (then its
+   * rows are aligned like the other tables under G1 and the first layer gathers straight from it).
+   */
+  final int egoOff;
   /** Forward layers Â^k E⁰ for k in [1, K) (rows from {@link #PAD}); reused in the backward pass for t_k. */
   private final float[][] hidden;
   /** The batch's rows in increasing order (the first backward hop pushes from them). */
@@ -112,6 +121,12 @@ final class LightGcnTrainer {
 
   LightGcnTrainer(NormalizedGraph graph, int dim, int layers, double l2, double learningRate, float[] ego, RowPool pool,
       VectorKernels k) {
+    this(graph, dim, layers, l2, learningRate, ego, 0, pool, k);
+  }
+
+  /** The trainer of the parameters {@code ego[egoOff ..]} (node v's row at {@code egoOff + v*dim}). */
+  LightGcnTrainer(NormalizedGraph graph, int dim, int layers, double l2, double learningRate, float[] ego, int egoOff,
+      RowPool pool, VectorKernels k) {
     this.graph = graph;
     this.dim = dim;
     this.layers = layers;
@@ -121,9 +136,8 @@ final class LightGcnTrainer {
     this.pool = pool;
     this.k = k;
     this.ego = ego;
-    int size = ego.length;
-    egoAligned = new float[PAD + size];
-    System.arraycopy(ego, 0, egoAligned, PAD, size);
+    this.egoOff = egoOff;
+    int size = ego.length - egoOff;
     hidden = new float[Math.max(0, layers - 1)][];
     for (int h = 0; h < hidden.length; h++) {
       hidden[h] = new float[PAD + size];
@@ -152,7 +166,7 @@ final class LightGcnTrainer {
   /** The batch loss; leaves ∂loss/∂E⁰ in {@link #gradient()}. Changes no parameter. */
   double lossAndGradient(int[] users, int[] positives, int[] negatives, int from, int to) {
     if (grad == null) {
-      grad = new float[ego.length];
+      grad = new float[ego.length - egoOff];
     }
     return lossAndBackward(users, positives, negatives, from, to, false);
   }
@@ -183,8 +197,9 @@ final class LightGcnTrainer {
       k.axpy(-g, finals, si, finalGrads, su, dim);
       k.axpy(-g, finals, su, finalGrads, si, dim);
       k.axpy(g, finals, su, finalGrads, sj, dim);
-      reg += k.sumOfSquares(ego, users[n] * dim, dim) + k.sumOfSquares(ego, (numUsers + positives[n]) * dim, dim)
-          + k.sumOfSquares(ego, (numUsers + negatives[n]) * dim, dim);
+      reg += k.sumOfSquares(ego, egoOff + users[n] * dim, dim)
+          + k.sumOfSquares(ego, egoOff + (numUsers + positives[n]) * dim, dim)
+          + k.sumOfSquares(ego, egoOff + (numUsers + negatives[n]) * dim, dim);
     }
     long t3 = clock.getAsLong();
     phaseNanos[4] += t3 - t2;
@@ -194,7 +209,7 @@ final class LightGcnTrainer {
 
   /** Tells the trainer that {@link #ego} was written from outside (a restored checkpoint, a test). */
   void parametersChanged() {
-    System.arraycopy(ego, 0, egoAligned, PAD, ego.length);
+    // Nothing cached: every pass reads ego itself.
   }
 
   /** ∂loss/∂E⁰ of the last {@link #lossAndGradient} call. */
@@ -242,8 +257,8 @@ final class LightGcnTrainer {
   private void forward(int distinct) {
     long t0 = clock.getAsLong();
     for (int h = 0; h < hidden.length; h++) {
-      float[] src = h == 0 ? egoAligned : hidden[h - 1];
-      int srcOff = PAD;
+      float[] src = h == 0 ? ego : hidden[h - 1];
+      int srcOff = h == 0 ? egoOff : PAD;
       float[] dst = hidden[h];
       long tl = clock.getAsLong();
       if (h < hidden.length - 1) {
@@ -280,8 +295,8 @@ final class LightGcnTrainer {
     }
     long t1 = clock.getAsLong();
     float scale = 1f / (layers + 1);
-    float[] last = hidden.length == 0 ? egoAligned : hidden[hidden.length - 1];
-    int lastOff = PAD;
+    float[] last = hidden.length == 0 ? ego : hidden[hidden.length - 1];
+    int lastOff = hidden.length == 0 ? egoOff : PAD;
     pool.forRange(distinct, 64, (w, a, b) -> {
       for (int s = a; s < b; s++) {
         int node = nodes[s];
@@ -291,7 +306,7 @@ final class LightGcnTrainer {
         } else {
           Arrays.fill(finals, off, off + dim, 0f);
         }
-        k.axpy(1f, ego, node * dim, finals, off, dim);
+        k.axpy(1f, ego, egoOff + node * dim, finals, off, dim);
         for (float[] h : hidden) {
           k.axpy(1f, h, PAD + node * dim, finals, off, dim);
         }
@@ -402,7 +417,7 @@ final class LightGcnTrainer {
     int off = r * dim;
     if (seedActive[r]) {
       k.axpy(1f, seed, PAD + off, row, 0, dim);
-      k.axpy(l2PerCount * counts[slotOf[r]], ego, off, row, 0, dim);
+      k.axpy(l2PerCount * counts[slotOf[r]], ego, egoOff + off, row, 0, dim);
     }
     if (update) {
       adamRow(row, off);
@@ -422,30 +437,32 @@ final class LightGcnTrainer {
    * Dense Adam (Kingma &amp; Ba 2015) on the parameters {@code ego[off .. off+dim)} with gradient
    * {@code g}: {@code w -= lr (m c1) / (sqrt(v c2) + eps)} with {@code c = 1/(1 − β^t)}, PyTorch's bias
    * correction in the SIMD kernel's form (a scalar loop with a square root and a division per float
-   * was ~1/3 of the last hop), then the row is copied to {@link #egoAligned}.
+   * was ~1/3 of the last hop).
    */
   private void adamRow(float[] g, int off) {
-    k.adamStep(1f, g, 0, 0f, ego, off, adamMoments, off, ego.length + off, (float) BETA1, (float) BETA2, learningRate,
-        biasCorrection1, biasCorrection2, (float) EPSILON, dim);
-    System.arraycopy(ego, off, egoAligned, PAD + off, dim);
+    k.adamStep(1f, g, 0, 0f, ego, egoOff + off, adamMoments, off, adamMoments.length / 2 + off, (float) BETA1,
+        (float) BETA2, learningRate, biasCorrection1, biasCorrection2, (float) EPSILON, dim);
   }
 
   /** The final embeddings E = P E⁰ of every node, in a new array. */
   float[] readout() {
-    float[] out = ego.clone();
-    float[] a = new float[ego.length];
-    float[] b = layers > 1 ? new float[ego.length] : null;
+    float[] out = Arrays.copyOfRange(ego, egoOff, ego.length);
+    float[] a = new float[out.length];
+    float[] b = layers > 1 ? new float[out.length] : null;
     float[] src = ego;
+    int srcOff = egoOff;
     for (int layer = 1; layer <= layers; layer++) {
       float[] dst = (layer % 2 == 1) ? a : b;
       float[] from = src;
-      pool.forRange(numNodes, ROW_CHUNK, (w, x, y) -> graph.multiplyRows(from, dst, dim, x, y, k));
+      int fromOff = srcOff;
+      pool.forRange(numNodes, ROW_CHUNK, (w, x, y) -> graph.multiplyRows(from, fromOff, dst, 0, dim, x, y, k));
       pool.forRange(out.length, FLAT_CHUNK, (w, x, y) -> {
         for (int p = x; p < y; p++) {
           out[p] += dst[p];
         }
       });
       src = dst;
+      srcOff = 0;
     }
     float scale = 1f / (layers + 1);
     pool.forRange(out.length, FLAT_CHUNK, (w, x, y) -> k.scale(scale, out, x, y - x));
