@@ -89,7 +89,10 @@ final class LightGcnTrainer {
   private final boolean[] seedActive;
   /** ∂loss/∂E⁰, dense, made by {@link #lossAndGradient} only ({@link #step} fuses it into Adam). */
   private float[] grad;
-  /** Adam's first moments at [0, size), second moments at [size, 2 size). */
+  /**
+   * Adam's moments, node by node: row r's first moments at {@code 2 r dim}, its second ones right after,
+   * so a row's update streams one region instead of two far apart.
+   */
   private final float[] adamMoments;
   private long step;
 
@@ -102,9 +105,11 @@ final class LightGcnTrainer {
   private float[] finals = new float[0];
   private float[] finalGrads = new float[0];
   private final float[][] scratch;
-  /** Neighbours of the batch's nodes: the only rows of the last full layer that layer K reads. */
+  /**
+   * Rows r with {@code neighbourMark[r] == batchStamp}: the batch's nodes and their neighbours, the only
+   * rows of the last full layer that layer K and the layer mean read.
+   */
   private final int[] neighbourMark;
-  private final int[] neighbours;
   /** Adam's bias corrections 1/(1 − β₁^t), 1/(1 − β₂^t) for the step in progress (see {@link #beginAdam}). */
   private float biasCorrection1;
   private float biasCorrection2;
@@ -147,7 +152,6 @@ final class LightGcnTrainer {
     adamMoments = new float[2 * size];
     slotOf = new int[numNodes];
     neighbourMark = new int[numNodes];
-    neighbours = new int[numNodes];
     stamp = new int[numNodes];
     scratch = new float[pool.threads()][dim];
     activeRows = new long[layers + 1];
@@ -267,16 +271,16 @@ final class LightGcnTrainer {
       } else {
         // Layer K is needed on the batch's nodes only, so layer K-1 only on their neighbours (~3/4
         // of the nodes on gowalla); its other rows keep stale values that nothing reads.
-        int count = graph.collectNeighbours(nodes, distinct, neighbourMark, batchStamp, neighbours);
         // The layer mean also reads layer K-1 on the batch's own rows: a negative item that no user
-        // of the batch holds is not among the neighbours (before this, such rows were stale).
-        for (int s = 0; s < distinct; s++) {
-          int node = nodes[s];
-          if (neighbourMark[node] != batchStamp) {
-            neighbourMark[node] = batchStamp;
-            neighbours[count++] = node;
+        // of the batch holds is not among the neighbours (before this, such rows were stale). Threads
+        // may mark the same row at once: they write the same value, seen by all after the loop.
+        int stampNow = batchStamp;
+        pool.forRange(distinct, 256, (w, a, b) -> {
+          for (int s = a; s < b; s++) {
+            graph.markNeighbours(nodes[s], neighbourMark, stampNow);
+            neighbourMark[nodes[s]] = stampNow;
           }
-        }
+        });
         long tc = clock.getAsLong();
         phaseNanos[1] += tc - tl;
         // Rows in node order, not in the order they were found: the gathers of consecutive rows then
@@ -440,7 +444,7 @@ final class LightGcnTrainer {
    * was ~1/3 of the last hop).
    */
   private void adamRow(float[] g, int off) {
-    k.adamStep(1f, g, 0, 0f, ego, egoOff + off, adamMoments, off, adamMoments.length / 2 + off, (float) BETA1,
+    k.adamStep(1f, g, 0, 0f, ego, egoOff + off, adamMoments, 2 * off, 2 * off + dim, (float) BETA1,
         (float) BETA2, learningRate, biasCorrection1, biasCorrection2, (float) EPSILON, dim);
   }
 
