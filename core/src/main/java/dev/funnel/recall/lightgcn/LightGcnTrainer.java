@@ -19,17 +19,21 @@ import java.util.Arrays;
  *                                          c = how often a node occurs in the batch)
  * </pre>
  *
- * using Â = Âᵀ. Cost per batch: the forward needs {@code Â^k E⁰} in full for k &lt; K (K−1
- * sparse-dense products) but layer K only on the batch's rows. The backward evaluates
- * {@code Σ_k Â^k S} (S = G/(K+1)) in Horner form, {@code t₀ = S, t_j = S + Â t_{j−1}}, so each hop
- * writes one table and nothing is summed on the side; the first hop gathers only from the batch's
- * rows, and the last one feeds each row of {@code ∂loss/∂E⁰} straight into its Adam update, so the
- * dense gradient is never stored in {@link #step}. Every product pulls rows, so it is row-parallel
- * without write conflicts.
+ * using Â = Âᵀ. Cost per batch: the forward needs {@code Â^k E⁰} in full for k &lt; K−1, layer K−1
+ * only on the batch's rows and their neighbours (walked in node order) and layer K only on the
+ * batch's rows. The backward evaluates {@code Σ_k Â^k S} (S = G/(K+1)) in Horner form,
+ * {@code t₀ = S, t_j = S + Â t_{j−1}}, so each hop writes one table and nothing is summed on the side;
+ * the first hop pushes the batch's rows to their neighbours (sources in increasing order: the same sums
+ * as a pull), and the last one feeds each row of {@code ∂loss/∂E⁰} straight into its Adam update (the
+ * SIMD {@link VectorKernels#adamStep}), so the dense gradient is never stored in {@link #step}. The
+ * other products pull rows, so they are row-parallel without write conflicts; the loss and its
+ * gradient run in parallel too, per triple and then per node in triple order. Every sum is taken in
+ * the same order whatever the thread count, so training is reproducible bit for bit.
  *
- * <p>The tables the products gather from ({@code Â^k E⁰}, the t_j, S) start at {@link #PAD}: under
- * G1 (large arrays on region starts, 16-byte header) each 64-float row then covers 4 cache lines
- * instead of 5, which the memory-bound gathers measure as ~1.4x (docs/benchmarks.md).
+ * <p>The tables the products gather from ({@code E⁰} as {@link LightGcn} lays it out, {@code Â^k E⁰},
+ * the t_j, S) start at {@link #PAD} (or {@link #EGO_OFFSET}): under G1 (large arrays on region
+ * starts, 16-byte header) each 64-float row then covers 4 cache lines instead of 5, which the
+ * memory-bound gathers measure as ~1.4x (docs/benchmarks.md).
  *
  * <p>Not thread-safe: one batch at a time, each parallel inside over the {@link RowPool}.
  */

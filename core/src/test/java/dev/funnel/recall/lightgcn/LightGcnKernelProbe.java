@@ -10,7 +10,14 @@ import java.util.Locale;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Not a test: gather-kernel variants for one full Â·X on gowalla, thread CPU, best/median. */
+/**
+ * Not a test: one full {@code Â·X} on gowalla (64-float rows, aligned under G1), thread CPU, best and
+ * median, interleaved: "pull" (the SIMD gather as the trainer runs it), "pull-L2" (the same edges with
+ * every source row folded into the first 3,000 rows: an L2-resident table, the memory-free bound),
+ * "blocked" (edges grouped by source block of {@code -Dblock=3000} rows so each block stays in L2,
+ * partial sums loaded and stored per row segment: same bits), per row chunk of 8,192, and half blocks.
+ * {@code -Dorder=orig|bfs|rcm|degree} renumbers the graph first. Usage: {@code LightGcnKernelProbe DIR [rounds]}.
+ */
 final class LightGcnKernelProbe {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
 
@@ -35,7 +42,7 @@ final class LightGcnKernelProbe {
     for (int i = pad; i < x.length; i++) {
       x[i] = (float) (0.1 * r.nextGaussian());
     }
-    String[] names = {"cur", "cur-L2", "blocked", "blocked-chunk", "blocked-small", "cur2"};
+    String[] names = {"pull", "pull-L2", "blocked", "blocked-chunk", "blocked-half"};
     int bs = Integer.getInteger("block", 3000);
     int[][] seg = segments(ptr, adj, n, n, bs);
     int[][] segChunk = segments(ptr, adj, n, 8192, bs);
@@ -55,8 +62,7 @@ final class LightGcnKernelProbe {
           case 1 -> cur(ptr, small, w, x, pad, out, pad, n);
           case 2 -> blocked(seg, ptr, adj, w, x, pad, out, pad);
           case 3 -> blocked(segChunk, ptr, adj, w, x, pad, out, pad);
-          case 4 -> blocked(segSmall, ptr, adj, w, x, pad, out, pad);
-          default -> cur(ptr, adj, w, x, pad, out, pad, n);
+          default -> blocked(segSmall, ptr, adj, w, x, pad, out, pad);
         }
         long el = mx.getCurrentThreadCpuTime() - t0;
         if (rep >= 0) {
@@ -156,99 +162,6 @@ final class LightGcnKernelProbe {
       a1.intoArray(y, o + 16);
       a2.intoArray(y, o + 32);
       a3.intoArray(y, o + 48);
-    }
-  }
-
-  /** Two edges per iteration with separate accumulators: shorter FMA chains, different summation order. */
-  static void unroll2(int[] ptr, int[] adj, float[] w, float[] x, int xOff, float[] y, int yOff, int n) {
-    for (int r = 0; r < n; r++) {
-      FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-      int p = ptr[r];
-      int e = ptr[r + 1];
-      for (; p + 1 < e; p += 2) {
-        FloatVector wv = FloatVector.broadcast(S, w[p]);
-        FloatVector wv2 = FloatVector.broadcast(S, w[p + 1]);
-        int b = xOff + adj[p] * 64;
-        int c = xOff + adj[p + 1] * 64;
-        a0 = FloatVector.fromArray(S, x, b).fma(wv, a0);
-        a1 = FloatVector.fromArray(S, x, b + 16).fma(wv, a1);
-        a2 = FloatVector.fromArray(S, x, b + 32).fma(wv, a2);
-        a3 = FloatVector.fromArray(S, x, b + 48).fma(wv, a3);
-        a0 = FloatVector.fromArray(S, x, c).fma(wv2, a0);
-        a1 = FloatVector.fromArray(S, x, c + 16).fma(wv2, a1);
-        a2 = FloatVector.fromArray(S, x, c + 32).fma(wv2, a2);
-        a3 = FloatVector.fromArray(S, x, c + 48).fma(wv2, a3);
-      }
-      for (; p < e; p++) {
-        FloatVector wv = FloatVector.broadcast(S, w[p]);
-        int b = xOff + adj[p] * 64;
-        a0 = FloatVector.fromArray(S, x, b).fma(wv, a0);
-        a1 = FloatVector.fromArray(S, x, b + 16).fma(wv, a1);
-        a2 = FloatVector.fromArray(S, x, b + 32).fma(wv, a2);
-        a3 = FloatVector.fromArray(S, x, b + 48).fma(wv, a3);
-      }
-      int o = yOff + r * 64;
-      a0.intoArray(y, o);
-      a1.intoArray(y, o + 16);
-      a2.intoArray(y, o + 32);
-      a3.intoArray(y, o + 48);
-    }
-  }
-
-  /** Two output rows interleaved: two independent gather streams in flight. */
-  static void twoRows(int[] ptr, int[] adj, float[] w, float[] x, int xOff, float[] y, int yOff, int n) {
-    int r = 0;
-    for (; r + 1 < n; r += 2) {
-      FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-      FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
-      int p = ptr[r];
-      int e = ptr[r + 1];
-      int q = e;
-      int f = ptr[r + 2];
-      while (p < e && q < f) {
-        FloatVector wv = FloatVector.broadcast(S, w[p]);
-        FloatVector wq = FloatVector.broadcast(S, w[q]);
-        int b = xOff + adj[p] * 64;
-        int c = xOff + adj[q] * 64;
-        a0 = FloatVector.fromArray(S, x, b).fma(wv, a0);
-        b0 = FloatVector.fromArray(S, x, c).fma(wq, b0);
-        a1 = FloatVector.fromArray(S, x, b + 16).fma(wv, a1);
-        b1 = FloatVector.fromArray(S, x, c + 16).fma(wq, b1);
-        a2 = FloatVector.fromArray(S, x, b + 32).fma(wv, a2);
-        b2 = FloatVector.fromArray(S, x, c + 32).fma(wq, b2);
-        a3 = FloatVector.fromArray(S, x, b + 48).fma(wv, a3);
-        b3 = FloatVector.fromArray(S, x, c + 48).fma(wq, b3);
-        p++;
-        q++;
-      }
-      for (; p < e; p++) {
-        FloatVector wv = FloatVector.broadcast(S, w[p]);
-        int b = xOff + adj[p] * 64;
-        a0 = FloatVector.fromArray(S, x, b).fma(wv, a0);
-        a1 = FloatVector.fromArray(S, x, b + 16).fma(wv, a1);
-        a2 = FloatVector.fromArray(S, x, b + 32).fma(wv, a2);
-        a3 = FloatVector.fromArray(S, x, b + 48).fma(wv, a3);
-      }
-      for (; q < f; q++) {
-        FloatVector wq = FloatVector.broadcast(S, w[q]);
-        int c = xOff + adj[q] * 64;
-        b0 = FloatVector.fromArray(S, x, c).fma(wq, b0);
-        b1 = FloatVector.fromArray(S, x, c + 16).fma(wq, b1);
-        b2 = FloatVector.fromArray(S, x, c + 32).fma(wq, b2);
-        b3 = FloatVector.fromArray(S, x, c + 48).fma(wq, b3);
-      }
-      int o = yOff + r * 64;
-      a0.intoArray(y, o);
-      a1.intoArray(y, o + 16);
-      a2.intoArray(y, o + 32);
-      a3.intoArray(y, o + 48);
-      b0.intoArray(y, o + 64);
-      b1.intoArray(y, o + 80);
-      b2.intoArray(y, o + 96);
-      b3.intoArray(y, o + 112);
-    }
-    if (r < n) {
-      cur(ptr, adj, w, x, xOff, y, yOff, r + 1 == n ? n : n); // not reached for even n
     }
   }
 }
