@@ -93,10 +93,7 @@ final class LightGcnTrainer {
   private final boolean[] seedActive;
   /** ∂loss/∂E⁰, dense, made by {@link #lossAndGradient} only ({@link #step} fuses it into Adam). */
   private float[] grad;
-  /**
-   * Adam's moments, node by node: row r's first moments at {@code 2 r dim}, its second ones right after,
-   * so a row's update streams one region instead of two far apart.
-   */
+  /** Adam's first moments at [0, size), second moments at [size, 2 size). */
   private final float[] adamMoments;
   private long step;
 
@@ -117,6 +114,8 @@ final class LightGcnTrainer {
   private int[] useStart = new int[1];
   private int[] useFill = new int[0];
   private final float[][] scratch;
+  /** Per thread: a chunk's rows of the gradient in the last backward hop. */
+  private final float[][] blocks;
   /**
    * Rows r with {@code neighbourMark[r] == batchStamp}: the batch's nodes and their neighbours, the only
    * rows of the last full layer that layer K and the layer mean read.
@@ -166,6 +165,7 @@ final class LightGcnTrainer {
     neighbourMark = new int[numNodes];
     stamp = new int[numNodes];
     scratch = new float[pool.threads()][dim];
+    blocks = new float[pool.threads()][ROW_CHUNK * dim];
     activeRows = new long[layers + 1];
   }
 
@@ -435,14 +435,27 @@ final class LightGcnTrainer {
         // t₁ covers most rows (inactive ones are zero): a branch-free gather is faster than testing
         // each neighbour, whose mispredictions stall the memory-bound loop.
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
-          float[] row = lastHop ? scratch[w] : dst;
+          if (lastHop) {
+            // A chunk's rows of ∂loss/∂E⁰ into the thread's block, then one Adam call over the chunk:
+            // long streams over ego and the moments instead of a kernel call per row.
+            float[] block = blocks[w];
+            for (int r = a; r < b; r++) {
+              int off = (r - a) * dim;
+              graph.multiplyRow(src, PAD, block, off, r, dim, k);
+              addBatchTerms(r, block, off, l2PerCount);
+            }
+            if (update) {
+              adamRows(block, a, b);
+            } else {
+              System.arraycopy(block, 0, grad, a * dim, (b - a) * dim);
+            }
+            return;
+          }
           for (int r = a; r < b; r++) {
-            int off = lastHop ? 0 : PAD + r * dim;
-            graph.multiplyRow(src, PAD, row, off, r, dim, k);
-            if (lastHop) {
-              finishRow(r, row, l2PerCount, update);
-            } else if (seedActive[r]) {
-              k.axpy(1f, seed, PAD + r * dim, row, off, dim);
+            int off = PAD + r * dim;
+            graph.multiplyRow(src, PAD, dst, off, r, dim, k);
+            if (seedActive[r]) {
+              k.axpy(1f, seed, PAD + r * dim, dst, off, dim);
             }
           }
         });
@@ -479,19 +492,23 @@ final class LightGcnTrainer {
    * batch's rows, then stores it in {@link #grad} or applies Adam to the row.
    */
   private void finishRow(int r, float[] row, float l2PerCount, boolean update) {
-    int off = r * dim;
-    if (seedActive[r]) {
-      k.axpy(1f, seed, PAD + off, row, 0, dim);
-      k.axpy(l2PerCount * counts[slotOf[r]], ego, egoOff + off, row, 0, dim);
-    }
+    addBatchTerms(r, row, 0, l2PerCount);
     if (update) {
-      adamRow(row, off);
+      adamRows(row, r, r + 1);
     } else {
-      System.arraycopy(row, 0, grad, off, dim);
+      System.arraycopy(row, 0, grad, r * dim, dim);
     }
   }
 
-  /** Adam's bias corrections for a new step; {@link #adamRow} then updates rows. */
+  /** On the batch's rows, adds S[r] and the L2 term to {@code (Â t_{K−1})[r]} at {@code row[off ..]}. */
+  private void addBatchTerms(int r, float[] row, int off, float l2PerCount) {
+    if (seedActive[r]) {
+      k.axpy(1f, seed, PAD + r * dim, row, off, dim);
+      k.axpy(l2PerCount * counts[slotOf[r]], ego, egoOff + r * dim, row, off, dim);
+    }
+  }
+
+  /** Adam's bias corrections for a new step; {@link #adamRows} then updates rows. */
   private void beginAdam() {
     step++;
     biasCorrection1 = (float) (1 / (1 - Math.pow(BETA1, step)));
@@ -499,14 +516,15 @@ final class LightGcnTrainer {
   }
 
   /**
-   * Dense Adam (Kingma &amp; Ba 2015) on the parameters {@code ego[off .. off+dim)} with gradient
-   * {@code g}: {@code w -= lr (m c1) / (sqrt(v c2) + eps)} with {@code c = 1/(1 − β^t)}, PyTorch's bias
-   * correction in the SIMD kernel's form (a scalar loop with a square root and a division per float
-   * was ~1/3 of the last hop).
+   * Dense Adam (Kingma &amp; Ba 2015) on the rows [a, b) of the parameters, whose gradient rows are
+   * {@code g[0 .. (b−a) dim)}: {@code w -= lr (m c1) / (sqrt(v c2) + eps)} with {@code c = 1/(1 − β^t)},
+   * PyTorch's bias correction in the SIMD kernel's form (element-wise, so a call per chunk of rows
+   * gives the same bits as a call per row).
    */
-  private void adamRow(float[] g, int off) {
-    k.adamStep(1f, g, 0, 0f, ego, egoOff + off, adamMoments, 2 * off, 2 * off + dim, (float) BETA1,
-        (float) BETA2, learningRate, biasCorrection1, biasCorrection2, (float) EPSILON, dim);
+  private void adamRows(float[] g, int a, int b) {
+    int off = a * dim;
+    k.adamStep(1f, g, 0, 0f, ego, egoOff + off, adamMoments, off, adamMoments.length / 2 + off, (float) BETA1,
+        (float) BETA2, learningRate, biasCorrection1, biasCorrection2, (float) EPSILON, (b - a) * dim);
   }
 
   /** The final embeddings E = P E⁰ of every node, in a new array. */
