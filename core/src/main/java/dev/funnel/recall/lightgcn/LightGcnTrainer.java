@@ -389,12 +389,14 @@ final class LightGcnTrainer {
   private void backward(int distinct, int batch, boolean update) {
     long t0 = clock.getAsLong();
     float scale = 1f / (layers + 1);
-    for (int s = 0; s < distinct; s++) {
-      int node = nodes[s];
-      System.arraycopy(finalGrads, s * dim, seed, PAD + node * dim, dim);
-      k.scale(scale, seed, PAD + node * dim, dim);
-      seedActive[node] = true;
-    }
+    pool.forRange(distinct, 256, (w, a, b) -> {
+      for (int s = a; s < b; s++) {
+        int node = nodes[s];
+        System.arraycopy(finalGrads, s * dim, seed, PAD + node * dim, dim);
+        k.scale(scale, seed, PAD + node * dim, dim);
+        seedActive[node] = true;
+      }
+    });
     long t1 = clock.getAsLong();
     phaseNanos[5] += t1 - t0;
     activeRows[0] += distinct;
@@ -471,11 +473,13 @@ final class LightGcnTrainer {
         }
       });
     }
-    for (int s = 0; s < distinct; s++) {
-      int node = nodes[s];
-      Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
-      seedActive[node] = false;
-    }
+    pool.forRange(distinct, 256, (w, a, b) -> {
+      for (int s = a; s < b; s++) {
+        int node = nodes[s];
+        Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
+        seedActive[node] = false;
+      }
+    });
   }
 
   private int[] sortedNodes(int distinct) {
