@@ -77,9 +77,11 @@ public final class LightGcn implements RecallAlgorithm<LightGcnConfig> {
     int numUsers = train.numUsers();
     int dim = config.dim();
     NormalizedGraph graph = new NormalizedGraph(train);
-    float[] ego = new float[Math.multiplyExact(graph.numNodes(), dim)];
+    // Row 0 at EGO_OFFSET: rows on 64-byte lines under G1, so the first layer gathers from this table itself.
+    int egoOff = LightGcnTrainer.EGO_OFFSET;
+    float[] ego = new float[Math.addExact(egoOff, Math.multiplyExact(graph.numNodes(), dim))];
     WorkerRandom init = new WorkerRandom(context.seed());
-    for (int x = 0; x < ego.length; x++) {
+    for (int x = egoOff; x < ego.length; x++) {
       ego[x] = (float) (config.initStd() * init.nextGaussian());
     }
     int threads = config.threads() == 0 ? context.threads() : config.threads();
@@ -95,7 +97,7 @@ public final class LightGcn implements RecallAlgorithm<LightGcnConfig> {
         config.validateEvery(), config.patience());
     try (RowPool pool = new RowPool(threads)) {
       LightGcnTrainer trainer = new LightGcnTrainer(graph, dim, config.layers(), config.l2(), config.learningRate(), ego,
-          pool, Kernels.get());
+          egoOff, pool, Kernels.get());
       Validator v = validator == null ? null
           : epoch -> validator.applyAsDouble(model(config, train, trainer.readout(), numUsers, dim));
       TrainingResult result = Hogwild.train(schedule, (workerId, random) -> (epoch, batch, from, to) -> {

@@ -19,23 +19,29 @@ import java.util.Arrays;
  *                                          c = how often a node occurs in the batch)
  * </pre>
  *
- * using Â = Âᵀ. Cost per batch: the forward needs {@code Â^k E⁰} in full for k &lt; K (K−1
- * sparse-dense products) but layer K only on the batch's rows. The backward evaluates
- * {@code Σ_k Â^k S} (S = G/(K+1)) in Horner form, {@code t₀ = S, t_j = S + Â t_{j−1}}, so each hop
- * writes one table and nothing is summed on the side; the first hop gathers only from the batch's
- * rows, and the last one feeds each row of {@code ∂loss/∂E⁰} straight into its Adam update, so the
- * dense gradient is never stored in {@link #step}. Every product pulls rows, so it is row-parallel
- * without write conflicts.
+ * using Â = Âᵀ. Cost per batch: the forward needs {@code Â^k E⁰} in full for k &lt; K−1, layer K−1
+ * only on the batch's rows and their neighbours (walked in node order) and layer K only on the
+ * batch's rows. The backward evaluates {@code Σ_k Â^k S} (S = G/(K+1)) in Horner form,
+ * {@code t₀ = S, t_j = S + Â t_{j−1}}, so each hop writes one table and nothing is summed on the side;
+ * the first hop pushes the batch's rows to their neighbours (sources in increasing order: the same sums
+ * as a pull), and the last one feeds each row of {@code ∂loss/∂E⁰} straight into its Adam update (the
+ * SIMD {@link VectorKernels#adamStep}), so the dense gradient is never stored in {@link #step}. The
+ * other products pull rows, so they are row-parallel without write conflicts; the loss and its
+ * gradient run in parallel too, per triple and then per node in triple order. Every sum is taken in
+ * the same order whatever the thread count, so training is reproducible bit for bit.
  *
- * <p>The tables the products gather from ({@code Â^k E⁰}, the t_j, S) start at {@link #PAD}: under
- * G1 (large arrays on region starts, 16-byte header) each 64-float row then covers 4 cache lines
- * instead of 5, which the memory-bound gathers measure as ~1.4x (docs/benchmarks.md).
+ * <p>The tables the products gather from ({@code E⁰} as {@link LightGcn} lays it out, {@code Â^k E⁰},
+ * the t_j, S) start at {@link #PAD} (or {@link #EGO_OFFSET}): under G1 (large arrays on region
+ * starts, 16-byte header) each 64-float row then covers 4 cache lines instead of 5, which the
+ * memory-bound gathers measure as ~1.4x (docs/benchmarks.md).
  *
  * <p>Not thread-safe: one batch at a time, each parallel inside over the {@link RowPool}.
  */
 final class LightGcnTrainer {
   private static final int ROW_CHUNK = 512;
   private static final int FLAT_CHUNK = 1 << 15;
+  /** Destination ranges of the first backward hop's push (a few per thread: their work is uneven). */
+  private static final int PUSH_CHUNKS = 8;
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double EPSILON = 1e-8;
@@ -46,6 +52,12 @@ final class LightGcnTrainer {
    * Overridable with {@code -Dfunnel.lightgcn.rowPad=N}.
    */
   static final int PAD = Integer.getInteger("funnel.lightgcn.rowPad", defaultPad());
+  /**
+   * Floats before row 0 of the parameter table {@link LightGcn} allocates: 12 whatever the collector,
+   * so a checkpoint's layout does not depend on it (G1's {@link #PAD}; under other collectors
+   * alignment is a matter of allocation either way).
+   */
+  static final int EGO_OFFSET = 12;
 
   private static int defaultPad() {
     for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -67,19 +79,22 @@ final class LightGcnTrainer {
 
   /** Layer-0 embeddings: the trained parameters. Call {@link #parametersChanged} after writing them from outside. */
   final float[] ego;
-  /** A copy of {@link #ego} with rows from {@link #PAD}, kept in step by Adam: the first layer gathers from it. */
-  private final float[] egoAligned;
+  /**
+   * Where row 0 of {@link #ego} starts: {@link #EGO_OFFSET} when the caller allocated it so (then its
+   * rows are aligned like the other tables under G1 and the first layer gathers straight from it).
+   */
+  final int egoOff;
   /** Forward layers Â^k E⁰ for k in [1, K) (rows from {@link #PAD}); reused in the backward pass for t_k. */
   private final float[][] hidden;
-  /** Rows where the first backward hop t₁ may be non-zero. */
-  private final boolean[] hopActive;
+  /** The batch's rows in increasing order (the first backward hop pushes from them). */
+  private int[] sorted = new int[0];
   /** S = ∂loss/∂E / (K+1) on the batch's rows (zero elsewhere; rows from {@link #PAD}) and which rows those are. */
   private final float[] seed;
   private final boolean[] seedActive;
   /** ∂loss/∂E⁰, dense, made by {@link #lossAndGradient} only ({@link #step} fuses it into Adam). */
   private float[] grad;
-  private final float[] adamM;
-  private final float[] adamV;
+  /** Adam's first moments at [0, size), second moments at [size, 2 size). */
+  private final float[] adamMoments;
   private long step;
 
   /** Per node: its slot among the batch's distinct nodes, valid when stamp[node] == batchStamp. */
@@ -90,25 +105,44 @@ final class LightGcnTrainer {
   private int[] counts = new int[0];
   private float[] finals = new float[0];
   private float[] finalGrads = new float[0];
+  /** Per triple of the batch: d loss/d x, softplus(x), the L2 sum of squares (see lossAndBackward). */
+  private float[] tripleGrad = new float[0];
+  private double[] tripleBpr = new double[0];
+  private float[] tripleReg = new float[0];
+  /** Per distinct node s: the triples that use it, {@code uses[useStart[s] .. useStart[s+1])}. */
+  private int[] uses = new int[0];
+  private int[] useStart = new int[1];
+  private int[] useFill = new int[0];
   private final float[][] scratch;
-  /** Neighbours of the batch's nodes: the only rows of the last full layer that layer K reads. */
+  /** Per thread: a chunk's rows of the gradient in the last backward hop. */
+  private final float[][] blocks;
+  /**
+   * Rows r with {@code neighbourMark[r] == batchStamp}: the batch's nodes and their neighbours, the only
+   * rows of the last full layer that layer K and the layer mean read.
+   */
   private final int[] neighbourMark;
-  private final int[] neighbours;
-  /** Adam's scalars for the step in progress (see {@link #beginAdam}). */
-  private float stepSize;
-  private float invSqrtBc2;
+  /** Adam's bias corrections 1/(1 − β₁^t), 1/(1 − β₂^t) for the step in progress (see {@link #beginAdam}). */
+  private float biasCorrection1;
+  private float biasCorrection2;
 
   /**
    * Time per phase (see {@link #PHASES}) by {@link #clock}, and rows gathered per backward hop. Adam
    * runs inside the last backward hop, so "backward-hops" includes it and "adam" stays 0.
    */
-  static final String[] PHASES = {"forward-layers", "forward-batch", "loss", "backward-seed", "backward-hops", "adam"};
+  static final String[] PHASES = {"forward-full", "forward-collect", "forward-partial", "forward-batch", "loss",
+      "backward-seed", "backward-hop1", "backward-middle", "backward-last+adam"};
   final long[] phaseNanos = new long[PHASES.length];
   final long[] activeRows;
   java.util.function.LongSupplier clock = System::nanoTime;
 
   LightGcnTrainer(NormalizedGraph graph, int dim, int layers, double l2, double learningRate, float[] ego, RowPool pool,
       VectorKernels k) {
+    this(graph, dim, layers, l2, learningRate, ego, 0, pool, k);
+  }
+
+  /** The trainer of the parameters {@code ego[egoOff ..]} (node v's row at {@code egoOff + v*dim}). */
+  LightGcnTrainer(NormalizedGraph graph, int dim, int layers, double l2, double learningRate, float[] ego, int egoOff,
+      RowPool pool, VectorKernels k) {
     this.graph = graph;
     this.dim = dim;
     this.layers = layers;
@@ -118,23 +152,20 @@ final class LightGcnTrainer {
     this.pool = pool;
     this.k = k;
     this.ego = ego;
-    int size = ego.length;
-    egoAligned = new float[PAD + size];
-    System.arraycopy(ego, 0, egoAligned, PAD, size);
+    this.egoOff = egoOff;
+    int size = ego.length - egoOff;
     hidden = new float[Math.max(0, layers - 1)][];
     for (int h = 0; h < hidden.length; h++) {
       hidden[h] = new float[PAD + size];
     }
-    hopActive = new boolean[numNodes];
     seed = new float[PAD + size];
     seedActive = new boolean[numNodes];
-    adamM = new float[size];
-    adamV = new float[size];
+    adamMoments = new float[2 * size];
     slotOf = new int[numNodes];
     neighbourMark = new int[numNodes];
-    neighbours = new int[numNodes];
     stamp = new int[numNodes];
     scratch = new float[pool.threads()][dim];
+    blocks = new float[pool.threads()][ROW_CHUNK * dim];
     activeRows = new long[layers + 1];
   }
 
@@ -151,7 +182,7 @@ final class LightGcnTrainer {
   /** The batch loss; leaves ∂loss/∂E⁰ in {@link #gradient()}. Changes no parameter. */
   double lossAndGradient(int[] users, int[] positives, int[] negatives, int from, int to) {
     if (grad == null) {
-      grad = new float[ego.length];
+      grad = new float[ego.length - egoOff];
     }
     return lossAndBackward(users, positives, negatives, from, to, false);
   }
@@ -165,35 +196,83 @@ final class LightGcnTrainer {
     long t2 = clock.getAsLong();
 
     // BPR on the final embeddings, mean over the batch; gradients into finalGrads (compact rows).
-    Arrays.fill(finalGrads, 0, distinct * dim, 0f);
+    // In parallel but in the sequential loop's order, bit for bit: per triple (threads over triples)
+    // the scores, sigmoid and L2 terms; then per node (threads over nodes) its gradient terms, added
+    // in triple order; the loss sums in triple order on this thread.
+    if (tripleGrad.length < batch) {
+      tripleGrad = new float[batch];
+      tripleBpr = new double[batch];
+      tripleReg = new float[batch];
+      uses = new int[3 * batch];
+    }
     int numUsers = graph.numUsers();
+    float inv = 1f / batch;
+    pool.forRange(batch, 256, (w, a, b) -> {
+      for (int t = a; t < b; t++) {
+        int n = from + t;
+        int su = slotOf[users[n]] * dim;
+        int si = slotOf[numUsers + positives[n]] * dim;
+        int sj = slotOf[numUsers + negatives[n]] * dim;
+        // x = e_u·e_j − e_u·e_i
+        double x = (double) k.dot(finals, su, finals, sj, dim) - k.dot(finals, su, finals, si, dim);
+        tripleBpr[t] = Logistic.softplus(x);
+        tripleGrad[t] = (float) Logistic.sigmoid(x) * inv; // d softplus(x)/dx / B
+        tripleReg[t] = k.sumOfSquares(ego, egoOff + users[n] * dim, dim)
+            + k.sumOfSquares(ego, egoOff + (numUsers + positives[n]) * dim, dim)
+            + k.sumOfSquares(ego, egoOff + (numUsers + negatives[n]) * dim, dim);
+      }
+    });
+    // Which triples use each node, in triple order (counting sort; use = 3 t + role, role 0/1/2 = u/i/j).
+    Arrays.fill(useStart, 0, distinct + 1, 0);
+    for (int n = from; n < to; n++) {
+      useStart[slotOf[users[n]] + 1]++;
+      useStart[slotOf[numUsers + positives[n]] + 1]++;
+      useStart[slotOf[numUsers + negatives[n]] + 1]++;
+    }
+    for (int s = 0; s < distinct; s++) {
+      useStart[s + 1] += useStart[s];
+      useFill[s] = useStart[s];
+    }
+    for (int n = from; n < to; n++) {
+      int t = 3 * (n - from);
+      uses[useFill[slotOf[users[n]]]++] = t;
+      uses[useFill[slotOf[numUsers + positives[n]]]++] = t + 1;
+      uses[useFill[slotOf[numUsers + negatives[n]]]++] = t + 2;
+    }
+    pool.forRange(distinct, 64, (w, a, b) -> {
+      Arrays.fill(finalGrads, a * dim, b * dim, 0f);
+      for (int s = a; s < b; s++) {
+        int gs = s * dim;
+        for (int e = useStart[s], end = useStart[s + 1]; e < end; e++) {
+          int t = uses[e] / 3;
+          int n = from + t;
+          float g = tripleGrad[t];
+          switch (uses[e] % 3) {
+            case 0 -> {
+              k.axpy(g, finals, slotOf[numUsers + negatives[n]] * dim, finalGrads, gs, dim);
+              k.axpy(-g, finals, slotOf[numUsers + positives[n]] * dim, finalGrads, gs, dim);
+            }
+            case 1 -> k.axpy(-g, finals, slotOf[users[n]] * dim, finalGrads, gs, dim);
+            default -> k.axpy(g, finals, slotOf[users[n]] * dim, finalGrads, gs, dim);
+          }
+        }
+      }
+    });
     double bpr = 0;
     double reg = 0;
-    float inv = 1f / batch;
-    for (int n = from; n < to; n++) {
-      int su = slotOf[users[n]] * dim;
-      int si = slotOf[numUsers + positives[n]] * dim;
-      int sj = slotOf[numUsers + negatives[n]] * dim;
-      double x = (double) k.dot(finals, su, finals, sj, dim) - k.dot(finals, su, finals, si, dim);
-      bpr += Logistic.softplus(x);
-      float g = (float) Logistic.sigmoid(x) * inv; // d softplus(x)/dx / B
-      // x = e_u·e_j − e_u·e_i
-      k.axpy(g, finals, sj, finalGrads, su, dim);
-      k.axpy(-g, finals, si, finalGrads, su, dim);
-      k.axpy(-g, finals, su, finalGrads, si, dim);
-      k.axpy(g, finals, su, finalGrads, sj, dim);
-      reg += k.sumOfSquares(ego, users[n] * dim, dim) + k.sumOfSquares(ego, (numUsers + positives[n]) * dim, dim)
-          + k.sumOfSquares(ego, (numUsers + negatives[n]) * dim, dim);
+    for (int t = 0; t < batch; t++) {
+      bpr += tripleBpr[t];
+      reg += tripleReg[t];
     }
     long t3 = clock.getAsLong();
-    phaseNanos[2] += t3 - t2;
+    phaseNanos[4] += t3 - t2;
     backward(distinct, batch, update);
     return bpr / batch + l2 * 0.5 * reg / batch;
   }
 
   /** Tells the trainer that {@link #ego} was written from outside (a restored checkpoint, a test). */
   void parametersChanged() {
-    System.arraycopy(ego, 0, egoAligned, PAD, ego.length);
+    // Nothing cached: every pass reads ego itself.
   }
 
   /** ∂loss/∂E⁰ of the last {@link #lossAndGradient} call. */
@@ -216,6 +295,8 @@ final class LightGcnTrainer {
       counts = new int[cap];
       finals = new float[cap * dim];
       finalGrads = new float[cap * dim];
+      useStart = new int[cap + 1];
+      useFill = new int[cap];
     }
     distinctCount = 0;
     int numUsers = graph.numUsers();
@@ -241,38 +322,46 @@ final class LightGcnTrainer {
   private void forward(int distinct) {
     long t0 = clock.getAsLong();
     for (int h = 0; h < hidden.length; h++) {
-      float[] src = h == 0 ? egoAligned : hidden[h - 1];
-      int srcOff = PAD;
+      float[] src = h == 0 ? ego : hidden[h - 1];
+      int srcOff = h == 0 ? egoOff : PAD;
       float[] dst = hidden[h];
+      long tl = clock.getAsLong();
       if (h < hidden.length - 1) {
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
+        phaseNanos[0] += clock.getAsLong() - tl;
       } else {
         // Layer K is needed on the batch's nodes only, so layer K-1 only on their neighbours (~3/4
         // of the nodes on gowalla); its other rows keep stale values that nothing reads.
-        int count = graph.collectNeighbours(nodes, distinct, neighbourMark, batchStamp, neighbours);
         // The layer mean also reads layer K-1 on the batch's own rows: a negative item that no user
-        // of the batch holds is not among the neighbours (before this, such rows were stale).
-        for (int s = 0; s < distinct; s++) {
-          int node = nodes[s];
-          if (neighbourMark[node] != batchStamp) {
-            neighbourMark[node] = batchStamp;
-            neighbours[count++] = node;
-          }
-        }
-        int rows = count;
-        pool.forRange(rows, ROW_CHUNK, (w, a, b) -> {
-          for (int x = a; x < b; x++) {
-            int r = neighbours[x];
-            graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
+        // of the batch holds is not among the neighbours (before this, such rows were stale). Threads
+        // may mark the same row at once: they write the same value, seen by all after the loop.
+        int stampNow = batchStamp;
+        pool.forRange(distinct, 256, (w, a, b) -> {
+          for (int s = a; s < b; s++) {
+            graph.markNeighbours(nodes[s], neighbourMark, stampNow);
+            neighbourMark[nodes[s]] = stampNow;
           }
         });
+        long tc = clock.getAsLong();
+        phaseNanos[1] += tc - tl;
+        // Rows in node order, not in the order they were found: the gathers of consecutive rows then
+        // share neighbours (cache reuse) and the CSR and output are read and written in sequence.
+        // In discovery order this partial layer cost twice a full one (docs/benchmarks.md).
+        int mark = batchStamp;
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+          for (int r = a; r < b; r++) {
+            if (neighbourMark[r] == mark) {
+              graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
+            }
+          }
+        });
+        phaseNanos[2] += clock.getAsLong() - tc;
       }
     }
     long t1 = clock.getAsLong();
-    phaseNanos[0] += t1 - t0;
     float scale = 1f / (layers + 1);
-    float[] last = hidden.length == 0 ? egoAligned : hidden[hidden.length - 1];
-    int lastOff = PAD;
+    float[] last = hidden.length == 0 ? ego : hidden[hidden.length - 1];
+    int lastOff = hidden.length == 0 ? egoOff : PAD;
     pool.forRange(distinct, 64, (w, a, b) -> {
       for (int s = a; s < b; s++) {
         int node = nodes[s];
@@ -282,14 +371,14 @@ final class LightGcnTrainer {
         } else {
           Arrays.fill(finals, off, off + dim, 0f);
         }
-        k.axpy(1f, ego, node * dim, finals, off, dim);
+        k.axpy(1f, ego, egoOff + node * dim, finals, off, dim);
         for (float[] h : hidden) {
           k.axpy(1f, h, PAD + node * dim, finals, off, dim);
         }
         k.scale(scale, finals, off, dim);
       }
     });
-    phaseNanos[1] += clock.getAsLong() - t1;
+    phaseNanos[3] += clock.getAsLong() - t1;
   }
 
   /**
@@ -300,60 +389,80 @@ final class LightGcnTrainer {
   private void backward(int distinct, int batch, boolean update) {
     long t0 = clock.getAsLong();
     float scale = 1f / (layers + 1);
-    for (int s = 0; s < distinct; s++) {
-      int node = nodes[s];
-      System.arraycopy(finalGrads, s * dim, seed, PAD + node * dim, dim);
-      k.scale(scale, seed, PAD + node * dim, dim);
-      seedActive[node] = true;
-    }
+    pool.forRange(distinct, 256, (w, a, b) -> {
+      for (int s = a; s < b; s++) {
+        int node = nodes[s];
+        System.arraycopy(finalGrads, s * dim, seed, PAD + node * dim, dim);
+        k.scale(scale, seed, PAD + node * dim, dim);
+        seedActive[node] = true;
+      }
+    });
     long t1 = clock.getAsLong();
-    phaseNanos[3] += t1 - t0;
+    phaseNanos[5] += t1 - t0;
     activeRows[0] += distinct;
     float l2PerCount = l2 / batch;
     for (int hop = 1; hop <= layers; hop++) {
+      long th = clock.getAsLong();
       boolean lastHop = hop == layers;
       float[] src = hop == 1 ? seed : hidden[hop - 2];
       float[] dst = lastHop ? null : hidden[hop - 1];
-      if (hop == 1) {
-        // t₀ = S is non-zero on the batch's rows only: gather just those (a byte test per edge).
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
-          float[] row = lastHop ? scratch[w] : dst;
-          for (int r = a; r < b; r++) {
-            int off = lastHop ? 0 : PAD + r * dim;
-            boolean any = graph.multiplySparseRow(seed, PAD, seedActive, row, off, r, dim, k);
-            if (lastHop) {
-              finishRow(r, row, l2PerCount, update);
-            } else {
-              if (seedActive[r]) {
-                k.axpy(1f, seed, PAD + r * dim, row, off, dim);
-              }
-              hopActive[r] = any || seedActive[r];
+      if (hop == 1 && !lastHop) {
+        // t₁ = S + Â S with S non-zero on the batch's rows only: push those rows to their neighbours
+        // (edges: the batch's degrees, not all 1.6 M behind byte tests). Each destination range belongs
+        // to one chunk and the sources go in increasing order, so the sums equal the pull's bit for bit.
+        int[] sources = sortedNodes(distinct);
+        int chunk = Math.max(ROW_CHUNK, (numNodes + PUSH_CHUNKS - 1) / PUSH_CHUNKS);
+        pool.forRange(numNodes, chunk, (w, a, b) -> {
+          Arrays.fill(dst, PAD + a * dim, PAD + b * dim, 0f);
+          for (int x = 0; x < distinct; x++) {
+            graph.pushRow(sources[x], seed, PAD, dst, PAD, a, b, dim, k);
+          }
+          for (int x = 0; x < distinct; x++) {
+            int s = sources[x];
+            if (s >= a && s < b) {
+              k.axpy(1f, seed, PAD + s * dim, dst, PAD + s * dim, dim);
             }
           }
         });
-        if (!lastHop) {
-          int c = 0;
-          for (boolean x : hopActive) {
-            c += x ? 1 : 0;
+      } else if (hop == 1) {
+        // K = 1: t₀ = S is non-zero on the batch's rows only: gather just those (a byte test per edge).
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+          float[] row = scratch[w];
+          for (int r = a; r < b; r++) {
+            graph.multiplySparseRow(seed, PAD, seedActive, row, 0, r, dim, k);
+            finishRow(r, row, l2PerCount, update);
           }
-          activeRows[1] += c;
-        }
+        });
       } else {
         // t₁ covers most rows (inactive ones are zero): a branch-free gather is faster than testing
         // each neighbour, whose mispredictions stall the memory-bound loop.
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
-          float[] row = lastHop ? scratch[w] : dst;
+          if (lastHop) {
+            // A chunk's rows of ∂loss/∂E⁰ into the thread's block, then one Adam call over the chunk:
+            // long streams over ego and the moments instead of a kernel call per row.
+            float[] block = blocks[w];
+            for (int r = a; r < b; r++) {
+              int off = (r - a) * dim;
+              graph.multiplyRow(src, PAD, block, off, r, dim, k);
+              addBatchTerms(r, block, off, l2PerCount);
+            }
+            if (update) {
+              adamRows(block, a, b);
+            } else {
+              System.arraycopy(block, 0, grad, a * dim, (b - a) * dim);
+            }
+            return;
+          }
           for (int r = a; r < b; r++) {
-            int off = lastHop ? 0 : PAD + r * dim;
-            graph.multiplyRow(src, PAD, row, off, r, dim, k);
-            if (lastHop) {
-              finishRow(r, row, l2PerCount, update);
-            } else if (seedActive[r]) {
-              k.axpy(1f, seed, PAD + r * dim, row, off, dim);
+            int off = PAD + r * dim;
+            graph.multiplyRow(src, PAD, dst, off, r, dim, k);
+            if (seedActive[r]) {
+              k.axpy(1f, seed, PAD + r * dim, dst, off, dim);
             }
           }
         });
       }
+      phaseNanos[lastHop ? 8 : hop == 1 ? 6 : 7] += clock.getAsLong() - th;
     }
     if (layers == 0) {
       pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
@@ -364,12 +473,22 @@ final class LightGcnTrainer {
         }
       });
     }
-    phaseNanos[4] += clock.getAsLong() - t1;
-    for (int s = 0; s < distinct; s++) {
-      int node = nodes[s];
-      Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
-      seedActive[node] = false;
+    pool.forRange(distinct, 256, (w, a, b) -> {
+      for (int s = a; s < b; s++) {
+        int node = nodes[s];
+        Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
+        seedActive[node] = false;
+      }
+    });
+  }
+
+  private int[] sortedNodes(int distinct) {
+    if (sorted.length < distinct) {
+      sorted = new int[nodes.length];
     }
+    System.arraycopy(nodes, 0, sorted, 0, distinct);
+    Arrays.sort(sorted, 0, distinct);
+    return sorted;
   }
 
   /**
@@ -377,67 +496,60 @@ final class LightGcnTrainer {
    * batch's rows, then stores it in {@link #grad} or applies Adam to the row.
    */
   private void finishRow(int r, float[] row, float l2PerCount, boolean update) {
-    int off = r * dim;
-    if (seedActive[r]) {
-      k.axpy(1f, seed, PAD + off, row, 0, dim);
-      k.axpy(l2PerCount * counts[slotOf[r]], ego, off, row, 0, dim);
-    }
+    addBatchTerms(r, row, 0, l2PerCount);
     if (update) {
-      adamRow(row, off);
+      adamRows(row, r, r + 1);
     } else {
-      System.arraycopy(row, 0, grad, off, dim);
+      System.arraycopy(row, 0, grad, r * dim, dim);
     }
   }
 
-  /** Adam's bias corrections for a new step (PyTorch's form); {@link #adamRow} then updates rows. */
+  /** On the batch's rows, adds S[r] and the L2 term to {@code (Â t_{K−1})[r]} at {@code row[off ..]}. */
+  private void addBatchTerms(int r, float[] row, int off, float l2PerCount) {
+    if (seedActive[r]) {
+      k.axpy(1f, seed, PAD + r * dim, row, off, dim);
+      k.axpy(l2PerCount * counts[slotOf[r]], ego, egoOff + r * dim, row, off, dim);
+    }
+  }
+
+  /** Adam's bias corrections for a new step; {@link #adamRows} then updates rows. */
   private void beginAdam() {
     step++;
-    double bc1 = 1 - Math.pow(BETA1, step);
-    double bc2 = 1 - Math.pow(BETA2, step);
-    stepSize = (float) (learningRate / bc1);
-    invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+    biasCorrection1 = (float) (1 / (1 - Math.pow(BETA1, step)));
+    biasCorrection2 = (float) (1 / (1 - Math.pow(BETA2, step)));
   }
 
-  /** Dense Adam (Kingma &amp; Ba 2015) on the parameters {@code ego[off .. off+dim)} with gradient {@code g}. */
-  private void adamRow(float[] g, int off) {
-    float b1 = (float) BETA1;
-    float b2 = (float) BETA2;
-    float eps = (float) EPSILON;
-    float lr = stepSize;
-    float bc = invSqrtBc2;
-    float[] w = ego;
-    float[] wa = egoAligned;
-    float[] m = adamM;
-    float[] v = adamV;
-    for (int d = 0; d < dim; d++) {
-      int x = off + d;
-      float gx = g[d];
-      float mx = b1 * m[x] + (1 - b1) * gx;
-      float vx = b2 * v[x] + (1 - b2) * gx * gx;
-      m[x] = mx;
-      v[x] = vx;
-      float wx = w[x] - lr * mx / ((float) Math.sqrt(vx) * bc + eps);
-      w[x] = wx;
-      wa[PAD + x] = wx;
-    }
+  /**
+   * Dense Adam (Kingma &amp; Ba 2015) on the rows [a, b) of the parameters, whose gradient rows are
+   * {@code g[0 .. (b−a) dim)}: {@code w -= lr (m c1) / (sqrt(v c2) + eps)} with {@code c = 1/(1 − β^t)},
+   * PyTorch's bias correction in the SIMD kernel's form (element-wise, so a call per chunk of rows
+   * gives the same bits as a call per row).
+   */
+  private void adamRows(float[] g, int a, int b) {
+    int off = a * dim;
+    k.adamStep(1f, g, 0, 0f, ego, egoOff + off, adamMoments, off, adamMoments.length / 2 + off, (float) BETA1,
+        (float) BETA2, learningRate, biasCorrection1, biasCorrection2, (float) EPSILON, (b - a) * dim);
   }
 
   /** The final embeddings E = P E⁰ of every node, in a new array. */
   float[] readout() {
-    float[] out = ego.clone();
-    float[] a = new float[ego.length];
-    float[] b = layers > 1 ? new float[ego.length] : null;
+    float[] out = Arrays.copyOfRange(ego, egoOff, ego.length);
+    float[] a = new float[out.length];
+    float[] b = layers > 1 ? new float[out.length] : null;
     float[] src = ego;
+    int srcOff = egoOff;
     for (int layer = 1; layer <= layers; layer++) {
       float[] dst = (layer % 2 == 1) ? a : b;
       float[] from = src;
-      pool.forRange(numNodes, ROW_CHUNK, (w, x, y) -> graph.multiplyRows(from, dst, dim, x, y, k));
+      int fromOff = srcOff;
+      pool.forRange(numNodes, ROW_CHUNK, (w, x, y) -> graph.multiplyRows(from, fromOff, dst, 0, dim, x, y, k));
       pool.forRange(out.length, FLAT_CHUNK, (w, x, y) -> {
         for (int p = x; p < y; p++) {
           out[p] += dst[p];
         }
       });
       src = dst;
+      srcOff = 0;
     }
     float scale = 1f / (layers + 1);
     pool.forRange(out.length, FLAT_CHUNK, (w, x, y) -> k.scale(scale, out, x, y - x));

@@ -95,6 +95,13 @@ final class NormalizedGraph {
     return c;
   }
 
+  /** Sets {@code mark[n] = stamp} for every neighbour n of row r. */
+  void markNeighbours(int r, int[] mark, int stamp) {
+    for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
+      mark[adj[p]] = stamp;
+    }
+  }
+
   /** {@code out[r] = (Â x)[r]} for rows r in [from, to); rows are {@code dim} floats. */
   void multiplyRows(float[] x, float[] out, int dim, int from, int to, VectorKernels k) {
     multiplyRows(x, 0, out, 0, dim, from, to, k);
@@ -118,6 +125,34 @@ final class NormalizedGraph {
   /** Writes {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)}; row n of {@code x} starts at {@code xOff + n*dim}. */
   void multiplyRow(float[] x, int xOff, float[] out, int outOff, int r, int dim, VectorKernels k) {
     k.gatherRows(adj, weight, ptr[r], ptr[r + 1], x, xOff, dim, out, outOff);
+  }
+
+  /**
+   * Pushes row s of {@code x} to its neighbours n in [lo, hi): {@code out[n] += Â[n][s] · x[s]} (rows
+   * at {@code xOff + s*dim} and {@code outOff + n*dim}). Â is symmetric, so called for the non-zero rows
+   * s of x in increasing order it adds into each out[n] the same terms, in the same order, as the pull
+   * {@link #multiplySparseRow} does, so the sums are equal bit for bit.
+   */
+  void pushRow(int s, float[] x, int xOff, float[] out, int outOff, int lo, int hi, int dim, VectorKernels k) {
+    int p = ptr[s];
+    int end = ptr[s + 1];
+    int high = end;
+    while (p < high) { // first neighbour >= lo (rows are sorted)
+      int mid = (p + high) >>> 1;
+      if (adj[mid] < lo) {
+        p = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    int src = xOff + s * dim;
+    for (; p < end; p++) {
+      int n = adj[p];
+      if (n >= hi) {
+        break;
+      }
+      k.axpy(weight[p], x, src, out, outOff + n * dim, dim);
+    }
   }
 
   /**

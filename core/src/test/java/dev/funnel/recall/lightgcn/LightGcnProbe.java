@@ -36,6 +36,8 @@ final class LightGcnProbe {
     for (int x = 0; x < ego.length; x++) {
       ego[x] = (float) (0.1 * r.nextGaussian());
     }
+    float[] egoPadded = new float[LightGcnTrainer.EGO_OFFSET + ego.length]; // as LightGcn.fit lays it out
+    System.arraycopy(ego, 0, egoPadded, LightGcnTrainer.EGO_OFFSET, ego.length);
     if (System.getProperty("spmm") != null) {
       // Thread CPU time of one full Â·X (single thread), best and median of 30: the best is the
       // nearest to an idle machine (least cache contention) that a shared one gives.
@@ -77,9 +79,9 @@ final class LightGcnProbe {
     };
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     for (int round = 0; round < 4; round++) {
-      VectorKernels kern = round % 2 == 0 || System.getProperty("bfs") != null ? simd : axpyGather;
+      VectorKernels kern = round % 2 == 0 || System.getProperty("axpy") == null ? simd : axpyGather;
       try (RowPool pool = new RowPool(threads)) {
-      LightGcnTrainer t = new LightGcnTrainer(graph, dim, 3, 1e-4, 0.001, ego, pool, kern);
+      LightGcnTrainer t = new LightGcnTrainer(graph, dim, 3, 1e-4, 0.001, egoPadded, LightGcnTrainer.EGO_OFFSET, pool, kern);
       t.clock = mx::getCurrentThreadCpuTime;
       {
         long wall0 = System.nanoTime();

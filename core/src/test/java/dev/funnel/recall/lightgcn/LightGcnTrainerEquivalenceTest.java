@@ -104,4 +104,52 @@ class LightGcnTrainerEquivalenceTest {
       }
     }
   }
+
+  /** The parameter table as LightGcn lays it out (rows from EGO_OFFSET) trains bit for bit as one from 0. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void aTableOffsetChangesNoBit(int layers) {
+    long seedValue = 7_100L + layers;
+    System.out.println("LightGcnTrainerEquivalenceTest offset seed " + seedValue);
+    Random rnd = new Random(seedValue);
+    Interactions train = randomGraph(rnd);
+    NormalizedGraph graph = new NormalizedGraph(train);
+    int off = LightGcnTrainer.EGO_OFFSET;
+    float[] plain = new float[(USERS + ITEMS) * DIM];
+    float[] padded = new float[off + plain.length];
+    for (int x = 0; x < plain.length; x++) {
+      plain[x] = padded[off + x] = (float) (rnd.nextGaussian() * 0.3);
+    }
+    try (RowPool pool = new RowPool(2)) {
+      LightGcnTrainer a = new LightGcnTrainer(graph, DIM, layers, 1e-2, 0.01, plain, pool, Kernels.get());
+      LightGcnTrainer b = new LightGcnTrainer(graph, DIM, layers, 1e-2, 0.01, padded, off, pool, Kernels.get());
+      int batch = 24;
+      int[] us = new int[batch];
+      int[] is = new int[batch];
+      int[] js = new int[batch];
+      for (int step = 0; step < 6; step++) {
+        for (int n = 0; n < batch; n++) {
+          int u;
+          do {
+            u = rnd.nextInt(USERS);
+          } while (train.userDegree(u) == 0);
+          int[] held = train.itemsOf(u);
+          us[n] = u;
+          is[n] = held[rnd.nextInt(held.length)];
+          int j;
+          do {
+            j = rnd.nextInt(ITEMS);
+          } while (Arrays.binarySearch(held, j) >= 0);
+          js[n] = j;
+        }
+        String at = "layers " + layers + " step " + step + " seed " + seedValue;
+        assertThat(b.lossAndGradient(us, is, js, 0, batch)).as("loss, " + at).isEqualTo(a.lossAndGradient(us, is, js, 0, batch));
+        assertThat(b.gradient()).as("gradient, " + at).containsExactly(a.gradient());
+        assertThat(b.step(us, is, js, 0, batch)).as("step loss, " + at).isEqualTo(a.step(us, is, js, 0, batch));
+        assertThat(Arrays.copyOfRange(padded, off, padded.length)).as("weights, " + at).containsExactly(plain);
+        assertThat(padded).as("the offset's floats stay untouched").startsWith(new float[off]);
+      }
+      assertThat(b.readout()).containsExactly(a.readout());
+    }
+  }
 }
