@@ -8,6 +8,7 @@ import dev.funnel.recall.RecallAlgorithm;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.optim.AdamOptimizer;
 import dev.funnel.train.optim.EmbeddingTable;
 import dev.funnel.train.optim.RowOptimizer;
 import dev.funnel.train.runtime.Hogwild;
@@ -80,6 +81,11 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     RowOptimizer userOpt = config.optimizerConfig().create(users);
     RowOptimizer itemOpt = config.optimizerConfig().create(items);
     RowOptimizer vOpt = config.optimizerConfig().create(vTable);
+    for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt}) {
+      if (o instanceof AdamOptimizer adam) {
+        adam.kernelRows(true); // most of an epoch is Adam row steps: on the SIMD kernel
+      }
+    }
 
     int nnz = train.nnz();
     int[] userPtr = train.userPtr();
