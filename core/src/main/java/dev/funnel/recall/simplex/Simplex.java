@@ -8,7 +8,10 @@ import dev.funnel.recall.RecallAlgorithm;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.train.WorkerRandom;
+import dev.funnel.train.optim.AdamOptimizer;
+import dev.funnel.train.optim.CatchUpAdam;
 import dev.funnel.train.optim.EmbeddingTable;
+import dev.funnel.train.optim.OptimizerKind;
 import dev.funnel.train.optim.RowOptimizer;
 import dev.funnel.train.runtime.Hogwild;
 import dev.funnel.train.runtime.TrainingSchedule;
@@ -77,9 +80,9 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     users.initNormal(config.initStd(), init);
     items.initNormal(config.initStd(), init);
     vTable.initNormal(Math.sqrt(2.0 / (dim + dim)), init); // Xavier normal, as the reference's nn.Linear init
-    RowOptimizer userOpt = config.optimizerConfig().create(users);
-    RowOptimizer itemOpt = config.optimizerConfig().create(items);
-    RowOptimizer vOpt = config.optimizerConfig().create(vTable);
+    RowOptimizer userOpt = optimizer(config, users);
+    RowOptimizer itemOpt = optimizer(config, items);
+    RowOptimizer vOpt = optimizer(config, vTable);
 
     int nnz = train.nnz();
     int[] userPtr = train.userPtr();
@@ -99,18 +102,49 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     int threads = config.threads() == 0 ? context.threads() : config.threads();
     TrainingSchedule schedule = new TrainingSchedule(config.epochs(), nnz, maxBatch, threads, context.seed(),
         Math.max(1, validateEvery), 0);
-    Validator check = validator == null ? null
-        : epoch -> validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, v, gamma));
+    Runnable flush = () -> {
+      for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt}) {
+        if (o instanceof CatchUpAdam dense) {
+          dense.flush();
+        }
+      }
+    };
+    Validator check = validator == null ? null : epoch -> {
+      flush.run();
+      return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, v, gamma));
+    };
     Hogwild.train(schedule, (workerId, random) -> {
       SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, v, userPtr, userItems);
       return (epoch, batch, from, to) -> {
         step.sample(random, (int) (to - from), rowUser, numItems);
         double loss = step.forwardBackward(random);
+        tick(userOpt, itemOpt, vOpt);
         step.update(userOpt, itemOpt, vOpt);
         return loss;
       };
     }, check, context.progress(), e, q, v);
+    flush.run();
     return SimplexModel.fromTables(config, train, dim, e, q, v, gamma);
+  }
+
+  private static RowOptimizer optimizer(SimplexConfig config, EmbeddingTable table) {
+    if (config.denseAdam() && config.optimizer() == OptimizerKind.ADAM) {
+      return new CatchUpAdam(table, config.optimizerConfig());
+    }
+    RowOptimizer o = config.optimizerConfig().create(table);
+    if (o instanceof AdamOptimizer adam) {
+      adam.kernelRows(true); // most of an epoch is Adam row steps: on the SIMD kernel
+    }
+    return o;
+  }
+
+  /** One batch step of the dense-Adam clocks. */
+  private static void tick(RowOptimizer... optimizers) {
+    for (RowOptimizer o : optimizers) {
+      if (o instanceof CatchUpAdam dense) {
+        dense.tick();
+      }
+    }
   }
 
   @Override

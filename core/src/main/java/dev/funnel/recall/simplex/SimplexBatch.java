@@ -13,6 +13,12 @@ import java.util.Arrays;
  *
  * <p>Per batch of B examples and N shared negatives: the B x N cosines are one GEMM of the unit user
  * vectors against the unit negatives; only pairs above the margin get a gradient.
+ *
+ * <p>The towers of a batch average each user's history, or (with {@code historySample} S) S of its
+ * items drawn uniformly without replacement once per batch: the mean of the draw is an unbiased
+ * estimate of the history mean, and only the drawn rows take a gradient and an optimizer step. The
+ * history rows were most of an epoch's cost (a user drawn in proportion to its degree has about 77
+ * training items on gowalla, and one Adam step per touched row), see docs/benchmarks.md.
  */
 final class SimplexBatch {
   /** F.normalize's epsilon: a norm below this is treated as this, so zero vectors stay finite. */
@@ -31,6 +37,7 @@ final class SimplexBatch {
   private final float[] v;
   private final int[] userPtr;
   private final int[] userItems;
+  private final int historySample;
 
   private final int[] exUser;
   private final int[] exPos;
@@ -60,6 +67,11 @@ final class SimplexBatch {
   private final int[] touched;
   private final float[] gradV;
   private final float[] scratch;
+  /** Slot s's tower averages slotHistory[slotPtr[s] .. slotPtr[s+1]) (the whole history, or a draw from it). */
+  private int[] slotHistory;
+  private final int[] slotPtr;
+  /** A copy of one user's history, partly shuffled to draw from it. */
+  private final int[] pool;
   private int b;
   private int numUnique;
   private int numTouched;
@@ -83,7 +95,15 @@ final class SimplexBatch {
     this.v = v;
     this.userPtr = userPtr;
     this.userItems = userItems;
+    this.historySample = config.historySample();
     int maxBatch = config.batchSize();
+    int maxDegree = 0;
+    for (int u = 0; u < numUsers; u++) {
+      maxDegree = Math.max(maxDegree, userPtr[u + 1] - userPtr[u]);
+    }
+    pool = new int[maxDegree];
+    slotPtr = new int[maxBatch + 1];
+    slotHistory = new int[maxBatch * (historySample > 0 ? Math.min(historySample, Math.max(1, maxDegree)) : 64)];
     exUser = new int[maxBatch];
     exPos = new int[maxBatch];
     exSlot = new int[maxBatch];
@@ -125,16 +145,57 @@ final class SimplexBatch {
     for (int j = 0; j < numNeg; j++) {
       neg[j] = random.nextInt(numItems);
     }
+    histories(random);
   }
 
-  /** Sets the batch explicitly (tests). */
-  void set(int[] users, int[] positives, int[] negatives) {
+  /** Sets the batch explicitly (tests); {@code random} draws the histories (null: whole histories). */
+  void set(int[] users, int[] positives, int[] negatives, WorkerRandom random) {
     clear();
     b = users.length;
     for (int x = 0; x < b; x++) {
       addExample(x, users[x], positives[x]);
     }
     System.arraycopy(negatives, 0, neg, 0, numNeg);
+    histories(random);
+  }
+
+  /**
+   * Fills each slot's tower history: the user's whole history, or {@code historySample} of its items
+   * drawn without replacement (a partial Fisher-Yates shuffle of a copy) when it is longer and
+   * {@code random} is set.
+   */
+  private void histories(WorkerRandom random) {
+    int at = 0;
+    for (int s = 0; s < numUnique; s++) {
+      int u = uniqueUsers[s];
+      int from = userPtr[u];
+      int n = userPtr[u + 1] - from;
+      int take = historySample > 0 && random != null && n > historySample ? historySample : n;
+      slotPtr[s] = at;
+      if (at + take > slotHistory.length) {
+        slotHistory = Arrays.copyOf(slotHistory, Math.max(2 * slotHistory.length, at + take));
+      }
+      if (take == n) {
+        System.arraycopy(userItems, from, slotHistory, at, n);
+      } else {
+        System.arraycopy(userItems, from, pool, 0, n);
+        for (int i = 0; i < take; i++) {
+          int j = i + random.nextInt(n - i);
+          int item = pool[j];
+          pool[j] = pool[i];
+          pool[i] = item;
+          slotHistory[at + i] = item;
+        }
+      }
+      at += take;
+    }
+    slotPtr[numUnique] = at;
+  }
+
+  /** The items slot s's tower averaged in the last batch (tests). */
+  int[] history(int user) {
+    int s = slotOfUser[user];
+    return s < 0 ? new int[0] : Arrays.copyOfRange(slotHistory, slotPtr[s], slotPtr[s + 1]);
   }
 
   private void addExample(int x, int u, int item) {
@@ -204,7 +265,7 @@ final class SimplexBatch {
   private void towers() {
     for (int s = 0; s < numUnique; s++) {
       int u = uniqueUsers[s];
-      BehaviorAggregator.forward(e, u * dim, q, userItems, userPtr[u], userPtr[u + 1], v, gamma, dim, mean, s * dim,
+      BehaviorAggregator.forward(e, u * dim, q, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma, dim, mean, s * dim,
           tower, s * dim);
     }
   }
@@ -340,14 +401,13 @@ final class SimplexBatch {
 
   private void towerGradients() {
     for (int s = 0; s < numUnique; s++) {
-      int u = uniqueUsers[s];
       int sOff = s * dim;
       Arrays.fill(gradUsers, sOff, sOff + dim, 0f);
-      BehaviorAggregator.backward(gradTower, sOff, mean, sOff, userItems, userPtr[u], userPtr[u + 1], v, gamma, dim,
-          gradUsers, sOff, gradV, gradItems, scratch);
+      BehaviorAggregator.backward(gradTower, sOff, mean, sOff, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma,
+          dim, gradUsers, sOff, gradV, gradItems, scratch);
       if (gamma < 1f) {
-        for (int p = userPtr[u]; p < userPtr[u + 1]; p++) {
-          touch(userItems[p]);
+        for (int p = slotPtr[s]; p < slotPtr[s + 1]; p++) {
+          touch(slotHistory[p]);
         }
       }
     }

@@ -19,11 +19,17 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param dropout dropout rate on the user tower output during training, in [0, 1)
  * @param initStd standard deviation of the normal initialisation of the user and item tables
  * @param batchSize examples per batch (one gradient step per row touched by the batch)
+ * @param historySample while training, the user tower averages at most this many items of the user's
+ *     history, drawn uniformly without replacement for each batch (an unbiased estimate of the mean; its
+ *     gradient reaches only the drawn rows); 0 uses the whole history. Serving always uses the whole history.
+ * @param denseAdam with ADAM: every table follows dense Adam, as the reference (PyTorch) code does, rows
+ *     without gradient in a batch still moving on their momentum ({@link dev.funnel.train.optim.CatchUpAdam},
+ *     at a lazy optimizer's cost); false: lazy Adam (untouched rows stand still)
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
-    int threads) {
+    int historySample, boolean denseAdam, int threads) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -61,6 +67,10 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive; batchSize=" + batchSize);
     }
+    if (historySample < 0) {
+      throw new IllegalArgumentException("historySample must be >= 0 (0: the whole history); historySample="
+          + historySample);
+    }
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
     }
@@ -68,7 +78,7 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
 
   /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */

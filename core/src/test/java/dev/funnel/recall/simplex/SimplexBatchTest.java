@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.funnel.config.Params;
 import dev.funnel.kernel.Kernels;
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.train.WorkerRandom;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,11 @@ class SimplexBatchTest {
   private float[] q;
   private float[] v;
 
+  /** Non-null: the seed of the history draws (the same draw at every call, so the loss is a function). */
+  private Long historySeed;
+
   private double meanLoss(SimplexBatch batch) {
-    batch.set(EX_USERS, EX_POS, NEGATIVES);
+    batch.set(EX_USERS, EX_POS, NEGATIVES, historySeed == null ? null : new WorkerRandom(historySeed));
     return batch.forwardBackward(null) / EX_USERS.length;
   }
 
@@ -47,7 +52,58 @@ class SimplexBatchTest {
     gradientMatchesCentralDifferences(false);
   }
 
+  @Test
+  void gradientMatchesCentralDifferencesWithSampledHistories() {
+    historySeed = 77L;
+    SimplexConfig sampled = Params.bind(config, Map.of("historySample", "2"));
+    SimplexBatch batch = gradientMatchesCentralDifferences(sampled, false);
+    int[] drawn = batch.history(0);
+    System.out.println("user 0 tower averaged items " + Arrays.toString(drawn));
+    assertThat(drawn).hasSize(2).doesNotHaveDuplicates();
+    assertThat(new int[] {0, 1, 2}).contains(drawn);
+    assertThat(batch.history(1)).containsExactly(2, 3); // not longer than the sample: whole history
+  }
+
+  /**
+   * The draw of S of a user's n items: S distinct items of the history, each item drawn with
+   * probability S / n (so the draw's mean is an unbiased estimate of the history mean).
+   */
+  @Test
+  void historyDrawsAreDistinctAndUniform() {
+    int n = 10;
+    int take = 3;
+    int[] ptr = {0, n};
+    int[] history = new int[n];
+    for (int i = 0; i < n; i++) {
+      history[i] = 2 * i + 1;
+    }
+    SimplexConfig c = Params.bind(config, Map.of("historySample", String.valueOf(take), "batchSize", "1"));
+    SimplexBatch batch = new SimplexBatch(Kernels.scalar(), c, 1, 2 * n, new float[DIM], new float[2 * n * DIM],
+        new float[DIM * DIM], ptr, history);
+    long seed = 20261124L;
+    System.out.println("seed " + seed);
+    WorkerRandom random = new WorkerRandom(seed);
+    int draws = 20_000;
+    int[] count = new int[2 * n];
+    for (int t = 0; t < draws; t++) {
+      batch.set(new int[] {0}, new int[] {1}, new int[] {0, 2, 4, 6, 8}, random);
+      int[] drawn = batch.history(0);
+      assertThat(drawn).hasSize(take).doesNotHaveDuplicates();
+      for (int item : drawn) {
+        count[item]++;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      // p = 0.3, sd of the frequency sqrt(p (1-p) / draws) = 0.0032: 0.02 is over 6 sd
+      assertThat(count[history[i]] / (double) draws).as("item %d", history[i]).isCloseTo(0.3, within(0.02));
+    }
+  }
+
   private void gradientMatchesCentralDifferences(boolean dense) {
+    gradientMatchesCentralDifferences(config, dense);
+  }
+
+  private SimplexBatch gradientMatchesCentralDifferences(SimplexConfig config, boolean dense) {
     long seed = 1872L;
     System.out.println("seed " + seed);
     Random r = new Random(seed);
@@ -75,6 +131,7 @@ class SimplexBatchTest {
     for (int d = 0; d < DIM; d++) {
       assertThat(gradE[2 * DIM + d]).as("user 2 is not in the batch").isZero();
     }
+    return batch;
   }
 
   private void check(String name, float[] param, float[] grad, SimplexBatch batch) {

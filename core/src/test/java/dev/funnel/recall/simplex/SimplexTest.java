@@ -87,24 +87,42 @@ class SimplexTest {
         norm += users[d] * users[d];
       }
       assertThat(norm).isBetween(0.999, 1.001);
-      int hits = 0;
-      int total = 0;
-      float[] scores = new float[40];
-      for (int u = 0; u < data.numUsers(); u++) {
-        model.scoreUser(u, scores);
-        int cluster = data.itemsOf(u).length == 0 ? -1 : dominant(data.itemsOf(u));
-        for (int in = 0; in < 40; in++) {
-          for (int out = 0; out < 40; out++) {
-            if (in / 10 == cluster && out / 10 != cluster) {
-              total++;
-              hits += scores[in] > scores[out] ? 1 : 0;
-            }
+      double share = inClusterShare(model, data);
+      System.out.printf("gamma %.1f: in-cluster above out-of-cluster for %.3f of pairs%n", gamma, share);
+      assertThat(share).as("gamma %s", gamma).isGreaterThan(0.9);
+    }
+  }
+
+  @Test
+  void learnsTheClustersWithDrawnHistoriesAndDenseAdam() {
+    long seed = 7L;
+    System.out.println("seed " + seed);
+    Interactions data = clustered(seed);
+    SimplexConfig config = Params.bind(small(2, 0.5), Map.of("historySample", "3", "denseAdam", "true"));
+    SimplexModel model = (SimplexModel) new Simplex().train(data, config, new TrainContext(2, seed, Progress.NONE));
+    double share = inClusterShare(model, data);
+    System.out.printf("historySample 3, dense Adam: in-cluster above out-of-cluster for %.3f of pairs%n", share);
+    assertThat(share).isGreaterThan(0.9);
+  }
+
+  /** Of the (in-cluster, out-of-cluster) item pairs of every user, the share the model orders right. */
+  private static double inClusterShare(SimplexModel model, Interactions data) {
+    int hits = 0;
+    int total = 0;
+    float[] scores = new float[40];
+    for (int u = 0; u < data.numUsers(); u++) {
+      model.scoreUser(u, scores);
+      int cluster = data.itemsOf(u).length == 0 ? -1 : dominant(data.itemsOf(u));
+      for (int in = 0; in < 40; in++) {
+        for (int out = 0; out < 40; out++) {
+          if (in / 10 == cluster && out / 10 != cluster) {
+            total++;
+            hits += scores[in] > scores[out] ? 1 : 0;
           }
         }
       }
-      System.out.printf("gamma %.1f: in-cluster above out-of-cluster for %.3f of pairs%n", gamma, hits / (double) total);
-      assertThat(hits / (double) total).as("gamma %s", gamma).isGreaterThan(0.9);
     }
+    return hits / (double) total;
   }
 
   private static int dominant(int[] items) {
@@ -157,5 +175,7 @@ class SimplexTest {
         .hasMessageContaining("negatives must be positive; negatives=0");
     assertThatThrownBy(() -> Params.bind(SimplexConfig.defaults(), Map.of("margin", "2")))
         .hasMessageContaining("margin must be in [-1, 1]; margin=2.0");
+    assertThatThrownBy(() -> Params.bind(SimplexConfig.defaults(), Map.of("historySample", "-1")))
+        .hasMessageContaining("historySample must be >= 0 (0: the whole history); historySample=-1");
   }
 }
