@@ -116,8 +116,12 @@ public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
         : epoch -> validation.applyAsDouble(new MfBprModel(config, train, dim, p, q, config.itemBias() ? b : null));
     if (config.sharedNegatives()) {
       float[] biasOrNull = config.itemBias() ? b : null;
+      java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+      long[] userLast = new long[numUsers];
+      long[] itemLast = new long[numItems];
       Hogwild.train(schedule, (workerId, random) -> {
-        SharedNegativeBatch batch = new SharedNegativeBatch(k, config, numUsers, numItems, p, q, biasOrNull, userItems);
+        SharedNegativeBatch batch = new SharedNegativeBatch(k, config, numUsers, numItems, p, q, biasOrNull, userItems,
+            batches, userLast, itemLast);
         return (epoch, batchIndex, from, to) -> {
           batch.sample(random, (int) (to - from), rowUser, numItems);
           double loss = batch.forwardBackward();

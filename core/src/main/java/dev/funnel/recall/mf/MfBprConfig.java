@@ -26,13 +26,19 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param meanOverNegatives average the per-example loss over its negatives (BARS's
  *     PairwiseLogisticLoss: {@code -mean_j log sigma(s+ - s_j)}) instead of summing it; with many
  *     negatives this keeps the step size independent of their number
+ * @param l2EveryBatch with {@code sharedNegatives}: the L2 acts as BARS's regulariser does, {@code l2/2 |W|²}
+ *     of both whole tables added to every mini-batch's loss, i.e. a decay {@code l2 w} on every row at
+ *     every batch. Done lazily: a row takes the decay of the batches it was absent from at its next
+ *     update ({@code l2 * (batches since its last update) * w} added to its gradient), so rare rows are
+ *     regularised as much per batch as frequent ones. Off: {@code l2 w} once per update of a row.
  */
 public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
-    boolean itemBias, double initStd, int batchSize, int threads, boolean sharedNegatives, boolean meanOverNegatives) {
+    boolean itemBias, double initStd, int batchSize, int threads, boolean sharedNegatives, boolean meanOverNegatives,
+    boolean l2EveryBatch) {
   /** Per-example training with the loss summed over negatives (the settings before the two flags existed). */
   public MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
       boolean itemBias, double initStd, int batchSize, int threads) {
-    this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, false, false);
+    this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, false, false, false);
   }
 
   public MfBprConfig {
@@ -63,17 +69,21 @@ public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKin
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
     }
+    if (l2EveryBatch && !sharedNegatives) {
+      throw new IllegalArgumentException("l2EveryBatch needs sharedNegatives (mini-batch steps); l2EveryBatch=true,"
+          + " sharedNegatives=false");
+    }
   }
 
   public static MfBprConfig defaults() {
     // From a short search on gowalla (bench/presets/gowalla-mf-bpr.yaml): Adagrad beat Adam at equal
     // epochs, and a small init (0.01 rather than 0.1) and 10 negatives mattered most.
-    return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0, false, false);
+    return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0, false, false, false);
   }
 
   /** The optimizer of the embedding tables (with the L2 as weight decay). */
   OptimizerConfig embeddingOptimizer() {
-    return optimizerConfig().withWeightDecay(l2);
+    return optimizerConfig().withWeightDecay(l2EveryBatch ? 0 : l2);
   }
 
   /** The optimizer of the item bias: the same, without decay. */

@@ -61,6 +61,13 @@ final class SharedNegativeBatch {
   private final float[] gradBias;
   private final int[] itemStamp;
   private final int[] touched;
+  /** l2 with {@code l2EveryBatch}, else 0 (the optimizer applies the L2). */
+  private final float decay;
+  /** Batches started so far by all workers, and the batch of each row's last update (shared, Hogwild). */
+  private final java.util.concurrent.atomic.AtomicLong batches;
+  private final long[] userLast;
+  private final long[] itemLast;
+  private long batchIndex;
   private int b;
   private int numUnique;
   private int numTouched;
@@ -68,7 +75,19 @@ final class SharedNegativeBatch {
 
   SharedNegativeBatch(VectorKernels k, MfBprConfig config, int numUsers, int numItems, float[] p, float[] q,
       float[] bias, int[] userItems) {
+    this(k, config, numUsers, numItems, p, q, bias, userItems, new java.util.concurrent.atomic.AtomicLong(),
+        new long[numUsers], new long[numItems]);
+  }
+
+  /** With the batch counter and last-update tables shared by all workers (for {@code l2EveryBatch}). */
+  SharedNegativeBatch(VectorKernels k, MfBprConfig config, int numUsers, int numItems, float[] p, float[] q,
+      float[] bias, int[] userItems, java.util.concurrent.atomic.AtomicLong batches, long[] userLast,
+      long[] itemLast) {
     this.k = k;
+    this.decay = config.l2EveryBatch() ? (float) config.l2() : 0f;
+    this.batches = batches;
+    this.userLast = userLast;
+    this.itemLast = itemLast;
     this.dim = config.dim();
     this.numNeg = config.negatives();
     this.meanOverNegatives = config.meanOverNegatives();
@@ -104,6 +123,7 @@ final class SharedNegativeBatch {
    */
   void sample(WorkerRandom random, int batchSize, int[] rowUser, int numItems) {
     clear();
+    batchIndex = batches.incrementAndGet();
     b = batchSize;
     int nnz = rowUser.length;
     for (int x = 0; x < b; x++) {
@@ -118,6 +138,7 @@ final class SharedNegativeBatch {
   /** Sets the batch explicitly (tests). */
   void set(int[] users, int[] positives, int[] negatives) {
     clear();
+    batchIndex = batches.incrementAndGet();
     b = users.length;
     for (int x = 0; x < b; x++) {
       addExample(x, users[x], positives[x]);
@@ -228,10 +249,21 @@ final class SharedNegativeBatch {
   /** One optimizer step per row the batch touched (biasOpt may be null without a bias). */
   void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer biasOpt) {
     for (int slot = 0; slot < numUnique; slot++) {
-      userOpt.update(uniqueUsers[slot], gradUsers, slot * dim);
+      int user = uniqueUsers[slot];
+      if (decay > 0f) {
+        long missed = batchIndex - userLast[user];
+        userLast[user] = batchIndex;
+        k.axpy(decay * missed, p, user * dim, gradUsers, slot * dim, dim);
+      }
+      userOpt.update(user, gradUsers, slot * dim);
     }
     for (int t = 0; t < numTouched; t++) {
       int item = touched[t];
+      if (decay > 0f) {
+        long missed = batchIndex - itemLast[item];
+        itemLast[item] = batchIndex;
+        k.axpy(decay * missed, q, item * dim, gradItems, item * dim, dim);
+      }
       itemOpt.update(item, gradItems, item * dim);
       if (biasOpt != null) {
         biasOpt.updateScalar(item, gradBias[item]);

@@ -30,7 +30,7 @@ class SharedNegativeBatchTest {
 
   private static MfBprConfig config(boolean mean) {
     return new MfBprConfig(DIM, 1, 0.01, OptimizerKind.ADAM, 0, NEGATIVES.length, true, 0.1, EX_USERS.length, 1, true,
-        mean);
+        mean, false);
   }
 
   private static double loss(SharedNegativeBatch batch) {
@@ -83,7 +83,7 @@ class SharedNegativeBatchTest {
     // one example, user (1, 0), positive item (2, 0) -> score 2, negatives (0, 1) -> 0 and (1, 1) -> 1
     p = new float[] {1, 0};
     q = new float[] {2, 0, 0, 1, 1, 1};
-    MfBprConfig sum = new MfBprConfig(2, 1, 0.01, OptimizerKind.ADAM, 0, 2, false, 0.1, 1, 1, true, false);
+    MfBprConfig sum = new MfBprConfig(2, 1, 0.01, OptimizerKind.ADAM, 0, 2, false, 0.1, 1, 1, true, false, false);
     SharedNegativeBatch batch = new SharedNegativeBatch(Kernels.scalar(), sum, 1, 3, p, q, null, new int[] {0});
     batch.set(new int[] {0}, new int[] {0}, new int[] {1, 2});
     double expected = Math.log(1 + Math.exp(-2)) + Math.log(1 + Math.exp(-1));
@@ -94,10 +94,55 @@ class SharedNegativeBatchTest {
     float[] gu = batch.userGradient(0);
     assertThat((double) gu[0]).isCloseTo(-(g1 + g2) * 2 + g2, within(1e-6));
     assertThat((double) gu[1]).isCloseTo(g1 + g2, within(1e-6));
-    MfBprConfig mean = new MfBprConfig(2, 1, 0.01, OptimizerKind.ADAM, 0, 2, false, 0.1, 1, 1, true, true);
+    MfBprConfig mean = new MfBprConfig(2, 1, 0.01, OptimizerKind.ADAM, 0, 2, false, 0.1, 1, 1, true, true, false);
     batch = new SharedNegativeBatch(Kernels.scalar(), mean, 1, 3, p, q, null, new int[] {0});
     batch.set(new int[] {0}, new int[] {0}, new int[] {1, 2});
     assertThat(batch.forwardBackward()).isCloseTo(expected / 2, within(1e-6));
+  }
+
+  @Test
+  void l2EveryBatchAddsTheDecayOfTheMissedBatchesAtARowsNextUpdate() {
+    long seed = 1378L;
+    System.out.println("seed " + seed);
+    Random r = new Random(seed);
+    p = random(r, USERS * DIM);
+    q = random(r, ITEMS * DIM);
+    double lr = 0.1;
+    double l2 = 0.01;
+    MfBprConfig config = new MfBprConfig(DIM, 1, lr, OptimizerKind.SGD, l2, NEGATIVES.length, false, 0.1,
+        EX_USERS.length, 1, true, false, true);
+    assertThat(config.embeddingOptimizer().weightDecay()).as("the batch applies the L2, not the optimizer").isZero();
+    // 6 batches already started elsewhere: this batch is the 7th, and no row was updated before
+    java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong(6);
+    long[] userLast = new long[USERS];
+    long[] itemLast = new long[ITEMS];
+    itemLast[5] = 4; // item 5 was last updated in batch 4: it missed 3
+    SharedNegativeBatch batch = new SharedNegativeBatch(Kernels.scalar(), config, USERS, ITEMS, p, q, null, USER_ITEMS,
+        batches, userLast, itemLast);
+    batch.set(EX_USERS, EX_POS, NEGATIVES);
+    batch.forwardBackward();
+    float[] g0 = batch.userGradient(0);
+    float[] g5 = batch.itemGradient(5);
+    float[] p0 = java.util.Arrays.copyOfRange(p, 0, DIM);
+    float[] q5 = java.util.Arrays.copyOfRange(q, 5 * DIM, 6 * DIM);
+    float[] q2 = java.util.Arrays.copyOfRange(q, 2 * DIM, 3 * DIM);
+    batch.update(config.embeddingOptimizer().create(new dev.funnel.train.optim.EmbeddingTable(USERS, DIM, p)),
+        config.embeddingOptimizer().create(new dev.funnel.train.optim.EmbeddingTable(ITEMS, DIM, q)), null);
+    for (int d = 0; d < DIM; d++) {
+      assertThat((double) p[d]).isCloseTo(p0[d] - lr * (g0[d] + l2 * 7 * p0[d]), within(1e-6));
+      assertThat((double) q[5 * DIM + d]).isCloseTo(q5[d] - lr * (g5[d] + l2 * 3 * q5[d]), within(1e-6));
+      assertThat(q[2 * DIM + d]).as("item 2 is not in the batch: no step, no decay yet").isEqualTo(q2[d]);
+    }
+    assertThat(userLast[0]).isEqualTo(7);
+    assertThat(itemLast[5]).isEqualTo(7);
+    assertThat(itemLast[2]).isZero();
+  }
+
+  @Test
+  void l2EveryBatchNeedsSharedNegatives() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MfBprConfig(DIM, 1, 0.1, OptimizerKind.SGD, 0.01, 2,
+        false, 0.1, 8, 1, false, false, true))
+        .hasMessage("l2EveryBatch needs sharedNegatives (mini-batch steps); l2EveryBatch=true, sharedNegatives=false");
   }
 
   private void check(String name, float[] param, float[] grad, SharedNegativeBatch batch) {
