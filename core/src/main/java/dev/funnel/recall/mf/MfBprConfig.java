@@ -15,11 +15,32 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param negatives negatives per positive, drawn uniformly among the user's non-positive items
  * @param itemBias learn a per-item bias added to the score
  * @param initStd standard deviation of the normal initialisation of both tables
- * @param batchSize examples per unit of parallel work (updates are still per example)
+ * @param batchSize examples per unit of parallel work; per-example updates unless {@code sharedNegatives},
+ *     where it is the mini-batch of one optimizer step
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
+ * @param sharedNegatives mini-batch training as in BARS/SimpleX's MF-BPR: each mini-batch of
+ *     {@code batchSize} examples shares {@code negatives} items drawn uniformly over all items (a
+ *     user's own positives are not excluded, as in the reference), the B x N scores are one GEMM, and
+ *     each row the batch touches takes one optimizer step with the gradient of the batch-mean loss.
+ *     Off: every example draws its own negatives among the user's non-positives and steps at once.
+ * @param meanOverNegatives average the per-example loss over its negatives (BARS's
+ *     PairwiseLogisticLoss: {@code -mean_j log sigma(s+ - s_j)}) instead of summing it; with many
+ *     negatives this keeps the step size independent of their number
+ * @param l2EveryBatch with {@code sharedNegatives}: the L2 acts as BARS's regulariser does, {@code l2/2 |W|²}
+ *     of both whole tables added to every mini-batch's loss, i.e. a decay {@code l2 w} on every row at
+ *     every batch. Done lazily: a row takes the decay of the batches it was absent from at its next
+ *     update ({@code l2 * (batches since its last update) * w} added to its gradient), so rare rows are
+ *     regularised as much per batch as frequent ones. Off: {@code l2 w} once per update of a row.
  */
 public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
-    boolean itemBias, double initStd, int batchSize, int threads) {
+    boolean itemBias, double initStd, int batchSize, int threads, boolean sharedNegatives, boolean meanOverNegatives,
+    boolean l2EveryBatch) {
+  /** Per-example training with the loss summed over negatives (the settings before the two flags existed). */
+  public MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
+      boolean itemBias, double initStd, int batchSize, int threads) {
+    this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, false, false, false);
+  }
+
   public MfBprConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -48,17 +69,21 @@ public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKin
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
     }
+    if (l2EveryBatch && !sharedNegatives) {
+      throw new IllegalArgumentException("l2EveryBatch needs sharedNegatives (mini-batch steps); l2EveryBatch=true,"
+          + " sharedNegatives=false");
+    }
   }
 
   public static MfBprConfig defaults() {
     // From a short search on gowalla (bench/presets/gowalla-mf-bpr.yaml): Adagrad beat Adam at equal
     // epochs, and a small init (0.01 rather than 0.1) and 10 negatives mattered most.
-    return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0);
+    return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0, false, false, false);
   }
 
   /** The optimizer of the embedding tables (with the L2 as weight decay). */
   OptimizerConfig embeddingOptimizer() {
-    return optimizerConfig().withWeightDecay(l2);
+    return optimizerConfig().withWeightDecay(l2EveryBatch ? 0 : l2);
   }
 
   /** The optimizer of the item bias: the same, without decay. */

@@ -92,6 +92,26 @@ class MfBprTest {
   }
 
   @Test
+  void sharedNegativeMiniBatchesLearnTheClustersAndAreReproducibleWithOneThread() {
+    long seed = 17L;
+    System.out.println("seed " + seed);
+    Interactions data = clustered(seed);
+    MfBprConfig config = new MfBprConfig(8, 30, 0.1, OptimizerKind.ADAGRAD, 1e-4, 8, true, 0.1, 32, 1, true, true,
+        true);
+    MfBprModel model = (MfBprModel) new MfBpr().train(data, config, new TrainContext(1, seed, Progress.NONE));
+    int hits = 0;
+    for (int u = 0; u < data.numUsers(); u++) {
+      int user = u;
+      int best = model.recommend(u, 1, item -> !data.contains(user, item)).item(0);
+      hits += best / 10 == u % 4 ? 1 : 0;
+    }
+    assertThat(hits).as("users whose top unseen item is in their cluster").isGreaterThan(180);
+    MfBprModel again = (MfBprModel) new MfBpr().train(data, config, new TrainContext(1, seed, Progress.NONE));
+    assertThat(again.itemVectors()).isEqualTo(model.itemVectors());
+    assertThat(again.itemBias()).isEqualTo(model.itemBias());
+  }
+
+  @Test
   void registeredAndConfigNamesTheBadField() {
     assertThat(Registry.recall("mfbpr")).isInstanceOf(MfBpr.class);
     assertThatThrownBy(() -> new MfBprConfig(0, 1, 0.1, OptimizerKind.ADAM, 0, 1, false, 0.1, 1, 0))
