@@ -382,7 +382,8 @@ public final class BenchRunner {
         number(spec, "k", 20).intValue(), (List<String>) spec.getOrDefault("sources", List.of("memory", "file")),
         String.valueOf(spec.getOrDefault("server", "jvm")), preset.toAbsolutePath().getParent().getParent().getParent(),
         String.valueOf(spec.getOrDefault("server_heap", "4g")),
-        ((List<Object>) spec.getOrDefault("server_jvm_options", List.of())).stream().map(String::valueOf).toList());
+        ((List<Object>) spec.getOrDefault("server_jvm_options", List.of())).stream().map(String::valueOf).toList(),
+        number(spec, "warmup_swaps", 2).intValue());
     return dev.funnel.bench.lifecycle.HotSwapBench.run(t.dataset(), t.model(), t.saved(), settings);
   }
 

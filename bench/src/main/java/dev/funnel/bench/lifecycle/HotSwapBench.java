@@ -50,10 +50,11 @@ public final class HotSwapBench {
 
   /**
    * The bench's settings (from the preset). {@code server}: {@code jvm} or {@code process}; {@code root} (the project
-   * folder), {@code serverHeap} and {@code serverJvmOptions} are for {@code process}.
+   * folder), {@code serverHeap} and {@code serverJvmOptions} are for {@code process}; {@code warmupSwaps} untimed swaps
+   * (at least one cycle) precede the measured ones.
    */
   public record Settings(double rate, int connections, int swaps, Duration warmup, Duration steady, long gapMillis, long graceMillis, int k,
-      List<String> sources, String server, Path root, String serverHeap, List<String> serverJvmOptions) {
+      List<String> sources, String server, Path root, String serverHeap, List<String> serverJvmOptions, int warmupSwaps) {
     public Settings {
       if (!server.equals("jvm") && !server.equals("process")) {
         throw new IllegalArgumentException("field 'server': must be jvm or process; server=" + server);
@@ -134,25 +135,33 @@ public final class HotSwapBench {
     LoadResult prewarm = LoadGenerator.run(base, paths(d, s.k()), s.rate(), Duration.ZERO, s.warmup().multipliedBy(2), s.connections());
     System.out.println("pre-warm: " + prewarm.summary());
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (String source : s.sources()) {
-      long[] cycle = source.equals("memory") ? new long[] {0, 1} : new long[] {0, 1, 2};
-      rows.add(measure(d, name, s, base, source, cycle));
+    try (AdminClient.Process admin = new AdminClient.Process()) {
+      for (String source : s.sources()) {
+        long[] cycle = source.equals("memory") ? new long[] {0, 1} : new long[] {0, 1, 2};
+        rows.add(measure(d, name, s, base, admin, source, cycle));
+      }
     }
     return rows;
   }
 
-  private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, String source, long[] cycle) throws Exception {
+  private static Map<String, Object> measure(Dataset d, String name, Settings s, URI base, AdminClient.Process admin, String source,
+      long[] cycle) throws Exception {
     // Let the garbage of the training just done go first, so the steady phase is not its full GC.
     System.gc();
     Thread.sleep(5_000);
-    // Untimed swaps through the whole cycle to warm up the path; their duration sizes the measured window.
+    // Untimed swaps through the cycle to warm up the path (their duration sizes the measured window). A server's first
+    // rollbacks after a long run of recommendations deoptimise hot framework methods (Netty buffers, Vert.x futures and
+    // worker tasks: class-check traps, -XX:+PrintCompilation shows "made not entrant: uncommon trap") until the JIT has
+    // recompiled them for both paths, a few swaps later: warmup_swaps keeps that one-time settling out of the figure.
     long t0 = System.nanoTime();
-    for (long v : cycle) {
-      swap(base, name, v);
+    int warmSwaps = Math.max(s.warmupSwaps(), cycle.length);
+    for (int n = 0; n < warmSwaps; n++) {
+      swap(admin, base, name, cycle[n % cycle.length]);
+      Thread.sleep(200);
     }
-    double warmSwapMillis = (System.nanoTime() - t0) / 1e6 / cycle.length;
+    double warmSwapMillis = ((System.nanoTime() - t0) / 1e6 - 200.0 * warmSwaps) / warmSwaps;
     System.out.printf("%s: warm-up swaps %.0f ms each%n", source, warmSwapMillis);
-    long swapsBefore = swapsServed(base, name);
+    long swapsBefore = swapsServed(admin, base, name);
 
     List<String> paths = paths(d, s.k());
     long swapPhaseMillis = (long) (s.swaps() * (warmSwapMillis * 2 + s.gapMillis())) + 5_000;
@@ -173,7 +182,7 @@ public final class HotSwapBench {
         }
         for (int n = 0; n < s.swaps(); n++) {
           windows[n][0] = System.nanoTime();
-          swap(base, name, cycle[n % cycle.length]);
+          swap(admin, base, name, cycle[n % cycle.length]);
           windows[n][1] = System.nanoTime();
           System.out.printf("swap %d to version %d: ended %s, %.1f ms%n", n, cycle[n % cycle.length], java.time.LocalTime.now(),
               (windows[n][1] - windows[n][0]) / 1e6);
@@ -251,7 +260,7 @@ public final class HotSwapBench {
     row.put("swap_duration_mean_ms", Math.round(swapTotal / s.swaps() * 10) / 10.0);
     row.put("swap_duration_max_ms", Math.round(swapMax * 10) / 10.0);
     row.put("qps", Math.round(load.qps() * 10) / 10.0);
-    row.put("swaps_counted", swapsServed(base, name) - swapsBefore);
+    row.put("swaps_counted", swapsServed(admin, base, name) - swapsBefore);
     row.put("server", s.server());
     System.out.println(load.summary());
     System.out.println(row);
@@ -337,43 +346,9 @@ public final class HotSwapBench {
     batch.clear();
   }
 
-  /**
-   * The admin calls (rollbacks, {@code /metrics}) as an operator makes them: {@code curl} in its own process. An HTTP
-   * client in this JVM would share classes with the load generator (and, with {@code server: jvm}, with the server): its
-   * first POSTs deoptimised their JIT-compiled request paths at every swap (seen with {@code -Xlog:deoptimization}).
-   */
-  private static final class Admin {
-    private Admin() {}
-
-    static Map.Entry<Integer, String> post(URI uri) throws Exception {
-      return curl("POST", uri);
-    }
-
-    static Map.Entry<Integer, String> get(URI uri) throws Exception {
-      return curl("GET", uri);
-    }
-
-    private static Map.Entry<Integer, String> curl(String method, URI uri) throws Exception {
-      Process p;
-      try {
-        p = new ProcessBuilder("curl", "-sS", "--max-time", "300", "-X", method, "-w", "\n%{http_code}", uri.toString())
-            .redirectErrorStream(true).start();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("hotswap: the admin calls need curl on the PATH (apt-get install curl): " + e.getMessage(), e);
-      }
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException("curl -X " + method + " " + uri + " failed: " + out.strip());
-      }
-      int nl = out.lastIndexOf('\n');
-      return Map.entry(Integer.parseInt(out.substring(nl + 1).strip()), out.substring(0, nl));
-    }
-
-  }
-
   /** The server's hot-swap count of the model, from {@code GET /metrics} ({@code funnel_model_swaps_total}). */
-  private static long swapsServed(URI base, String name) throws Exception {
-    Map.Entry<Integer, String> r = Admin.get(base.resolve("/metrics"));
+  private static long swapsServed(AdminClient.Process admin, URI base, String name) throws Exception {
+    Map.Entry<Integer, String> r = admin.call("GET", base.resolve("/metrics"));
     String prefix = "funnel_model_swaps_total{model=\"" + name + "\"} ";
     for (String line : r.getValue().split("\n")) {
       if (line.startsWith(prefix)) {
@@ -383,8 +358,8 @@ public final class HotSwapBench {
     throw new IllegalStateException("GET /metrics answered " + r.getKey() + " without " + prefix.trim());
   }
 
-  private static void swap(URI base, String name, long version) throws Exception {
-    Map.Entry<Integer, String> r = Admin.post(base.resolve("/v1/models/" + name + "/rollback?version=" + version));
+  private static void swap(AdminClient.Process admin, URI base, String name, long version) throws Exception {
+    Map.Entry<Integer, String> r = admin.call("POST", base.resolve("/v1/models/" + name + "/rollback?version=" + version));
     JsonNode body = JSON.readTree(r.getValue());
     if (r.getKey() != 200) {
       throw new IllegalStateException("rollback to version " + version + " answered " + r.getKey() + ": " + r.getValue());
