@@ -154,7 +154,8 @@ public final class HotSwapBench {
     // worker tasks: class-check traps, -XX:+PrintCompilation shows "made not entrant: uncommon trap") until the JIT has
     // recompiled them for both paths, a few swaps later: warmup_swaps keeps that one-time settling out of the figure.
     long t0 = System.nanoTime();
-    int warmSwaps = Math.max(s.warmupSwaps(), cycle.length);
+    // Whole cycles, so the first measured swap leaves the version the warm-up ended on.
+    int warmSwaps = (Math.max(s.warmupSwaps(), 1) + cycle.length - 1) / cycle.length * cycle.length;
     for (int n = 0; n < warmSwaps; n++) {
       swap(admin, base, name, cycle[n % cycle.length]);
       Thread.sleep(200);
@@ -363,6 +364,9 @@ public final class HotSwapBench {
     JsonNode body = JSON.readTree(r.getValue());
     if (r.getKey() != 200) {
       throw new IllegalStateException("rollback to version " + version + " answered " + r.getKey() + ": " + r.getValue());
+    }
+    if (!body.path("promoted").asBoolean(false)) {
+      throw new IllegalStateException("rollback to version " + version + " swapped nothing: " + r.getValue());
     }
     if (body.get("version").asLong() != version) {
       throw new IllegalStateException("rollback to version " + version + " serves " + body.get("version"));
