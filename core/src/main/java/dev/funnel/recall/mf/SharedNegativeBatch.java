@@ -3,6 +3,7 @@ package dev.funnel.recall.mf;
 import dev.funnel.kernel.VectorKernels;
 import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.optim.RowOptimizer;
+import dev.funnel.train.BatchUsers;
 import java.util.Arrays;
 
 /**
@@ -39,8 +40,7 @@ final class SharedNegativeBatch {
   private final int[] exUser;
   private final int[] exPos;
   private final int[] exSlot;
-  private final int[] slotOfUser;
-  private final int[] uniqueUsers;
+  private final BatchUsers batchUsers;
   private final int[] neg;
   /** B x dim: the example users' rows. */
   private final float[] u;
@@ -69,7 +69,6 @@ final class SharedNegativeBatch {
   private final long[] itemLast;
   private long batchIndex;
   private int b;
-  private int numUnique;
   private int numTouched;
   private int stamp;
 
@@ -99,9 +98,7 @@ final class SharedNegativeBatch {
     exUser = new int[maxBatch];
     exPos = new int[maxBatch];
     exSlot = new int[maxBatch];
-    slotOfUser = new int[numUsers];
-    Arrays.fill(slotOfUser, -1);
-    uniqueUsers = new int[maxBatch];
+    batchUsers = new BatchUsers(numUsers, maxBatch);
     neg = new int[numNeg];
     u = new float[maxBatch * dim];
     n = new float[numNeg * dim];
@@ -149,19 +146,11 @@ final class SharedNegativeBatch {
   private void addExample(int x, int user, int item) {
     exUser[x] = user;
     exPos[x] = item;
-    int slot = slotOfUser[user];
-    if (slot < 0) {
-      slot = numUnique++;
-      slotOfUser[user] = slot;
-      uniqueUsers[slot] = user;
-    }
-    exSlot[x] = slot;
+    exSlot[x] = batchUsers.add(user);
   }
 
   private void clear() {
-    for (int slot = 0; slot < numUnique; slot++) {
-      slotOfUser[uniqueUsers[slot]] = -1;
-    }
+    batchUsers.clear();
     for (int t = 0; t < numTouched; t++) {
       int item = touched[t];
       Arrays.fill(gradItems, item * dim, (item + 1) * dim, 0f);
@@ -169,7 +158,6 @@ final class SharedNegativeBatch {
         gradBias[item] = 0f;
       }
     }
-    numUnique = 0;
     numTouched = 0;
     stamp++;
   }
@@ -212,7 +200,7 @@ final class SharedNegativeBatch {
     k.gemmNN(s, 0, b, n, 0, dim, numNeg, gradU, 0, dim);
     Arrays.fill(gradN, 0f);
     k.gemmTN(s, 0, numNeg, u, 0, dim, b, gradN, 0, dim);
-    Arrays.fill(gradUsers, 0, numUnique * dim, 0f);
+    Arrays.fill(gradUsers, 0, batchUsers.count() * dim, 0f);
     for (int x = 0; x < b; x++) {
       int off = x * dim;
       int item = exPos[x];
@@ -248,8 +236,8 @@ final class SharedNegativeBatch {
 
   /** One optimizer step per row the batch touched (biasOpt may be null without a bias). */
   void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer biasOpt) {
-    for (int slot = 0; slot < numUnique; slot++) {
-      int user = uniqueUsers[slot];
+    for (int slot = 0; slot < batchUsers.count(); slot++) {
+      int user = batchUsers.user(slot);
       if (decay > 0f) {
         long missed = batchIndex - userLast[user];
         userLast[user] = batchIndex;
@@ -274,7 +262,7 @@ final class SharedNegativeBatch {
   /** dL/dp_u of the last {@link #forwardBackward}, zeros if u is not in the batch (tests). */
   float[] userGradient(int user) {
     float[] g = new float[dim];
-    int slot = slotOfUser[user];
+    int slot = batchUsers.slotOf(user);
     if (slot >= 0) {
       System.arraycopy(gradUsers, slot * dim, g, 0, dim);
     }

@@ -3,6 +3,7 @@ package dev.funnel.recall.simplex;
 import dev.funnel.kernel.VectorKernels;
 import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.optim.RowOptimizer;
+import dev.funnel.train.BatchUsers;
 import java.util.Arrays;
 
 /**
@@ -42,8 +43,7 @@ final class SimplexBatch {
   private final int[] exUser;
   private final int[] exPos;
   private final int[] exSlot;
-  private final int[] slotOfUser;
-  private final int[] uniqueUsers;
+  private final BatchUsers batchUsers;
   private final float[] mean;
   private final float[] tower;
   private final float[] gradTower;
@@ -73,7 +73,6 @@ final class SimplexBatch {
   /** A copy of one user's history, partly shuffled to draw from it. */
   private final int[] pool;
   private int b;
-  private int numUnique;
   private int numTouched;
   private int stamp;
   private long activePairs;
@@ -107,9 +106,7 @@ final class SimplexBatch {
     exUser = new int[maxBatch];
     exPos = new int[maxBatch];
     exSlot = new int[maxBatch];
-    slotOfUser = new int[numUsers];
-    Arrays.fill(slotOfUser, -1);
-    uniqueUsers = new int[maxBatch];
+    batchUsers = new BatchUsers(numUsers, maxBatch);
     mean = new float[maxBatch * dim];
     tower = new float[maxBatch * dim];
     gradTower = new float[maxBatch * dim];
@@ -166,8 +163,8 @@ final class SimplexBatch {
    */
   private void histories(WorkerRandom random) {
     int at = 0;
-    for (int s = 0; s < numUnique; s++) {
-      int u = uniqueUsers[s];
+    for (int s = 0; s < batchUsers.count(); s++) {
+      int u = batchUsers.user(s);
       int from = userPtr[u];
       int n = userPtr[u + 1] - from;
       int take = historySample > 0 && random != null && n > historySample ? historySample : n;
@@ -189,39 +186,30 @@ final class SimplexBatch {
       }
       at += take;
     }
-    slotPtr[numUnique] = at;
+    slotPtr[batchUsers.count()] = at;
   }
 
   /** The items slot s's tower averaged in the last batch (tests). */
   int[] history(int user) {
-    int s = slotOfUser[user];
+    int s = batchUsers.slotOf(user);
     return s < 0 ? new int[0] : Arrays.copyOfRange(slotHistory, slotPtr[s], slotPtr[s + 1]);
   }
 
   private void addExample(int x, int u, int item) {
     exUser[x] = u;
     exPos[x] = item;
-    int s = slotOfUser[u];
-    if (s < 0) {
-      s = numUnique++;
-      slotOfUser[u] = s;
-      uniqueUsers[s] = u;
-    }
-    exSlot[x] = s;
+    exSlot[x] = batchUsers.add(u);
   }
 
   /** Forgets the previous batch: user slots and gradient buffers back to empty. */
   private void clear() {
-    for (int s = 0; s < numUnique; s++) {
-      slotOfUser[uniqueUsers[s]] = -1;
-    }
-    Arrays.fill(gradTower, 0, numUnique * dim, 0f);
+    Arrays.fill(gradTower, 0, batchUsers.count() * dim, 0f);
+    batchUsers.clear();
     for (int t = 0; t < numTouched; t++) {
       int item = touched[t];
       Arrays.fill(gradItems, item * dim, (item + 1) * dim, 0f);
     }
     Arrays.fill(gradV, 0f);
-    numUnique = 0;
     numTouched = 0;
     stamp++;
   }
@@ -263,8 +251,8 @@ final class SimplexBatch {
   }
 
   private void towers() {
-    for (int s = 0; s < numUnique; s++) {
-      int u = uniqueUsers[s];
+    for (int s = 0; s < batchUsers.count(); s++) {
+      int u = batchUsers.user(s);
       BehaviorAggregator.forward(e, u * dim, q, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma, dim, mean, s * dim,
           tower, s * dim);
     }
@@ -400,7 +388,7 @@ final class SimplexBatch {
   }
 
   private void towerGradients() {
-    for (int s = 0; s < numUnique; s++) {
+    for (int s = 0; s < batchUsers.count(); s++) {
       int sOff = s * dim;
       Arrays.fill(gradUsers, sOff, sOff + dim, 0f);
       BehaviorAggregator.backward(gradTower, sOff, mean, sOff, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma,
@@ -422,8 +410,8 @@ final class SimplexBatch {
 
   /** One optimizer step per row the batch touched. */
   void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer vOpt) {
-    for (int s = 0; s < numUnique; s++) {
-      userOpt.update(uniqueUsers[s], gradUsers, s * dim);
+    for (int s = 0; s < batchUsers.count(); s++) {
+      userOpt.update(batchUsers.user(s), gradUsers, s * dim);
     }
     for (int t = 0; t < numTouched; t++) {
       int item = touched[t];
@@ -439,7 +427,7 @@ final class SimplexBatch {
   /** dL/de_u of the last {@link #forwardBackward}, or zeros if u is not in the batch (tests). */
   float[] userGradient(int u) {
     float[] g = new float[dim];
-    int s = slotOfUser[u];
+    int s = batchUsers.slotOf(u);
     if (s >= 0) {
       System.arraycopy(gradUsers, s * dim, g, 0, dim);
     }
