@@ -245,7 +245,18 @@ public final class OnlineRecommender {
    * Serves a new model from the next request on; the online state is kept. Every item of the model
    * is registered, so the translation covers it. Swaps are serialised; requests never wait for one.
    */
-  public synchronized void swapModel(String name, SavedModel saved) {
+  public void swapModel(String name, SavedModel saved) {
+    swapModel(prepare(name, saved));
+  }
+
+  /**
+   * The work of a swap done ahead of it, off the swap's critical moment: the model's items are
+   * registered and its id translation built, so that {@link #swapModel(Prepared)} only publishes a
+   * reference. A prepared model stays valid across later swaps (items registered after it are unknown
+   * to it, as they are to its model), so a service can keep the one it swapped out for a rollback.
+   */
+  public Prepared prepare(String name, SavedModel saved) {
+    Objects.requireNonNull(name, "name");
     IdMap modelItems = saved.items();
     int n = saved.train().numItems();
     int[] fromModel = new int[n];
@@ -258,7 +269,39 @@ public final class OnlineRecommender {
     for (int i = 0; i < n; i++) {
       toModel[fromModel[i]] = i;
     }
-    view = new ModelView(name, saved, fromModel, toModel);
+    return new Prepared(new ModelView(name, saved, fromModel, toModel), this);
+  }
+
+  /** Serves a model prepared by this recommender from the next request on (a reference write). */
+  public synchronized void swapModel(Prepared prepared) {
+    if (prepared.owner != this) {
+      throw new IllegalArgumentException("model '" + prepared.name() + "' was prepared by another recommender");
+    }
+    view = prepared.view;
+  }
+
+  /** The model serving now, in the form {@link #swapModel(Prepared)} takes (to swap back to it later). */
+  public Prepared serving() {
+    return new Prepared(view, this);
+  }
+
+  /** A model ready to be swapped in: see {@link #prepare}. */
+  public static final class Prepared {
+    private final ModelView view;
+    private final OnlineRecommender owner;
+
+    private Prepared(ModelView view, OnlineRecommender owner) {
+      this.view = view;
+      this.owner = owner;
+    }
+
+    public String name() {
+      return view.name;
+    }
+
+    public SavedModel saved() {
+      return view.saved;
+    }
   }
 
   /**

@@ -181,6 +181,28 @@ class OnlineRecommenderTest {
   }
 
   @Test
+  void aPreparedModelSwapsInLaterAndTheOneSwappedOutSwapsBack() {
+    OnlineRecommender o = online(OnlineRecommender.ColdStart.GLOBAL);
+    Result first = o.recommend("u4", 2, List.of());
+    OnlineRecommender.Prepared original = o.serving();
+    OnlineRecommender.Prepared other = o.prepare("itemcf-2", Fixture.itemcf(true));
+    assertThat(o.name()).isEqualTo("itemcf"); // preparing serves nothing yet
+    // An item registered after the preparation is unknown to the prepared model, as to its model.
+    observe(o, "n", "late-item", "click", clock.now);
+    observe(o, "n", "c", "click", clock.now);
+    o.swapModel(other);
+    assertThat(o.name()).isEqualTo("itemcf-2");
+    assertThat(ids(o.recommend("n", 2, List.of()))).containsExactly("b", "a").doesNotContain("late-item");
+    assertThat(ids(o.recommend("u4", 2, List.of()))).containsExactly("b", "c");
+    o.swapModel(original);
+    assertThat(o.name()).isEqualTo("itemcf");
+    assertThat(o.recommend("u4", 2, List.of())).isEqualTo(first);
+    OnlineRecommender stranger = online(OnlineRecommender.ColdStart.GLOBAL);
+    assertThatThrownBy(() -> stranger.swapModel(other)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("model 'itemcf-2' was prepared by another recommender");
+  }
+
+  @Test
   void badEventsChangeNothing() {
     OnlineRecommender o = online(OnlineRecommender.ColdStart.GLOBAL);
     assertThatThrownBy(() -> observe(o, "n", "a", "teleport", 0L)).isInstanceOf(IllegalArgumentException.class)

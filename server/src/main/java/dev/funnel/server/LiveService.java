@@ -386,13 +386,42 @@ public final class LiveService implements AutoCloseable {
    * before the writes).
    */
   public void swap(String name, SavedModel saved) {
+    swap(prepare(name, saved));
+  }
+
+  /**
+   * A model version ready to serve: the online recommender's id translation and the {@code /v1/similar}
+   * view, built before the swap so that the swap itself only publishes two references (no work beside
+   * the request threads at the moment of a swap).
+   */
+  public record PreparedModel(String name, OnlineRecommender.Prepared online, ModelRecommender similar) {
+    public SavedModel saved() {
+      return online.saved();
+    }
+  }
+
+  /** Builds what serving {@code saved} as model {@code name} needs; {@link #swap(PreparedModel)} then serves it. */
+  public PreparedModel prepare(String name, SavedModel saved) {
+    return new PreparedModel(name, recommender(name).prepare(name, saved), new ModelRecommender(name, saved));
+  }
+
+  /** The version of {@code name} serving now, prepared (to swap back to it later without rebuilding it). */
+  public PreparedModel current(String name) {
+    return new PreparedModel(name, recommender(name).serving(), serving.get(name));
+  }
+
+  /** Serves a prepared model from the next request on. */
+  public void swap(PreparedModel prepared) {
+    recommender(prepared.name()).swapModel(prepared.online());
+    serving.put(prepared.name(), prepared.similar());
+  }
+
+  private OnlineRecommender recommender(String name) {
     OnlineRecommender r = recommenders.get(name);
     if (r == null) {
       throw new IllegalArgumentException("unknown model '" + name + "'; models: " + String.join(", ", recommenders.keySet()));
     }
-    ModelRecommender similar = new ModelRecommender(name, saved);
-    r.swapModel(name, saved);
-    serving.put(name, similar);
+    return r;
   }
 
   /** The model serving {@code name} now, as a {@link ModelRecommender} (for {@code /v1/similar}); null for an unknown name. */

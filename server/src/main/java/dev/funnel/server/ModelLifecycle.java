@@ -158,7 +158,7 @@ public final class ModelLifecycle implements AutoCloseable {
   /** Per model: the version swapped out last, kept in memory so rolling back to it is a swap, not a file load. */
   private final Map<String, Held> previous = new ConcurrentHashMap<>();
 
-  private record Held(long version, SavedModel model) {}
+  private record Held(long version, LiveService.PreparedModel model) {}
   private volatile String training;
   private volatile boolean closed;
 
@@ -351,18 +351,19 @@ public final class ModelLifecycle implements AutoCloseable {
       String reason = erased.isEmpty() ? o.reason() : "retrained after the erasure of " + erased.size() + " users the serving version held; "
           + o.reason();
       ModelVersions.Version v;
+      LiveService.PreparedModel in = live.prepare(name, o.model());
       synchronized (swapLock) {
         long outVersion = versions.serving(name);
-        SavedModel out = live.recommenders().get(name).saved();
+        LiveService.PreparedModel out = live.current(name);
         v = versions.addServing(name, o.model(), snapshot.position(), snapshot.events(), o.metrics(),
             new ModelVersions.Attempt(at, true, null, snapshot.position(), reason, seconds));
         previous.put(name, new Held(outVersion, out));
-        live.swap(name, o.model());
+        live.swap(in);
         swaps.get(name).incrementAndGet();
         if (!erased.isEmpty()) {
           List<Long> deleted = versions.purge(name, erased);
           Held held = previous.get(name);
-          if (held != null && erased.stream().anyMatch(u -> held.model().users().get(u) >= 0)) {
+          if (held != null && erased.stream().anyMatch(u -> held.model().saved().users().get(u) >= 0)) {
             previous.remove(name);
           }
           live.relearned(name, erased);
@@ -423,8 +424,10 @@ public final class ModelLifecycle implements AutoCloseable {
       return new Result(name, false, serving, versions.version(name, serving).map(ModelVersions.Version::logPosition).orElse(0L),
           "version " + serving + " is already serving", (System.nanoTime() - start) / 1e9);
     }
+    // Prepared before the lock: a rollback to the version held in memory is two reference writes at the
+    // swap; one read from disk is loaded and prepared here, beside the request threads, not at the swap.
     Held held = previous.get(name);
-    SavedModel saved = held != null && held.version() == to ? held.model() : versions.load(name, to);
+    LiveService.PreparedModel in = held != null && held.version() == to ? held.model() : live.prepare(name, versions.load(name, to));
     synchronized (swapLock) {
       if (closed) {
         throw new IllegalStateException("the model lifecycle closed during the rollback of model '" + name + "'; version " + serving + " still serves");
@@ -432,9 +435,9 @@ public final class ModelLifecycle implements AutoCloseable {
       if (versions.serving(name) != serving) {
         throw new IllegalArgumentException("model '" + name + "' changed version while rolling back (now " + versions.serving(name) + "); retry");
       }
-      SavedModel out = live.recommenders().get(name).saved();
+      LiveService.PreparedModel out = live.current(name);
       versions.setServing(name, to);
-      live.swap(name, saved);
+      live.swap(in);
       previous.put(name, new Held(serving, out));
       swaps.get(name).incrementAndGet();
     }
