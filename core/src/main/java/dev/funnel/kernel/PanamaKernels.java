@@ -696,6 +696,57 @@ final class PanamaKernels implements VectorKernels {
   }
 
   @Override
+  public void adamDecaySteps(float[] w, int wOff, float[] moments, int mOff, int vOff, float decay, float beta1,
+      float beta2, float lr, float[] c1, float[] c2, int fromStep, int steps, float eps, int n) {
+    Windows.check(w, wOff, n);
+    Windows.check(moments, mOff, n);
+    Windows.check(moments, vOff, n);
+    int end = fromStep + steps;
+    int k = 0;
+    int bound = SPECIES.loopBound(n);
+    if (bound > 0) {
+      FloatVector vd = FloatVector.broadcast(SPECIES, decay);
+      FloatVector vb1 = FloatVector.broadcast(SPECIES, beta1);
+      FloatVector vb2 = FloatVector.broadcast(SPECIES, beta2);
+      FloatVector v1b1 = FloatVector.broadcast(SPECIES, 1 - beta1);
+      FloatVector v1b2 = FloatVector.broadcast(SPECIES, 1 - beta2);
+      FloatVector veps = FloatVector.broadcast(SPECIES, eps);
+      for (; k < bound; k += LANES) {
+        FloatVector wk = FloatVector.fromArray(SPECIES, w, wOff + k);
+        FloatVector mk = FloatVector.fromArray(SPECIES, moments, mOff + k);
+        FloatVector vk = FloatVector.fromArray(SPECIES, moments, vOff + k);
+        for (int s = fromStep; s < end; s++) {
+          float a = s < c1.length ? c1[s] : 1f;
+          float b = s < c2.length ? c2[s] : 1f;
+          FloatVector g = wk.mul(vd);
+          mk = mk.mul(vb1).add(g.mul(v1b1));
+          vk = vk.mul(vb2).add(g.mul(g).mul(v1b2));
+          wk = wk.sub(mk.mul(lr * a).div(vk.mul(b).sqrt().add(veps)));
+        }
+        wk.intoArray(w, wOff + k);
+        mk.intoArray(moments, mOff + k);
+        vk.intoArray(moments, vOff + k);
+      }
+    }
+    for (; k < n; k++) {
+      float wk = w[wOff + k];
+      float mk = moments[mOff + k];
+      float vk = moments[vOff + k];
+      for (int s = fromStep; s < end; s++) {
+        float a = s < c1.length ? c1[s] : 1f;
+        float b = s < c2.length ? c2[s] : 1f;
+        float g = decay * wk;
+        mk = beta1 * mk + (1 - beta1) * g;
+        vk = beta2 * vk + (1 - beta2) * g * g;
+        wk = wk - lr * (mk * a) / ((float) Math.sqrt(vk * b) + eps);
+      }
+      w[wOff + k] = wk;
+      moments[mOff + k] = mk;
+      moments[vOff + k] = vk;
+    }
+  }
+
+  @Override
   public void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
     Windows.check(z, zOff, n);
     Windows.check(dy, dyOff, n);

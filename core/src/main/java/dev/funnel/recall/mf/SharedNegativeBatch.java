@@ -83,7 +83,8 @@ final class SharedNegativeBatch {
       float[] bias, int[] userItems, java.util.concurrent.atomic.AtomicLong batches, long[] userLast,
       long[] itemLast) {
     this.k = k;
-    this.decay = config.l2EveryBatch() ? (float) config.l2() : 0f;
+    // with denseAdam the optimizer applies the every-batch decay itself (through Adam's moments)
+    this.decay = config.l2EveryBatch() && !config.denseAdam() ? (float) config.l2() : 0f;
     this.batches = batches;
     this.userLast = userLast;
     this.itemLast = itemLast;
