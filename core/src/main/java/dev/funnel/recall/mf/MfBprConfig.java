@@ -39,23 +39,26 @@ import dev.funnel.train.optim.OptimizerKind;
  *     under dense Adam (the missed steps are replayed). Off: lazy row-wise Adam.
  * @param lrDecayEpoch with {@code sharedNegatives}: from this epoch on (counted from 1) the learning rate
  *     is a tenth of {@code learningRate} (BARS's x0.1 on a validation plateau, at a fixed epoch); 0: never
+ * @param exampleNegatives with {@code sharedNegatives}' mini-batch steps: each example draws its own
+ *     {@code negatives} items uniformly over all items (BARS's sampler) instead of the batch sharing one
+ *     set; scores are then gathered dots instead of a GEMM (same flops, scattered rows)
  */
 public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
     boolean itemBias, double initStd, int batchSize, int threads, boolean sharedNegatives, boolean meanOverNegatives,
-    boolean l2EveryBatch, boolean denseAdam, int lrDecayEpoch) {
+    boolean l2EveryBatch, boolean denseAdam, int lrDecayEpoch, boolean exampleNegatives) {
   /** Without dense Adam or a learning-rate decay (the settings before those two fields existed). */
   public MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
       boolean itemBias, double initStd, int batchSize, int threads, boolean sharedNegatives, boolean meanOverNegatives,
       boolean l2EveryBatch) {
     this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, sharedNegatives,
-        meanOverNegatives, l2EveryBatch, false, 0);
+        meanOverNegatives, l2EveryBatch, false, 0, false);
   }
 
   /** Per-example training with the loss summed over negatives (the settings before the two flags existed). */
   public MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
       boolean itemBias, double initStd, int batchSize, int threads) {
     this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, false, false, false,
-        false, 0);
+        false, 0, false);
   }
 
   public MfBprConfig {
@@ -97,6 +100,10 @@ public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKin
     if (lrDecayEpoch < 0) {
       throw new IllegalArgumentException("lrDecayEpoch must be >= 0; lrDecayEpoch=" + lrDecayEpoch);
     }
+    if (exampleNegatives && !sharedNegatives) {
+      throw new IllegalArgumentException("exampleNegatives needs sharedNegatives (mini-batch steps); exampleNegatives=true,"
+          + " sharedNegatives=false");
+    }
     if (lrDecayEpoch > 0 && !sharedNegatives) {
       throw new IllegalArgumentException("lrDecayEpoch needs sharedNegatives; lrDecayEpoch=" + lrDecayEpoch
           + ", sharedNegatives=false");
@@ -107,7 +114,7 @@ public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKin
     // From a short search on gowalla (bench/presets/gowalla-mf-bpr.yaml): Adagrad beat Adam at equal
     // epochs, and a small init (0.01 rather than 0.1) and 10 negatives mattered most.
     return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0, false, false, false,
-        false, 0);
+        false, 0, false);
   }
 
   /** The optimizer of the embedding tables (with the L2 as weight decay). */
