@@ -711,6 +711,55 @@ final class PanamaKernels implements VectorKernels {
       FloatVector v1b1 = FloatVector.broadcast(SPECIES, 1 - beta1);
       FloatVector v1b2 = FloatVector.broadcast(SPECIES, 1 - beta2);
       FloatVector veps = FloatVector.broadcast(SPECIES, eps);
+      // Four lane blocks at a time: each step is a dependent chain through sqrt and div (tens of cycles
+      // of latency), so independent blocks in flight keep the units busy.
+      for (; k + 4 * LANES <= bound; k += 4 * LANES) {
+        FloatVector w0 = FloatVector.fromArray(SPECIES, w, wOff + k);
+        FloatVector w1 = FloatVector.fromArray(SPECIES, w, wOff + k + LANES);
+        FloatVector w2 = FloatVector.fromArray(SPECIES, w, wOff + k + 2 * LANES);
+        FloatVector w3 = FloatVector.fromArray(SPECIES, w, wOff + k + 3 * LANES);
+        FloatVector m0 = FloatVector.fromArray(SPECIES, moments, mOff + k);
+        FloatVector m1 = FloatVector.fromArray(SPECIES, moments, mOff + k + LANES);
+        FloatVector m2 = FloatVector.fromArray(SPECIES, moments, mOff + k + 2 * LANES);
+        FloatVector m3 = FloatVector.fromArray(SPECIES, moments, mOff + k + 3 * LANES);
+        FloatVector v0 = FloatVector.fromArray(SPECIES, moments, vOff + k);
+        FloatVector v1 = FloatVector.fromArray(SPECIES, moments, vOff + k + LANES);
+        FloatVector v2 = FloatVector.fromArray(SPECIES, moments, vOff + k + 2 * LANES);
+        FloatVector v3 = FloatVector.fromArray(SPECIES, moments, vOff + k + 3 * LANES);
+        for (int s = fromStep; s < end; s++) {
+          float a = s < c1.length ? c1[s] : 1f;
+          float b = s < c2.length ? c2[s] : 1f;
+          float la = lr * a;
+          FloatVector g0 = w0.mul(vd);
+          FloatVector g1 = w1.mul(vd);
+          FloatVector g2 = w2.mul(vd);
+          FloatVector g3 = w3.mul(vd);
+          m0 = m0.mul(vb1).add(g0.mul(v1b1));
+          m1 = m1.mul(vb1).add(g1.mul(v1b1));
+          m2 = m2.mul(vb1).add(g2.mul(v1b1));
+          m3 = m3.mul(vb1).add(g3.mul(v1b1));
+          v0 = v0.mul(vb2).add(g0.mul(g0).mul(v1b2));
+          v1 = v1.mul(vb2).add(g1.mul(g1).mul(v1b2));
+          v2 = v2.mul(vb2).add(g2.mul(g2).mul(v1b2));
+          v3 = v3.mul(vb2).add(g3.mul(g3).mul(v1b2));
+          w0 = w0.sub(m0.mul(la).div(v0.mul(b).sqrt().add(veps)));
+          w1 = w1.sub(m1.mul(la).div(v1.mul(b).sqrt().add(veps)));
+          w2 = w2.sub(m2.mul(la).div(v2.mul(b).sqrt().add(veps)));
+          w3 = w3.sub(m3.mul(la).div(v3.mul(b).sqrt().add(veps)));
+        }
+        w0.intoArray(w, wOff + k);
+        w1.intoArray(w, wOff + k + LANES);
+        w2.intoArray(w, wOff + k + 2 * LANES);
+        w3.intoArray(w, wOff + k + 3 * LANES);
+        m0.intoArray(moments, mOff + k);
+        m1.intoArray(moments, mOff + k + LANES);
+        m2.intoArray(moments, mOff + k + 2 * LANES);
+        m3.intoArray(moments, mOff + k + 3 * LANES);
+        v0.intoArray(moments, vOff + k);
+        v1.intoArray(moments, vOff + k + LANES);
+        v2.intoArray(moments, vOff + k + 2 * LANES);
+        v3.intoArray(moments, vOff + k + 3 * LANES);
+      }
       for (; k < bound; k += LANES) {
         FloatVector wk = FloatVector.fromArray(SPECIES, w, wOff + k);
         FloatVector mk = FloatVector.fromArray(SPECIES, moments, mOff + k);

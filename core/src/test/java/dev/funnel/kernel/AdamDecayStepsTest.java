@@ -33,7 +33,7 @@ class AdamDecayStepsTest {
       c1[t] = (float) (1 / (1 - Math.pow(beta1, t)));
       c2[t] = (float) (1 / (1 - Math.pow(beta2, t)));
     }
-    for (int n : new int[] {0, 1, 15, PanamaKernels.lanes() * 3 + 5, 64}) {
+    for (int n : new int[] {0, 1, 15, PanamaKernels.lanes() * 3 + 5, 64, PanamaKernels.lanes() * 9 + 3}) { // 9 blocks: 4 + 4 + 1
       for (int[] range : new int[][] {{1, 1}, {3, 17}, {30, 25}, {200, 7}}) { // {fromStep, steps}; 30+25 and 200 pass the tables
         float[] w = new float[n + 3];
         float[] moments = new float[2 * n + 4];
