@@ -72,6 +72,8 @@ public final class CatchUpAdam implements RowOptimizer {
   private final float[] c2f;
   private float learningRate;
   private boolean decayEveryStep;
+  /** Per gap length k: (clock t << 32) | float bits of {@link #earlyCoefficient}(t, k); t = 0 never matches. */
+  private final long[] coefCache = new long[TABLE];
 
   public CatchUpAdam(EmbeddingTable table, OptimizerConfig config) {
     if (config.kind() != OptimizerKind.ADAM) {
@@ -170,8 +172,9 @@ public final class CatchUpAdam implements RowOptimizer {
     if (gap > 0) {
       catchUp(row, t, gap);
     }
-    float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, Math.min(t, TABLE))));
-    float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, Math.min(t, TABLE))));
+    int tc = Math.min(t, TABLE - 1); // tabulated: one pow pair per row step was a visible cost
+    float c1 = c1f[tc];
+    float c2 = c2f[tc];
     int base = row * dim;
     Kernels.get().adamStep(alpha, grad, gradOff, decay, w, base, moments, 2 * base, 2 * base + dim, (float) beta1,
         (float) beta2, learningRate, c1, c2, epsilon, dim);
@@ -202,13 +205,7 @@ public final class CatchUpAdam implements RowOptimizer {
     int from = t - k; // the gap is steps from .. t-1
     double coef;
     if (from < EXACT) {
-      coef = 0;
-      double rk = 1;
-      int terms = Math.min(k, 256);
-      for (int i = 0; i < terms; i++) {
-        rk *= ratio;
-        coef += rk * corr[Math.min(from + i, TABLE - 1)];
-      }
+      coef = earlyCoefficient(t, k);
     } else {
       coef = corr[tc] * s;
     }
@@ -217,13 +214,37 @@ public final class CatchUpAdam implements RowOptimizer {
     int base = row * dim;
     int mBase = 2 * base;
     int vBase = mBase + dim;
-    for (int j = 0; j < dim; j++) {
-      float m = moments[mBase + j];
-      float v = moments[vBase + j];
-      w[base + j] -= a * m / ((float) Math.sqrt(v) + eps);
-      moments[mBase + j] = m * d1;
-      moments[vBase + j] = v * d2;
+    // w -= a m / (sqrt(v) + eps) is adamStep with beta1 = beta2 = 1, no gradient and no corrections
+    // (m and v pass through unchanged), on the SIMD kernels; then the moments decay by beta^k.
+    dev.funnel.kernel.VectorKernels kern = Kernels.get();
+    kern.adamStep(0f, w, base, 0f, w, base, moments, mBase, vBase, 1f, 1f, a, 1f, 1f, eps, dim);
+    kern.scale(d1, moments, mBase, dim);
+    kern.scale(d2, moments, vBase, dim);
+  }
+
+  /**
+   * sum_{i<min(k,256)} r^{i+1} c1/sqrt(c2) at step t-k+i: the gap's drift while the bias corrections
+   * still change. All rows caught up at one clock value t share it for equal k, so it is cached per k
+   * with its t packed in one long (a torn or stale entry is recomputed, never misread).
+   */
+  private double earlyCoefficient(int t, int k) {
+    int slot = Math.min(k, TABLE - 1);
+    long e = coefCache[slot];
+    if ((int) (e >>> 32) == t && k < TABLE) {
+      return Float.intBitsToFloat((int) e);
     }
+    int from = t - k;
+    double coef = 0;
+    double rk = 1;
+    int terms = Math.min(k, 256);
+    for (int i = 0; i < terms; i++) {
+      rk *= ratio;
+      coef += rk * corr[Math.min(from + i, TABLE - 1)];
+    }
+    if (k < TABLE) {
+      coefCache[slot] = ((long) t << 32) | (Float.floatToRawIntBits((float) coef) & 0xffffffffL);
+    }
+    return coef;
   }
 
   /** The k steps from .. from+k-1 of dense Adam with only the decay's gradient {@code lambda w}. */
