@@ -696,6 +696,106 @@ final class PanamaKernels implements VectorKernels {
   }
 
   @Override
+  public void adamDecaySteps(float[] w, int wOff, float[] moments, int mOff, int vOff, float decay, float beta1,
+      float beta2, float lr, float[] c1, float[] c2, int fromStep, int steps, float eps, int n) {
+    Windows.check(w, wOff, n);
+    Windows.check(moments, mOff, n);
+    Windows.check(moments, vOff, n);
+    int end = fromStep + steps;
+    int k = 0;
+    int bound = SPECIES.loopBound(n);
+    if (bound > 0) {
+      FloatVector vd = FloatVector.broadcast(SPECIES, decay);
+      FloatVector vb1 = FloatVector.broadcast(SPECIES, beta1);
+      FloatVector vb2 = FloatVector.broadcast(SPECIES, beta2);
+      FloatVector v1b1 = FloatVector.broadcast(SPECIES, 1 - beta1);
+      FloatVector v1b2 = FloatVector.broadcast(SPECIES, 1 - beta2);
+      FloatVector veps = FloatVector.broadcast(SPECIES, eps);
+      // Four lane blocks at a time: each step is a dependent chain through sqrt and div (tens of cycles
+      // of latency), so independent blocks in flight keep the units busy.
+      for (; k + 4 * LANES <= bound; k += 4 * LANES) {
+        FloatVector w0 = FloatVector.fromArray(SPECIES, w, wOff + k);
+        FloatVector w1 = FloatVector.fromArray(SPECIES, w, wOff + k + LANES);
+        FloatVector w2 = FloatVector.fromArray(SPECIES, w, wOff + k + 2 * LANES);
+        FloatVector w3 = FloatVector.fromArray(SPECIES, w, wOff + k + 3 * LANES);
+        FloatVector m0 = FloatVector.fromArray(SPECIES, moments, mOff + k);
+        FloatVector m1 = FloatVector.fromArray(SPECIES, moments, mOff + k + LANES);
+        FloatVector m2 = FloatVector.fromArray(SPECIES, moments, mOff + k + 2 * LANES);
+        FloatVector m3 = FloatVector.fromArray(SPECIES, moments, mOff + k + 3 * LANES);
+        FloatVector v0 = FloatVector.fromArray(SPECIES, moments, vOff + k);
+        FloatVector v1 = FloatVector.fromArray(SPECIES, moments, vOff + k + LANES);
+        FloatVector v2 = FloatVector.fromArray(SPECIES, moments, vOff + k + 2 * LANES);
+        FloatVector v3 = FloatVector.fromArray(SPECIES, moments, vOff + k + 3 * LANES);
+        for (int s = fromStep; s < end; s++) {
+          float a = s < c1.length ? c1[s] : 1f;
+          float b = s < c2.length ? c2[s] : 1f;
+          float la = lr * a;
+          FloatVector g0 = w0.mul(vd);
+          FloatVector g1 = w1.mul(vd);
+          FloatVector g2 = w2.mul(vd);
+          FloatVector g3 = w3.mul(vd);
+          m0 = m0.mul(vb1).add(g0.mul(v1b1));
+          m1 = m1.mul(vb1).add(g1.mul(v1b1));
+          m2 = m2.mul(vb1).add(g2.mul(v1b1));
+          m3 = m3.mul(vb1).add(g3.mul(v1b1));
+          v0 = v0.mul(vb2).add(g0.mul(g0).mul(v1b2));
+          v1 = v1.mul(vb2).add(g1.mul(g1).mul(v1b2));
+          v2 = v2.mul(vb2).add(g2.mul(g2).mul(v1b2));
+          v3 = v3.mul(vb2).add(g3.mul(g3).mul(v1b2));
+          w0 = w0.sub(m0.mul(la).div(v0.mul(b).sqrt().add(veps)));
+          w1 = w1.sub(m1.mul(la).div(v1.mul(b).sqrt().add(veps)));
+          w2 = w2.sub(m2.mul(la).div(v2.mul(b).sqrt().add(veps)));
+          w3 = w3.sub(m3.mul(la).div(v3.mul(b).sqrt().add(veps)));
+        }
+        w0.intoArray(w, wOff + k);
+        w1.intoArray(w, wOff + k + LANES);
+        w2.intoArray(w, wOff + k + 2 * LANES);
+        w3.intoArray(w, wOff + k + 3 * LANES);
+        m0.intoArray(moments, mOff + k);
+        m1.intoArray(moments, mOff + k + LANES);
+        m2.intoArray(moments, mOff + k + 2 * LANES);
+        m3.intoArray(moments, mOff + k + 3 * LANES);
+        v0.intoArray(moments, vOff + k);
+        v1.intoArray(moments, vOff + k + LANES);
+        v2.intoArray(moments, vOff + k + 2 * LANES);
+        v3.intoArray(moments, vOff + k + 3 * LANES);
+      }
+      for (; k < bound; k += LANES) {
+        FloatVector wk = FloatVector.fromArray(SPECIES, w, wOff + k);
+        FloatVector mk = FloatVector.fromArray(SPECIES, moments, mOff + k);
+        FloatVector vk = FloatVector.fromArray(SPECIES, moments, vOff + k);
+        for (int s = fromStep; s < end; s++) {
+          float a = s < c1.length ? c1[s] : 1f;
+          float b = s < c2.length ? c2[s] : 1f;
+          FloatVector g = wk.mul(vd);
+          mk = mk.mul(vb1).add(g.mul(v1b1));
+          vk = vk.mul(vb2).add(g.mul(g).mul(v1b2));
+          wk = wk.sub(mk.mul(lr * a).div(vk.mul(b).sqrt().add(veps)));
+        }
+        wk.intoArray(w, wOff + k);
+        mk.intoArray(moments, mOff + k);
+        vk.intoArray(moments, vOff + k);
+      }
+    }
+    for (; k < n; k++) {
+      float wk = w[wOff + k];
+      float mk = moments[mOff + k];
+      float vk = moments[vOff + k];
+      for (int s = fromStep; s < end; s++) {
+        float a = s < c1.length ? c1[s] : 1f;
+        float b = s < c2.length ? c2[s] : 1f;
+        float g = decay * wk;
+        mk = beta1 * mk + (1 - beta1) * g;
+        vk = beta2 * vk + (1 - beta2) * g * g;
+        wk = wk - lr * (mk * a) / ((float) Math.sqrt(vk * b) + eps);
+      }
+      w[wOff + k] = wk;
+      moments[mOff + k] = mk;
+      moments[vOff + k] = vk;
+    }
+  }
+
+  @Override
   public void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
     Windows.check(z, zOff, n);
     Windows.check(dy, dyOff, n);

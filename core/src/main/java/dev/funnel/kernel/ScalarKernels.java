@@ -186,6 +186,30 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
+  public void adamDecaySteps(float[] w, int wOff, float[] moments, int mOff, int vOff, float decay, float beta1,
+      float beta2, float lr, float[] c1, float[] c2, int fromStep, int steps, float eps, int n) {
+    Windows.check(w, wOff, n);
+    Windows.check(moments, mOff, n);
+    Windows.check(moments, vOff, n);
+    for (int k = 0; k < n; k++) {
+      float wk = w[wOff + k];
+      float mk = moments[mOff + k];
+      float vk = moments[vOff + k];
+      for (int s = fromStep; s < fromStep + steps; s++) {
+        float a = s < c1.length ? c1[s] : 1f;
+        float b = s < c2.length ? c2[s] : 1f;
+        float g = decay * wk;
+        mk = beta1 * mk + (1 - beta1) * g;
+        vk = beta2 * vk + (1 - beta2) * g * g;
+        wk = wk - lr * (mk * a) / ((float) Math.sqrt(vk * b) + eps);
+      }
+      w[wOff + k] = wk;
+      moments[mOff + k] = mk;
+      moments[vOff + k] = vk;
+    }
+  }
+
+  @Override
   public void reluBackward(float[] z, int zOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
     Windows.check(z, zOff, n);
     Windows.check(dy, dyOff, n);

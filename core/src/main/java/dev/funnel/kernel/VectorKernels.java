@@ -125,6 +125,19 @@ public interface VectorKernels {
   }
 
   /**
+   * {@code steps} consecutive Adam steps on {@code w[wOff .. wOff+n)} whose only gradient is the coupled
+   * L2 {@code g = decay * w} (dense Adam over a row the loss did not touch), step s in
+   * {@code [fromStep, fromStep + steps)} with bias corrections {@code c1[s]}, {@code c2[s]} (1 from the
+   * tables' length on): element-wise, each step as in {@link #adamStep} with alpha 0. The SIMD version
+   * keeps a lane block of w, m and v in registers across all the steps.
+   */
+  default void adamDecaySteps(float[] w, int wOff, float[] moments, int mOff, int vOff, float decay, float beta1,
+      float beta2, float lr, float[] c1, float[] c2, int fromStep, int steps, float eps, int n) {
+    Kernels.scalar().adamDecaySteps(w, wOff, moments, mOff, vOff, decay, beta1, beta2, lr, c1, c2, fromStep, steps, eps,
+        n);
+  }
+
+  /**
    * The ReLU backward pass: {@code dz[dzOff+i] = z[zOff+i] > 0 ? dy[dyOff+i] : 0} for i in [0, n);
    * {@code dz} may be {@code dy} (in place). A scalar loop branches on the sign of every
    * pre-activation, about half of them mispredicted; the SIMD kernel selects with a lane mask.

@@ -10,6 +10,7 @@ import dev.funnel.recall.RecallModel;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.train.WorkerRandom;
 import dev.funnel.train.loss.BprLoss;
+import dev.funnel.train.optim.CatchUpAdam;
 import dev.funnel.train.optim.EmbeddingTable;
 import dev.funnel.train.optim.RowOptimizer;
 import dev.funnel.train.runtime.Hogwild;
@@ -81,6 +82,10 @@ public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
    */
   public MfBprModel train(Interactions train, MfBprConfig config, TrainContext context,
       ToDoubleFunction<MfBprModel> validation, int validateEvery, int patience) {
+    if (config.denseAdam() && context.checkpointing() != null) {
+      throw new IllegalArgumentException("mfbpr denseAdam=true cannot checkpoint (CatchUpAdam has no checkpoint"
+          + " format); train without checkpointing or with denseAdam=false");
+    }
     int numUsers = train.numUsers();
     int numItems = train.numItems();
     int dim = config.dim();
@@ -90,8 +95,8 @@ public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
     users.initNormal(config.initStd(), init);
     items.initNormal(config.initStd(), init);
     EmbeddingTable bias = new EmbeddingTable(numItems, 1);
-    RowOptimizer userOpt = config.embeddingOptimizer().create(users);
-    RowOptimizer itemOpt = config.embeddingOptimizer().create(items);
+    RowOptimizer userOpt = embeddingOptimizer(config, users);
+    RowOptimizer itemOpt = embeddingOptimizer(config, items);
     RowOptimizer biasOpt = config.itemBias() ? config.optimizerConfig().create(bias) : null;
 
     int nnz = train.nnz();
@@ -112,8 +117,10 @@ public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
     int threads = config.threads() == 0 ? context.threads() : config.threads();
     TrainingSchedule schedule = new TrainingSchedule(config.epochs(), nnz, config.batchSize(), threads, context.seed(),
         validateEvery, patience);
-    Validator validator = validation == null ? null
-        : epoch -> validation.applyAsDouble(new MfBprModel(config, train, dim, p, q, config.itemBias() ? b : null));
+    Validator validator = validation == null ? null : epoch -> {
+      flush(userOpt, itemOpt);
+      return validation.applyAsDouble(new MfBprModel(config, train, dim, p, q, config.itemBias() ? b : null));
+    };
     if (config.sharedNegatives()) {
       float[] biasOrNull = config.itemBias() ? b : null;
       java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
@@ -123,12 +130,22 @@ public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
         SharedNegativeBatch batch = new SharedNegativeBatch(k, config, numUsers, numItems, p, q, biasOrNull, userItems,
             batches, userLast, itemLast);
         return (epoch, batchIndex, from, to) -> {
+          float lr = (float) config.learningRateAt(epoch + 1);
+          if (userOpt.learningRate() != lr) { // the first batch of a decayed epoch (a benign race between workers)
+            for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, biasOpt}) {
+              if (o != null) {
+                o.setLearningRate(lr);
+              }
+            }
+          }
           batch.sample(random, (int) (to - from), rowUser, numItems);
           double loss = batch.forwardBackward();
+          tick(userOpt, itemOpt);
           batch.update(userOpt, itemOpt, biasOpt);
           return loss * (to - from); // summed over the batch's examples, as the per-example loop reports
         };
       }, validator, context.progress(), context.checkpointing(), TrainingState.of(userOpt, itemOpt, biasOpt), p, q, b);
+      flush(userOpt, itemOpt);
       return new MfBprModel(config, train, dim, p, q, config.itemBias() ? b : null);
     }
     float gradScale = config.meanOverNegatives() ? 1f / negatives : 1f;
@@ -184,6 +201,31 @@ public final class MfBpr implements RecallAlgorithm<MfBprConfig> {
       };
     }, validator, context.progress(), context.checkpointing(), TrainingState.of(userOpt, itemOpt, biasOpt), p, q, b);
     return new MfBprModel(config, train, dim, p, q, config.itemBias() ? b : null);
+  }
+
+  private static RowOptimizer embeddingOptimizer(MfBprConfig config, EmbeddingTable table) {
+    if (config.denseAdam()) {
+      return new CatchUpAdam(table, config.embeddingOptimizer()).decayEveryStep(config.l2EveryBatch());
+    }
+    return config.embeddingOptimizer().create(table);
+  }
+
+  /** One batch step of the dense-Adam clocks (nothing for lazy optimizers). */
+  private static void tick(RowOptimizer... optimizers) {
+    for (RowOptimizer o : optimizers) {
+      if (o instanceof CatchUpAdam dense) {
+        dense.tick();
+      }
+    }
+  }
+
+  /** Brings every row of the dense-Adam tables up to the clock (before the weights are read). */
+  private static void flush(RowOptimizer... optimizers) {
+    for (RowOptimizer o : optimizers) {
+      if (o instanceof CatchUpAdam dense) {
+        dense.flush();
+      }
+    }
   }
 
   @Override

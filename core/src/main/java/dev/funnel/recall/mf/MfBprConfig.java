@@ -31,14 +31,34 @@ import dev.funnel.train.optim.OptimizerKind;
  *     every batch. Done lazily: a row takes the decay of the batches it was absent from at its next
  *     update ({@code l2 * (batches since its last update) * w} added to its gradient), so rare rows are
  *     regularised as much per batch as frequent ones. Off: {@code l2 w} once per update of a row.
+ * @param denseAdam with {@code sharedNegatives} and ADAM: the embedding tables step as under dense Adam
+ *     (PyTorch's {@code torch.optim.Adam} over whole tables, as BARS trains MF-BPR): every row moves at
+ *     every batch on its decaying momentum, at the cost of a lazy Adam
+ *     ({@link dev.funnel.train.optim.CatchUpAdam}). With {@code l2EveryBatch} the L2 then goes through
+ *     Adam's moments on every row at every batch, exactly as a {@code l2/2 |W|²} term in the loss does
+ *     under dense Adam (the missed steps are replayed). Off: lazy row-wise Adam.
+ * @param lrDecayEpoch with {@code sharedNegatives}: from this epoch on (counted from 1) the learning rate
+ *     is a tenth of {@code learningRate} (BARS's x0.1 on a validation plateau, at a fixed epoch); 0: never
+ * @param exampleNegatives with {@code sharedNegatives}' mini-batch steps: each example draws its own
+ *     {@code negatives} items uniformly over all items (BARS's sampler) instead of the batch sharing one
+ *     set; scores are then gathered dots instead of a GEMM (same flops, scattered rows)
  */
 public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
     boolean itemBias, double initStd, int batchSize, int threads, boolean sharedNegatives, boolean meanOverNegatives,
-    boolean l2EveryBatch) {
+    boolean l2EveryBatch, boolean denseAdam, int lrDecayEpoch, boolean exampleNegatives) {
+  /** Without dense Adam or a learning-rate decay (the settings before those two fields existed). */
+  public MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
+      boolean itemBias, double initStd, int batchSize, int threads, boolean sharedNegatives, boolean meanOverNegatives,
+      boolean l2EveryBatch) {
+    this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, sharedNegatives,
+        meanOverNegatives, l2EveryBatch, false, 0, false);
+  }
+
   /** Per-example training with the loss summed over negatives (the settings before the two flags existed). */
   public MfBprConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2, int negatives,
       boolean itemBias, double initStd, int batchSize, int threads) {
-    this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, false, false, false);
+    this(dim, epochs, learningRate, optimizer, l2, negatives, itemBias, initStd, batchSize, threads, false, false, false,
+        false, 0, false);
   }
 
   public MfBprConfig {
@@ -73,17 +93,39 @@ public record MfBprConfig(int dim, int epochs, double learningRate, OptimizerKin
       throw new IllegalArgumentException("l2EveryBatch needs sharedNegatives (mini-batch steps); l2EveryBatch=true,"
           + " sharedNegatives=false");
     }
+    if (denseAdam && !(sharedNegatives && optimizer == OptimizerKind.ADAM)) {
+      throw new IllegalArgumentException("denseAdam needs sharedNegatives and optimizer ADAM; denseAdam=true,"
+          + " sharedNegatives=" + sharedNegatives + ", optimizer=" + optimizer);
+    }
+    if (lrDecayEpoch < 0) {
+      throw new IllegalArgumentException("lrDecayEpoch must be >= 0; lrDecayEpoch=" + lrDecayEpoch);
+    }
+    if (exampleNegatives && !sharedNegatives) {
+      throw new IllegalArgumentException("exampleNegatives needs sharedNegatives (mini-batch steps); exampleNegatives=true,"
+          + " sharedNegatives=false");
+    }
+    if (lrDecayEpoch > 0 && !sharedNegatives) {
+      throw new IllegalArgumentException("lrDecayEpoch needs sharedNegatives; lrDecayEpoch=" + lrDecayEpoch
+          + ", sharedNegatives=false");
+    }
   }
 
   public static MfBprConfig defaults() {
     // From a short search on gowalla (bench/presets/gowalla-mf-bpr.yaml): Adagrad beat Adam at equal
     // epochs, and a small init (0.01 rather than 0.1) and 10 negatives mattered most.
-    return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0, false, false, false);
+    return new MfBprConfig(64, 30, 0.05, OptimizerKind.ADAGRAD, 0.01, 10, false, 0.01, 1024, 0, false, false, false,
+        false, 0, false);
   }
 
   /** The optimizer of the embedding tables (with the L2 as weight decay). */
   OptimizerConfig embeddingOptimizer() {
-    return optimizerConfig().withWeightDecay(l2EveryBatch ? 0 : l2);
+    // l2EveryBatch: SharedNegativeBatch adds the decay lazily, or with denseAdam CatchUpAdam applies it at every step
+    return optimizerConfig().withWeightDecay(l2EveryBatch && !denseAdam ? 0 : l2);
+  }
+
+  /** The learning rate of (1-based) epoch {@code epoch}. */
+  double learningRateAt(int epoch) {
+    return lrDecayEpoch > 0 && epoch >= lrDecayEpoch ? learningRate * 0.1 : learningRate;
   }
 
   /** The optimizer of the item bias: the same, without decay. */

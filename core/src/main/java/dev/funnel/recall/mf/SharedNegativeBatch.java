@@ -25,12 +25,24 @@ import java.util.Arrays;
  * (U the gathered user rows, N the gathered negative rows), so a batch costs 6 B N dim flops in packed
  * SIMD kernels plus O((B + N) dim) row updates, instead of B (N + 1) separate row updates. The
  * gradient is the exact gradient of L (tested against finite differences).
+ *
+ * <p>With {@link MfBprConfig#exampleNegatives()} each example x draws its own N negatives n_{x,j}
+ * instead (BARS's sampler: 300 per positive), with the same loss and G; the scores are then B N gathered
+ * dots ({@code dotMany}), {@code dL/dp_u} a weighted gather of the example's negative rows
+ * ({@code gatherRows}) and each negative row gets {@code G[x][j] p_{u_x}} (an axpy): the same 6 B N dim
+ * flops, on rows spread over the table rather than packed GEMMs, and about 1 - e^{-BN/I} of the I item
+ * rows step at every batch.
  */
 final class SharedNegativeBatch {
   private final VectorKernels k;
   private final int dim;
   private final int numNeg;
   private final boolean meanOverNegatives;
+  /** Negatives per example (B x N in {@link #neg}) rather than shared by the batch. */
+  private final boolean exampleNegatives;
+  /** Per-example mode: one example's negative rows' offsets (item * dim) and scores. */
+  private final int[] negOffsets;
+  private final float[] rowScores;
   private final float[] p;
   private final float[] q;
   /** Item bias, or null without one. */
@@ -83,13 +95,15 @@ final class SharedNegativeBatch {
       float[] bias, int[] userItems, java.util.concurrent.atomic.AtomicLong batches, long[] userLast,
       long[] itemLast) {
     this.k = k;
-    this.decay = config.l2EveryBatch() ? (float) config.l2() : 0f;
+    // with denseAdam the optimizer applies the every-batch decay itself (through Adam's moments)
+    this.decay = config.l2EveryBatch() && !config.denseAdam() ? (float) config.l2() : 0f;
     this.batches = batches;
     this.userLast = userLast;
     this.itemLast = itemLast;
     this.dim = config.dim();
     this.numNeg = config.negatives();
     this.meanOverNegatives = config.meanOverNegatives();
+    this.exampleNegatives = config.exampleNegatives();
     this.p = p;
     this.q = q;
     this.bias = bias;
@@ -99,14 +113,16 @@ final class SharedNegativeBatch {
     exPos = new int[maxBatch];
     exSlot = new int[maxBatch];
     batchUsers = new BatchUsers(numUsers, maxBatch);
-    neg = new int[numNeg];
+    neg = new int[exampleNegatives ? maxBatch * numNeg : numNeg];
+    negOffsets = new int[exampleNegatives ? numNeg : 0];
+    rowScores = new float[exampleNegatives ? numNeg : 0];
     u = new float[maxBatch * dim];
-    n = new float[numNeg * dim];
+    n = new float[exampleNegatives ? 0 : numNeg * dim];
     posScore = new float[maxBatch];
     posGrad = new float[maxBatch];
     s = new float[maxBatch * numNeg];
     gradU = new float[maxBatch * dim];
-    gradN = new float[numNeg * dim];
+    gradN = new float[exampleNegatives ? 0 : numNeg * dim];
     gradUsers = new float[maxBatch * dim];
     gradItems = new float[numItems * dim];
     gradBias = bias == null ? null : new float[numItems];
@@ -116,7 +132,8 @@ final class SharedNegativeBatch {
 
   /**
    * Draws {@code batchSize} examples uniformly over the training interactions ({@code rowUser[e]},
-   * {@code userItems[e]}) and N negatives uniformly over all items.
+   * {@code userItems[e]}) and N negatives uniformly over all items (N per example with
+   * {@code exampleNegatives}).
    */
   void sample(WorkerRandom random, int batchSize, int[] rowUser, int numItems) {
     clear();
@@ -127,12 +144,13 @@ final class SharedNegativeBatch {
       int e = random.nextInt(nnz);
       addExample(x, rowUser[e], userItems[e]);
     }
-    for (int j = 0; j < numNeg; j++) {
+    int draws = exampleNegatives ? b * numNeg : numNeg;
+    for (int j = 0; j < draws; j++) {
       neg[j] = random.nextInt(numItems);
     }
   }
 
-  /** Sets the batch explicitly (tests). */
+  /** Sets the batch explicitly (tests); {@code negatives} holds B x N items with {@code exampleNegatives}. */
   void set(int[] users, int[] positives, int[] negatives) {
     clear();
     batchIndex = batches.incrementAndGet();
@@ -140,7 +158,7 @@ final class SharedNegativeBatch {
     for (int x = 0; x < b; x++) {
       addExample(x, users[x], positives[x]);
     }
-    System.arraycopy(negatives, 0, neg, 0, numNeg);
+    System.arraycopy(negatives, 0, neg, 0, exampleNegatives ? b * numNeg : numNeg);
   }
 
   private void addExample(int x, int user, int item) {
@@ -164,6 +182,9 @@ final class SharedNegativeBatch {
 
   /** Forward and backward over the current batch: returns the batch's loss (the mean form above). */
   double forwardBackward() {
+    if (exampleNegatives) {
+      return forwardBackwardPerExample();
+    }
     int bd = b * dim;
     for (int x = 0; x < b; x++) {
       System.arraycopy(p, exUser[x] * dim, u, x * dim, dim);
@@ -222,6 +243,53 @@ final class SharedNegativeBatch {
           sum += s[x * numNeg + j];
         }
         gradBias[item] += sum;
+      }
+    }
+    return loss * c;
+  }
+
+  /** {@link #forwardBackward} when every example has its own negatives: dots and axpys, no GEMM. */
+  private double forwardBackwardPerExample() {
+    double c = meanOverNegatives ? 1.0 / ((double) b * numNeg) : 1.0 / b;
+    float cf = (float) c;
+    double loss = 0;
+    Arrays.fill(gradUsers, 0, batchUsers.count() * dim, 0f);
+    for (int x = 0; x < b; x++) {
+      int uOff = x * dim;
+      System.arraycopy(p, exUser[x] * dim, u, uOff, dim);
+      int item = exPos[x];
+      float pos = k.dot(u, uOff, q, item * dim, dim) + (bias == null ? 0f : bias[item]);
+      int row = x * numNeg;
+      for (int j = 0; j < numNeg; j++) {
+        negOffsets[j] = neg[row + j] * dim;
+      }
+      k.dotMany(u, uOff, q, negOffsets, numNeg, dim, rowScores);
+      double gPos = 0;
+      for (int j = 0; j < numNeg; j++) {
+        double d = pos - (rowScores[j] + (bias == null ? 0f : bias[neg[row + j]]));
+        double e = Math.exp(-Math.abs(d));
+        double g = d >= 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+        loss += Math.max(-d, 0.0) + (e < 1e-4 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.log(1.0 + e));
+        gPos -= g;
+        s[row + j] = (float) g * cf;
+      }
+      float gp = (float) (gPos * c);
+      // dL/dp_u: the example's negative rows weighted by G, plus g+ q_pos (rows read before any update)
+      k.gatherRows(neg, s, row, row + numNeg, q, dim, gradU, uOff);
+      k.axpy(gp, q, item * dim, gradU, uOff, dim);
+      k.axpy(1f, gradU, uOff, gradUsers, exSlot[x] * dim, dim);
+      touch(item);
+      k.axpy(gp, u, uOff, gradItems, item * dim, dim);
+      if (gradBias != null) {
+        gradBias[item] += gp;
+      }
+      for (int j = 0; j < numNeg; j++) {
+        int negItem = neg[row + j];
+        touch(negItem);
+        k.axpy(s[row + j], u, uOff, gradItems, negItem * dim, dim);
+        if (gradBias != null) {
+          gradBias[negItem] += s[row + j];
+        }
       }
     }
     return loss * c;

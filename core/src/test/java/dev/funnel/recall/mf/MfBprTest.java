@@ -112,6 +112,48 @@ class MfBprTest {
   }
 
   @Test
+  void denseAdamWithPerExampleNegativesAndDecayLearnsTheClustersReproducibly() {
+    long seed = 1627L;
+    System.out.println("seed " + seed);
+    Interactions data = clustered(seed);
+    for (boolean exampleNegatives : new boolean[] {false, true}) {
+      // dense Adam, L2 through Adam at every batch, lr x0.1 from epoch 25
+      MfBprConfig config = new MfBprConfig(8, 30, 0.02, OptimizerKind.ADAM, 1e-4, 8, false, 0.1, 32, 1, true, true,
+          true, true, 25, exampleNegatives);
+      MfBprModel model = (MfBprModel) new MfBpr().train(data, config, new TrainContext(1, seed, Progress.NONE));
+      int hits = 0;
+      for (int u = 0; u < data.numUsers(); u++) {
+        int user = u;
+        int best = model.recommend(u, 1, item -> !data.contains(user, item)).item(0);
+        hits += best / 10 == u % 4 ? 1 : 0;
+      }
+      assertThat(hits).as("users whose top unseen item is in their cluster, exampleNegatives=%s", exampleNegatives)
+          .isGreaterThan(180);
+      MfBprModel again = (MfBprModel) new MfBpr().train(data, config, new TrainContext(1, seed, Progress.NONE));
+      assertThat(again.itemVectors()).isEqualTo(model.itemVectors());
+      assertThat(again.userVectors()).isEqualTo(model.userVectors());
+    }
+  }
+
+  @Test
+  void denseAdamAndDecaySettingsNameTheBadField() {
+    assertThatThrownBy(() -> new MfBprConfig(8, 1, 0.1, OptimizerKind.ADAGRAD, 0, 1, false, 0.1, 1, 0, true, true,
+        false, true, 0, false))
+        .hasMessage("denseAdam needs sharedNegatives and optimizer ADAM; denseAdam=true, sharedNegatives=true,"
+            + " optimizer=ADAGRAD");
+    assertThatThrownBy(() -> new MfBprConfig(8, 1, 0.1, OptimizerKind.ADAM, 0, 1, false, 0.1, 1, 0, true, true,
+        false, true, -1, false))
+        .hasMessage("lrDecayEpoch must be >= 0; lrDecayEpoch=-1");
+    assertThatThrownBy(() -> new MfBprConfig(8, 1, 0.1, OptimizerKind.ADAM, 0, 1, false, 0.1, 1, 0, false, true,
+        false, false, 3, false))
+        .hasMessage("lrDecayEpoch needs sharedNegatives; lrDecayEpoch=3, sharedNegatives=false");
+    MfBprConfig decayed = new MfBprConfig(8, 1, 0.1, OptimizerKind.ADAM, 0, 1, false, 0.1, 1, 0, true, true, false,
+        true, 3, false);
+    assertThat(decayed.learningRateAt(2)).isEqualTo(0.1);
+    assertThat(decayed.learningRateAt(3)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
   void registeredAndConfigNamesTheBadField() {
     assertThat(Registry.recall("mfbpr")).isInstanceOf(MfBpr.class);
     assertThatThrownBy(() -> new MfBprConfig(0, 1, 0.1, OptimizerKind.ADAM, 0, 1, false, 0.1, 1, 0))

@@ -1,6 +1,7 @@
 package dev.funnel.recall.mf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.funnel.kernel.Kernels;
@@ -24,17 +25,29 @@ class SharedNegativeBatchTest {
   /** Unused by the batch (examples are set explicitly), but sized like a real CSR. */
   private static final int[] USER_ITEMS = {0, 1, 3};
 
+  /**
+   * exampleNegatives: each example's own four (3 x 4): item 1 is example 0's positive and a negative of
+   * examples 0 and 1 (twice); item 5 twice in example 2; items 2 and 0 appear too.
+   */
+  private static final int[] EX_NEGATIVES = {4, 1, 4, 5, 2, 1, 1, 0, 5, 5, 3, 1};
+
   private float[] p;
   private float[] q;
   private float[] bias;
+  private int[] negatives = NEGATIVES;
 
   private static MfBprConfig config(boolean mean) {
     return new MfBprConfig(DIM, 1, 0.01, OptimizerKind.ADAM, 0, NEGATIVES.length, true, 0.1, EX_USERS.length, 1, true,
         mean, false);
   }
 
-  private static double loss(SharedNegativeBatch batch) {
-    batch.set(EX_USERS, EX_POS, NEGATIVES);
+  private static MfBprConfig perExampleConfig(boolean mean) {
+    return new MfBprConfig(DIM, 1, 0.01, OptimizerKind.ADAM, 0, NEGATIVES.length, true, 0.1, EX_USERS.length, 1, true,
+        mean, false, false, 0, true);
+  }
+
+  private double loss(SharedNegativeBatch batch) {
+    batch.set(EX_USERS, EX_POS, negatives);
     return batch.forwardBackward();
   }
 
@@ -76,6 +89,64 @@ class SharedNegativeBatchTest {
         assertThat(gradQ[2 * DIM + d]).as("item 2 is not in the batch").isZero();
       }
     }
+  }
+
+  @Test
+  void perExampleNegativesGradientMatchesCentralDifferences() {
+    for (boolean mean : new boolean[] {false, true}) {
+      long seed = 1501L;
+      System.out.println("seed " + seed);
+      Random r = new Random(seed);
+      p = random(r, USERS * DIM);
+      q = random(r, ITEMS * DIM);
+      bias = random(r, ITEMS);
+      negatives = EX_NEGATIVES;
+      for (VectorKernels k : new VectorKernels[] {Kernels.scalar(), Kernels.get()}) {
+        SharedNegativeBatch batch = new SharedNegativeBatch(k, perExampleConfig(mean), USERS, ITEMS, p, q, bias,
+            USER_ITEMS);
+        loss(batch);
+        float[] gradP = new float[USERS * DIM];
+        for (int u = 0; u < USERS; u++) {
+          System.arraycopy(batch.userGradient(u), 0, gradP, u * DIM, DIM);
+        }
+        float[] gradQ = new float[ITEMS * DIM];
+        float[] gradB = new float[ITEMS];
+        for (int i = 0; i < ITEMS; i++) {
+          System.arraycopy(batch.itemGradient(i), 0, gradQ, i * DIM, DIM);
+          gradB[i] = batch.biasGradient(i);
+        }
+        check("p", p, gradP, batch);
+        check("q", q, gradQ, batch);
+        check("bias", bias, gradB, batch);
+        for (int d = 0; d < DIM; d++) {
+          assertThat(gradP[2 * DIM + d]).as("user 2 is not in the batch").isZero();
+        }
+        assertThat(gradQ[2 * DIM]).as("item 2, a negative of example 1 only, has a gradient").isNotZero();
+      }
+    }
+  }
+
+  @Test
+  void perExampleNegativesLossIsTheMeanOverEachExamplesOwnNegatives() {
+    // two examples of user (1, 0): positive item 0 (score 2) with negatives {1, 2} (scores 0, 1), and
+    // positive item 2 (score 1) with negatives {0, 0} (score 2 twice)
+    p = new float[] {1, 0};
+    q = new float[] {2, 0, 0, 1, 1, 1};
+    MfBprConfig mean = new MfBprConfig(2, 1, 0.01, OptimizerKind.ADAM, 0, 2, false, 0.1, 2, 1, true, true, false, false,
+        0, true);
+    SharedNegativeBatch batch = new SharedNegativeBatch(Kernels.scalar(), mean, 1, 3, p, q, null, new int[] {0, 2});
+    batch.set(new int[] {0, 0}, new int[] {0, 2}, new int[] {1, 2, 0, 0});
+    double expected = (Math.log(1 + Math.exp(-2)) + Math.log(1 + Math.exp(-1)) + 2 * Math.log(1 + Math.exp(1))) / 4;
+    assertThat(batch.forwardBackward()).isCloseTo(expected, within(1e-6));
+    // item 0 is a positive (example 0) and twice a negative (example 1): g = -(s1 + s2)/4 p + 2 sigma(1)/4 p
+    double g1 = 1 / (1 + Math.exp(2));
+    double g2 = 1 / (1 + Math.exp(1));
+    double gNeg = 1 / (1 + Math.exp(-1));
+    assertThat((double) batch.itemGradient(0)[0]).isCloseTo((-(g1 + g2) + 2 * gNeg) / 4, within(1e-6));
+    assertThat(batch.itemGradient(0)[1]).isZero();
+    assertThatThrownBy(() -> new MfBprConfig(2, 1, 0.01, OptimizerKind.ADAM, 0, 2, false, 0.1, 2, 1, false, true, false,
+        false, 0, true)).hasMessage("exampleNegatives needs sharedNegatives (mini-batch steps); exampleNegatives=true,"
+            + " sharedNegatives=false");
   }
 
   @Test
