@@ -155,6 +155,53 @@ final class NormalizedGraph {
     }
   }
 
+  /** Sum of the degrees of {@code rows[from .. to)}. */
+  int degreeSum(int[] rows, int from, int to) {
+    int sum = 0;
+    for (int x = from; x < to; x++) {
+      sum += ptr[rows[x] + 1] - ptr[rows[x]];
+    }
+    return sum;
+  }
+
+  /**
+   * The edges out of {@code sources[from .. to)} (increasing rows whose neighbours all lie in
+   * [lo, hi): one side of the bipartite graph), grouped by neighbour: neighbour n's incoming sources
+   * and weights are {@code inSource/inWeight[start[n] .. start[n+1])}, in increasing source order, at
+   * positions from {@code base}. Writes {@code start[lo .. hi)} (the caller sets the end of the last
+   * range) and uses {@code cursor[lo .. hi)} as scratch; returns the position after the last edge.
+   * A gather over these lists sums the same terms in the same order as {@link #pushRow} over the
+   * sources in increasing order, so the results are equal bit for bit; but it reads the few source
+   * rows (an L2-sized set) and writes each output row once, in order, where the push read-modify-wrote
+   * the outputs at scattered places.
+   */
+  int transposeRows(int[] sources, int from, int to, int lo, int hi, int[] start, int[] cursor, int base,
+      int[] inSource, float[] inWeight) {
+    java.util.Arrays.fill(cursor, lo, hi, 0);
+    for (int x = from; x < to; x++) {
+      int s = sources[x];
+      for (int p = ptr[s], end = ptr[s + 1]; p < end; p++) {
+        cursor[adj[p]]++;
+      }
+    }
+    int pos = base;
+    for (int n = lo; n < hi; n++) {
+      start[n] = pos;
+      int c = cursor[n];
+      cursor[n] = pos;
+      pos += c;
+    }
+    for (int x = from; x < to; x++) {
+      int s = sources[x];
+      for (int p = ptr[s], end = ptr[s + 1]; p < end; p++) {
+        int q = cursor[adj[p]]++;
+        inSource[q] = s;
+        inWeight[q] = weight[p];
+      }
+    }
+    return pos;
+  }
+
   /**
    * {@code (Â x)[r]} into {@code out[outOff .. outOff+dim)} where {@code x} (rows at {@code xOff + n*dim})
    * is non-zero only on rows with {@code active[n]} set: only those neighbours are gathered (a byte

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 class NormalizedGraphTest {
   /**
    * Pushing the active rows in increasing order into a zeroed output, one destination range at a
-   * time, gives the pull's sparse product bit for bit (the backward's first hop relies on it).
+   * time, gives the pull's sparse product bit for bit; so does a gather over the active rows' edges
+   * grouped by destination ({@link NormalizedGraph#transposeRows}, the backward's first hop).
    */
   @Test
-  void pushFromSortedRowsEqualsTheSparsePullBitForBit() {
+  void pushFromSortedRowsAndTheTransposedGatherEqualTheSparsePullBitForBit() {
     for (long seed = 300; seed < 305; seed++) {
       System.out.println("NormalizedGraphTest seed " + seed);
       Random rnd = new Random(seed);
@@ -65,6 +66,32 @@ class NormalizedGraphTest {
       }
       assertThat(push).as("seed " + seed).containsExactly(pull);
       assertThat(Arrays.equals(pull, new float[n * dim])).as("a product that is not all zero").isFalse();
+
+      // The batch's edges grouped by destination (one call per side of the bipartite graph, as the
+      // trainer's first backward hop builds them), then a gather per row: the pull's sums, bit for bit.
+      int firstItem = 0;
+      while (firstItem < count && sources[firstItem] < users) {
+        firstItem++;
+      }
+      int[] start = new int[n + 1];
+      int[] cursor = new int[n];
+      int intoUsers = g.degreeSum(sources, firstItem, count);
+      int total = intoUsers + g.degreeSum(sources, 0, firstItem);
+      int[] inSource = new int[total];
+      float[] inWeight = new float[total];
+      assertThat(g.transposeRows(sources, firstItem, count, 0, users, start, cursor, 0, inSource, inWeight))
+          .isEqualTo(intoUsers);
+      assertThat(g.transposeRows(sources, 0, firstItem, users, n, start, cursor, intoUsers, inSource, inWeight))
+          .isEqualTo(total);
+      start[n] = total;
+      float[] gathered = new float[n * dim];
+      for (int r = 0; r < n; r++) {
+        for (int e = start[r]; e < start[r + 1] - 1; e++) {
+          assertThat(inSource[e]).as("sources in increasing order").isLessThan(inSource[e + 1]);
+        }
+        k.gatherRows(inSource, inWeight, start[r], start[r + 1], x, xOff, dim, gathered, r * dim);
+      }
+      assertThat(gathered).as("seed " + seed).containsExactly(pull);
     }
   }
 }
