@@ -88,7 +88,7 @@ final class LightGcnTrainer {
   private int[] sorted = new int[0];
   /**
    * The batch's edges grouped by destination for the first backward hop: row n receives from
-   * {@code inSource/inWeight[inStart[n] .. inStart[n+1])}; {@code inCursor} is scratch.
+   * {@code inSource/inWeight[inStart[n] .. inCursor[n])}.
    */
   private final int[] inStart;
   private final int[] inCursor;
@@ -169,7 +169,7 @@ final class LightGcnTrainer {
     adamMoments = new float[2 * size];
     slotOf = new int[numNodes];
     neighbourMark = new int[numNodes];
-    inStart = new int[numNodes + 1];
+    inStart = new int[numNodes];
     inCursor = new int[numNodes];
     stamp = new int[numNodes];
     scratch = new float[pool.threads()][dim];
@@ -422,34 +422,41 @@ final class LightGcnTrainer {
       float[] dst = lastHop ? null : hidden[hop - 1];
       if (hop == 1 && !lastHop) {
         // t₁ = S + Â S with S non-zero on the batch's rows only: the batch's edges grouped by
-        // destination (users receive from the batch's items, items from its users: one half per
-        // task), then every row gathered in node order from those lists. Sources in increasing order:
-        // the same sums as the full pull, bit for bit, but ~12% of the edges, reading only the batch's
-        // rows (a few MB) and writing t₁ once, in sequence.
+        // destination (users receive from the batch's items, items from its users; each side in two
+        // destination halves, one task each, with room for all of the side's edges), then every row
+        // gathered in node order from those lists. Sources in increasing order: the same sums as the
+        // full pull, bit for bit, but over ~12% of the edges, reading only the batch's rows (a few MB)
+        // and writing t₁ once, in sequence.
         int[] sources = sorted;
+        int numUsers = graph.numUsers();
         int split = usersIn(sources, distinct);
         int intoUsers = graph.degreeSum(sources, split, distinct);
-        int total = intoUsers + graph.degreeSum(sources, 0, split);
-        if (inSource.length < total) {
-          inSource = new int[total + total / 4];
+        int intoItems = graph.degreeSum(sources, 0, split);
+        int room = 2 * (intoUsers + intoItems);
+        if (inSource.length < room) {
+          inSource = new int[room + room / 4];
           inWeight = new float[inSource.length];
         }
-        pool.forRange(2, 1, (w, a, b) -> {
-          for (int half = a; half < b; half++) {
-            if (half == 0) {
-              graph.transposeRows(sources, split, distinct, 0, graph.numUsers(), inStart, inCursor, 0, inSource,
+        int midUsers = numUsers / 2;
+        int midItems = numUsers + (numNodes - numUsers) / 2;
+        pool.forRange(4, 1, (w, a, b) -> {
+          for (int task = a; task < b; task++) {
+            switch (task) {
+              case 0 -> graph.transposeRows(sources, split, distinct, 0, midUsers, inStart, inCursor, 0, inSource,
                   inWeight);
-            } else {
-              graph.transposeRows(sources, 0, split, graph.numUsers(), numNodes, inStart, inCursor, intoUsers,
+              case 1 -> graph.transposeRows(sources, split, distinct, midUsers, numUsers, inStart, inCursor, intoUsers,
                   inSource, inWeight);
+              case 2 -> graph.transposeRows(sources, 0, split, numUsers, midItems, inStart, inCursor, 2 * intoUsers,
+                  inSource, inWeight);
+              default -> graph.transposeRows(sources, 0, split, midItems, numNodes, inStart, inCursor,
+                  2 * intoUsers + intoItems, inSource, inWeight);
             }
           }
         });
-        inStart[numNodes] = total;
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
           for (int r = a; r < b; r++) {
             int off = PAD + r * dim;
-            k.gatherRows(inSource, inWeight, inStart[r], inStart[r + 1], seed, PAD, dim, dst, off);
+            k.gatherRows(inSource, inWeight, inStart[r], inCursor[r], seed, PAD, dim, dst, off);
             if (seedActive[r]) {
               k.axpy(1f, seed, PAD + r * dim, dst, off, dim);
             }

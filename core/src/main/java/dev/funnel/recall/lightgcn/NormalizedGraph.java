@@ -165,22 +165,21 @@ final class NormalizedGraph {
   }
 
   /**
-   * The edges out of {@code sources[from .. to)} (increasing rows whose neighbours all lie in
-   * [lo, hi): one side of the bipartite graph), grouped by neighbour: neighbour n's incoming sources
-   * and weights are {@code inSource/inWeight[start[n] .. start[n+1])}, in increasing source order, at
-   * positions from {@code base}. Writes {@code start[lo .. hi)} (the caller sets the end of the last
-   * range) and uses {@code cursor[lo .. hi)} as scratch; returns the position after the last edge.
-   * A gather over these lists sums the same terms in the same order as {@link #pushRow} over the
-   * sources in increasing order, so the results are equal bit for bit; but it reads the few source
-   * rows (an L2-sized set) and writes each output row once, in order, where the push read-modify-wrote
-   * the outputs at scattered places.
+   * The edges from {@code sources[from .. to)} (increasing rows) into [lo, hi), grouped by destination:
+   * destination n's sources and weights are {@code inSource/inWeight[start[n] .. cursor[n])}, in
+   * increasing source order, packed from position {@code base} on. Writes {@code start[lo .. hi)} and
+   * {@code cursor[lo .. hi)}; returns the position after the last edge. A gather over these lists sums
+   * the same terms in the same order as {@link #pushRow} over the sources in increasing order (and as
+   * a pull that skips inactive rows), so the results are equal bit for bit; but it reads only the
+   * sources' rows and writes each output row once, in order, where the push read-modify-wrote outputs
+   * at scattered places. Disjoint [lo, hi) ranges can be built by different threads.
    */
   int transposeRows(int[] sources, int from, int to, int lo, int hi, int[] start, int[] cursor, int base,
       int[] inSource, float[] inWeight) {
     java.util.Arrays.fill(cursor, lo, hi, 0);
     for (int x = from; x < to; x++) {
       int s = sources[x];
-      for (int p = ptr[s], end = ptr[s + 1]; p < end; p++) {
+      for (int p = firstAtLeast(s, lo), end = ptr[s + 1]; p < end && adj[p] < hi; p++) {
         cursor[adj[p]]++;
       }
     }
@@ -193,13 +192,28 @@ final class NormalizedGraph {
     }
     for (int x = from; x < to; x++) {
       int s = sources[x];
-      for (int p = ptr[s], end = ptr[s + 1]; p < end; p++) {
+      for (int p = firstAtLeast(s, lo), end = ptr[s + 1]; p < end && adj[p] < hi; p++) {
         int q = cursor[adj[p]]++;
         inSource[q] = s;
         inWeight[q] = weight[p];
       }
     }
     return pos;
+  }
+
+  /** The first position of row s's (increasing) neighbours that is {@code >= lo}. */
+  private int firstAtLeast(int s, int lo) {
+    int p = ptr[s];
+    int high = ptr[s + 1];
+    while (p < high) {
+      int mid = (p + high) >>> 1;
+      if (adj[mid] < lo) {
+        p = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return p;
   }
 
   /**

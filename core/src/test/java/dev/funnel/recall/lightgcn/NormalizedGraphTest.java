@@ -73,23 +73,25 @@ class NormalizedGraphTest {
       while (firstItem < count && sources[firstItem] < users) {
         firstItem++;
       }
-      int[] start = new int[n + 1];
+      int[] start = new int[n];
       int[] cursor = new int[n];
       int intoUsers = g.degreeSum(sources, firstItem, count);
       int total = intoUsers + g.degreeSum(sources, 0, firstItem);
-      int[] inSource = new int[total];
-      float[] inWeight = new float[total];
-      assertThat(g.transposeRows(sources, firstItem, count, 0, users, start, cursor, 0, inSource, inWeight))
-          .isEqualTo(intoUsers);
-      assertThat(g.transposeRows(sources, 0, firstItem, users, n, start, cursor, intoUsers, inSource, inWeight))
-          .isEqualTo(total);
-      start[n] = total;
+      int[] inSource = new int[2 * total];
+      float[] inWeight = new float[2 * total];
+      // Users in two destination ranges (each with room for all of the side's edges), items in one.
+      int mid = rnd.nextInt(users + 1);
+      int end0 = g.transposeRows(sources, firstItem, count, 0, mid, start, cursor, 0, inSource, inWeight);
+      int end1 = g.transposeRows(sources, firstItem, count, mid, users, start, cursor, intoUsers, inSource, inWeight);
+      assertThat(end0 + end1 - intoUsers).as("edges into users").isEqualTo(intoUsers);
+      assertThat(g.transposeRows(sources, 0, firstItem, users, n, start, cursor, 2 * intoUsers, inSource, inWeight))
+          .isEqualTo(2 * intoUsers + total - intoUsers);
       float[] gathered = new float[n * dim];
       for (int r = 0; r < n; r++) {
-        for (int e = start[r]; e < start[r + 1] - 1; e++) {
+        for (int e = start[r]; e < cursor[r] - 1; e++) {
           assertThat(inSource[e]).as("sources in increasing order").isLessThan(inSource[e + 1]);
         }
-        k.gatherRows(inSource, inWeight, start[r], start[r + 1], x, xOff, dim, gathered, r * dim);
+        k.gatherRows(inSource, inWeight, start[r], cursor[r], x, xOff, dim, gathered, r * dim);
       }
       assertThat(gathered).as("seed " + seed).containsExactly(pull);
     }
