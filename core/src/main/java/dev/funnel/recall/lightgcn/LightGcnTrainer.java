@@ -122,11 +122,6 @@ final class LightGcnTrainer {
   private final float[][] scratch;
   /** Per thread: a chunk's rows of the gradient in the last backward hop. */
   private final float[][] blocks;
-  /**
-   * Rows r with {@code neighbourMark[r] == batchStamp}: the batch's nodes and their neighbours, the only
-   * rows of the last full layer that layer K and the layer mean read.
-   */
-  private final int[] neighbourMark;
   /** Adam's bias corrections 1/(1 − β₁^t), 1/(1 − β₂^t) for the step in progress (see {@link #beginAdam}). */
   private float biasCorrection1;
   private float biasCorrection2;
@@ -168,7 +163,6 @@ final class LightGcnTrainer {
     seedActive = new boolean[numNodes];
     adamMoments = new float[2 * size];
     slotOf = new int[numNodes];
-    neighbourMark = new int[numNodes];
     inStart = new int[numNodes];
     inCursor = new int[numNodes];
     stamp = new int[numNodes];
@@ -295,7 +289,6 @@ final class LightGcnTrainer {
     batchStamp++;
     if (batchStamp == 0) { // wrapped: clear
       Arrays.fill(stamp, 0);
-      Arrays.fill(neighbourMark, 0);
       batchStamp = 1;
     }
     int cap = 3 * (to - from);
@@ -330,6 +323,8 @@ final class LightGcnTrainer {
   /** Fills {@code finals} with E = P E⁰ on the batch's distinct nodes. */
   private void forward(int distinct) {
     long t0 = clock.getAsLong();
+    sortedNodes(distinct);
+    phaseNanos[10] += clock.getAsLong() - t0;
     for (int h = 0; h < hidden.length; h++) {
       float[] src = h == 0 ? ego : hidden[h - 1];
       int srcOff = h == 0 ? egoOff : PAD;
@@ -342,15 +337,10 @@ final class LightGcnTrainer {
         // Layer K is needed on the batch's nodes only, so layer K-1 only on their neighbours (~3/4
         // of the nodes on gowalla); its other rows keep stale values that nothing reads.
         // The layer mean also reads layer K-1 on the batch's own rows: a negative item that no user
-        // of the batch holds is not among the neighbours (before this, such rows were stale). Threads
-        // may mark the same row at once: they write the same value, seen by all after the loop.
-        int stampNow = batchStamp;
-        pool.forRange(distinct, 256, (w, a, b) -> {
-          for (int s = a; s < b; s++) {
-            graph.markNeighbours(nodes[s], neighbourMark, stampNow);
-            neighbourMark[nodes[s]] = stampNow;
-          }
-        });
+        // of the batch holds is not among the neighbours (before this, such rows were stale).
+        // The neighbours are the rows that receive one of the batch's edges, which the first backward
+        // hop groups by destination anyway: grouped here, they mark the neighbourhood too.
+        groupBatchEdges(distinct);
         long tc = clock.getAsLong();
         phaseNanos[1] += tc - tl;
         // Rows in node order, not in the order they were found: the gathers of consecutive rows then
@@ -359,7 +349,7 @@ final class LightGcnTrainer {
         int mark = batchStamp;
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
           for (int r = a; r < b; r++) {
-            if (neighbourMark[r] == mark) {
+            if (inCursor[r] != inStart[r] || stamp[r] == mark) {
               graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
             }
           }
@@ -372,10 +362,7 @@ final class LightGcnTrainer {
     float[] last = hidden.length == 0 ? ego : hidden[hidden.length - 1];
     int lastOff = hidden.length == 0 ? egoOff : PAD;
     // The batch's rows in node order (finals still by slot): consecutive rows then share neighbours.
-    int[] inOrder = sortedNodes(distinct);
-    long ts = clock.getAsLong();
-    phaseNanos[10] += ts - t1;
-    t1 = ts;
+    int[] inOrder = sorted;
     pool.forRange(distinct, 64, (w, a, b) -> {
       for (int x = a; x < b; x++) {
         int node = inOrder[x];
@@ -421,38 +408,10 @@ final class LightGcnTrainer {
       float[] src = hop == 1 ? seed : hidden[hop - 2];
       float[] dst = lastHop ? null : hidden[hop - 1];
       if (hop == 1 && !lastHop) {
-        // t₁ = S + Â S with S non-zero on the batch's rows only: the batch's edges grouped by
-        // destination (users receive from the batch's items, items from its users; each side in two
-        // destination halves, one task each, with room for all of the side's edges), then every row
-        // gathered in node order from those lists. Sources in increasing order: the same sums as the
-        // full pull, bit for bit, but over ~12% of the edges, reading only the batch's rows (a few MB)
-        // and writing t₁ once, in sequence.
-        int[] sources = sorted;
-        int numUsers = graph.numUsers();
-        int split = usersIn(sources, distinct);
-        int intoUsers = graph.degreeSum(sources, split, distinct);
-        int intoItems = graph.degreeSum(sources, 0, split);
-        int room = 2 * (intoUsers + intoItems);
-        if (inSource.length < room) {
-          inSource = new int[room + room / 4];
-          inWeight = new float[inSource.length];
-        }
-        int midUsers = numUsers / 2;
-        int midItems = numUsers + (numNodes - numUsers) / 2;
-        pool.forRange(4, 1, (w, a, b) -> {
-          for (int task = a; task < b; task++) {
-            switch (task) {
-              case 0 -> graph.transposeRows(sources, split, distinct, 0, midUsers, inStart, inCursor, 0, inSource,
-                  inWeight);
-              case 1 -> graph.transposeRows(sources, split, distinct, midUsers, numUsers, inStart, inCursor, intoUsers,
-                  inSource, inWeight);
-              case 2 -> graph.transposeRows(sources, 0, split, numUsers, midItems, inStart, inCursor, 2 * intoUsers,
-                  inSource, inWeight);
-              default -> graph.transposeRows(sources, 0, split, midItems, numNodes, inStart, inCursor,
-                  2 * intoUsers + intoItems, inSource, inWeight);
-            }
-          }
-        });
+        // t₁ = S + Â S with S non-zero on the batch's rows only: every row gathered in node order
+        // from the batch's edges grouped by destination (groupBatchEdges, in the forward). Sources in
+        // increasing order: the same sums as the full pull, bit for bit, but over ~12% of the edges,
+        // reading only the batch's rows (a few MB) and writing t₁ once, in sequence.
         pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
           for (int r = a; r < b; r++) {
             int off = PAD + r * dim;
@@ -516,6 +475,40 @@ final class LightGcnTrainer {
         int node = nodes[s];
         Arrays.fill(seed, PAD + node * dim, PAD + node * dim + dim, 0f);
         seedActive[node] = false;
+      }
+    });
+  }
+
+  /**
+   * Groups the batch's edges by destination into {@link #inSource}: users receive from the batch's
+   * items, items from its users; each side in two destination halves, one task each, with room for
+   * all of the side's edges. Needs {@link #sorted}.
+   */
+  private void groupBatchEdges(int distinct) {
+    int[] sources = sorted;
+    int numUsers = graph.numUsers();
+    int split = usersIn(sources, distinct);
+    int intoUsers = graph.degreeSum(sources, split, distinct);
+    int intoItems = graph.degreeSum(sources, 0, split);
+    int room = 2 * (intoUsers + intoItems);
+    if (inSource.length < room) {
+      inSource = new int[room + room / 4];
+      inWeight = new float[inSource.length];
+    }
+    int midUsers = numUsers / 2;
+    int midItems = numUsers + (numNodes - numUsers) / 2;
+    pool.forRange(4, 1, (w, a, b) -> {
+      for (int task = a; task < b; task++) {
+        switch (task) {
+          case 0 -> graph.transposeRows(sources, split, distinct, 0, midUsers, inStart, inCursor, 0, inSource,
+              inWeight);
+          case 1 -> graph.transposeRows(sources, split, distinct, midUsers, numUsers, inStart, inCursor, intoUsers,
+              inSource, inWeight);
+          case 2 -> graph.transposeRows(sources, 0, split, numUsers, midItems, inStart, inCursor, 2 * intoUsers,
+              inSource, inWeight);
+          default -> graph.transposeRows(sources, 0, split, midItems, numNodes, inStart, inCursor,
+              2 * intoUsers + intoItems, inSource, inWeight);
+        }
       }
     });
   }
