@@ -39,6 +39,8 @@ import java.util.Arrays;
  */
 final class LightGcnTrainer {
   private static final int ROW_CHUNK = 512;
+  /** Edges per chunk of a full product (see {@link #chunkStart}). */
+  private static final int EDGE_CHUNK = 8192;
   private static final int FLAT_CHUNK = 1 << 15;
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
@@ -67,6 +69,12 @@ final class LightGcnTrainer {
   }
 
   private final NormalizedGraph graph;
+  /**
+   * Chunk c of a full product covers rows {@code [chunkStart[c], chunkStart[c+1])}: about
+   * {@link #EDGE_CHUNK} edges and at most {@link #ROW_CHUNK} rows, so chunks cost about the same and
+   * the threads finish a product together (chunks of a fixed row count vary with the degrees).
+   */
+  private final int[] chunkStart;
   private final int dim;
   private final int layers;
   private final int numNodes;
@@ -169,6 +177,7 @@ final class LightGcnTrainer {
     scratch = new float[pool.threads()][dim];
     blocks = new float[pool.threads()][ROW_CHUNK * dim];
     activeRows = new long[layers + 1];
+    chunkStart = edgeBalancedChunks(graph);
   }
 
   /**
@@ -331,7 +340,7 @@ final class LightGcnTrainer {
       float[] dst = hidden[h];
       long tl = clock.getAsLong();
       if (h < hidden.length - 1) {
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
+        forRows((w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
         phaseNanos[0] += clock.getAsLong() - tl;
       } else {
         // Layer K is needed on the batch's nodes only, so layer K-1 only on their neighbours (~3/4
@@ -347,7 +356,7 @@ final class LightGcnTrainer {
         // share neighbours (cache reuse) and the CSR and output are read and written in sequence.
         // In discovery order this partial layer cost twice a full one (docs/benchmarks.md).
         int mark = batchStamp;
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+        forRows((w, a, b) -> {
           for (int r = a; r < b; r++) {
             if (inCursor[r] != inStart[r] || stamp[r] == mark) {
               graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
@@ -433,7 +442,7 @@ final class LightGcnTrainer {
       } else {
         // t₁ covers most rows (inactive ones are zero): a branch-free gather is faster than testing
         // each neighbour, whose mispredictions stall the memory-bound loop.
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+        forRows((w, a, b) -> {
           if (lastHop) {
             // A chunk's rows of ∂loss/∂E⁰ into the thread's block, then one Adam call over the chunk:
             // long streams over ego and the moments instead of a kernel call per row.
@@ -513,6 +522,32 @@ final class LightGcnTrainer {
     });
   }
 
+  /** Runs {@code body} over all rows in the chunks of {@link #chunkStart}. */
+  private void forRows(RowPool.Body body) {
+    pool.forRange(chunkStart.length - 1, 1, (w, a, b) -> {
+      for (int c = a; c < b; c++) {
+        body.run(w, chunkStart[c], chunkStart[c + 1]);
+      }
+    });
+  }
+
+  private static int[] edgeBalancedChunks(NormalizedGraph graph) {
+    int n = graph.numNodes();
+    int[] start = new int[n + 1];
+    int chunks = 0;
+    int r = 0;
+    while (r < n) {
+      int first = r;
+      long edges = 0;
+      do {
+        edges += graph.degree(r);
+        r++;
+      } while (r < n && r - first < ROW_CHUNK && edges + graph.degree(r) <= EDGE_CHUNK);
+      start[++chunks] = r;
+    }
+    return Arrays.copyOf(start, chunks + 1);
+  }
+
   /** How many of the increasing {@code rows[0 .. count)} are users. */
   private int usersIn(int[] rows, int count) {
     int lo = 0;
@@ -588,7 +623,7 @@ final class LightGcnTrainer {
       float[] dst = (layer % 2 == 1) ? a : b;
       float[] from = src;
       int fromOff = srcOff;
-      pool.forRange(numNodes, ROW_CHUNK, (w, x, y) -> graph.multiplyRows(from, fromOff, dst, 0, dim, x, y, k));
+      forRows((w, x, y) -> graph.multiplyRows(from, fromOff, dst, 0, dim, x, y, k));
       pool.forRange(out.length, FLAT_CHUNK, (w, x, y) -> {
         for (int p = x; p < y; p++) {
           out[p] += dst[p];
