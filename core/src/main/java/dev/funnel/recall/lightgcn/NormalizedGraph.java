@@ -95,13 +95,6 @@ final class NormalizedGraph {
     return c;
   }
 
-  /** Sets {@code mark[n] = stamp} for every neighbour n of row r. */
-  void markNeighbours(int r, int[] mark, int stamp) {
-    for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
-      mark[adj[p]] = stamp;
-    }
-  }
-
   /** {@code out[r] = (Â x)[r]} for rows r in [from, to); rows are {@code dim} floats. */
   void multiplyRows(float[] x, float[] out, int dim, int from, int to, VectorKernels k) {
     multiplyRows(x, 0, out, 0, dim, from, to, k);
