@@ -13,9 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Not a test: full {@code Â·X} products on gowalla (64-float rows, aligned under G1), single thread,
  * thread CPU, best and median over interleaved rounds: "two" (two products one after the other, as the
  * trainer runs them), "fused" (one pass over the adjacency gathering both right-hand sides: the index
- * and weight reads shared, twice the independent loads in flight), "touch1"/"touch4" (one product
- * with a load of the row {@code -Dahead=8} edges ahead: 1 or 4 of its cache lines, a software
- * prefetch). Usage: {@code LightGcnTwoRhsProbe DIR [rounds]}.
+ * and weight reads shared), "touch1"/"touch4" (two products, each loading 1 or 4 cache lines of the
+ * row {@code -Dahead=8} edges ahead: a software prefetch), "items-two"/"items-fused" (the same on the
+ * item rows only), "L2-two"/"L2-fused" (indices folded into 3,000 rows: L2-resident tables), and one
+ * product over tables whose rows start 4, 12, 28 or 60 floats into the array ("pad4" .. "pad60": 64-,
+ * 128- and 256-byte row alignment under G1, and a misaligned one). Usage:
+ * {@code LightGcnTwoRhsProbe DIR [rounds]}. Findings: docs/benchmarks.md, LightGCN fourth pass.
  */
 final class LightGcnTwoRhsProbe {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
