@@ -23,8 +23,8 @@ import java.util.Arrays;
  * only on the batch's rows and their neighbours (walked in node order) and layer K only on the
  * batch's rows. The backward evaluates {@code Σ_k Â^k S} (S = G/(K+1)) in Horner form,
  * {@code t₀ = S, t_j = S + Â t_{j−1}}, so each hop writes one table and nothing is summed on the side;
- * the first hop pushes the batch's rows to their neighbours (sources in increasing order: the same sums
- * as a pull), and the last one feeds each row of {@code ∂loss/∂E⁰} straight into its Adam update (the
+ * the first hop gathers over the batch's edges only, grouped by destination (sources in increasing
+ * order: the same sums as a full pull), and the last one feeds each row of {@code ∂loss/∂E⁰} straight into its Adam update (the
  * SIMD {@link VectorKernels#adamStep}), so the dense gradient is never stored in {@link #step}. The
  * other products pull rows, so they are row-parallel without write conflicts; the loss and its
  * gradient run in parallel too, per triple and then per node in triple order. Every sum is taken in
@@ -39,9 +39,9 @@ import java.util.Arrays;
  */
 final class LightGcnTrainer {
   private static final int ROW_CHUNK = 512;
+  /** Edges per chunk of a full product (see {@link #chunkStart}). */
+  private static final int EDGE_CHUNK = 8192;
   private static final int FLAT_CHUNK = 1 << 15;
-  /** Destination ranges of the first backward hop's push (a few per thread: their work is uneven). */
-  private static final int PUSH_CHUNKS = 8;
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double EPSILON = 1e-8;
@@ -69,6 +69,12 @@ final class LightGcnTrainer {
   }
 
   private final NormalizedGraph graph;
+  /**
+   * Chunk c of a full product covers rows {@code [chunkStart[c], chunkStart[c+1])}: about
+   * {@link #EDGE_CHUNK} edges and at most {@link #ROW_CHUNK} rows, so chunks cost about the same and
+   * the threads finish a product together (chunks of a fixed row count vary with the degrees).
+   */
+  private final int[] chunkStart;
   private final int dim;
   private final int layers;
   private final int numNodes;
@@ -86,8 +92,16 @@ final class LightGcnTrainer {
   final int egoOff;
   /** Forward layers Â^k E⁰ for k in [1, K) (rows from {@link #PAD}); reused in the backward pass for t_k. */
   private final float[][] hidden;
-  /** The batch's rows in increasing order (the first backward hop pushes from them). */
+  /** The batch's rows in increasing order (layer K and the first backward hop walk them so). */
   private int[] sorted = new int[0];
+  /**
+   * The batch's edges grouped by destination for the first backward hop: row n receives from
+   * {@code inSource/inWeight[inStart[n] .. inCursor[n])}.
+   */
+  private final int[] inStart;
+  private final int[] inCursor;
+  private int[] inSource = new int[0];
+  private float[] inWeight = new float[0];
   /** S = ∂loss/∂E / (K+1) on the batch's rows (zero elsewhere; rows from {@link #PAD}) and which rows those are. */
   private final float[] seed;
   private final boolean[] seedActive;
@@ -116,11 +130,6 @@ final class LightGcnTrainer {
   private final float[][] scratch;
   /** Per thread: a chunk's rows of the gradient in the last backward hop. */
   private final float[][] blocks;
-  /**
-   * Rows r with {@code neighbourMark[r] == batchStamp}: the batch's nodes and their neighbours, the only
-   * rows of the last full layer that layer K and the layer mean read.
-   */
-  private final int[] neighbourMark;
   /** Adam's bias corrections 1/(1 − β₁^t), 1/(1 − β₂^t) for the step in progress (see {@link #beginAdam}). */
   private float biasCorrection1;
   private float biasCorrection2;
@@ -130,7 +139,7 @@ final class LightGcnTrainer {
    * runs inside the last backward hop, so "backward-hops" includes it and "adam" stays 0.
    */
   static final String[] PHASES = {"forward-full", "forward-collect", "forward-partial", "forward-batch", "loss",
-      "backward-seed", "backward-hop1", "backward-middle", "backward-last+adam"};
+      "backward-seed", "backward-hop1", "backward-middle", "backward-last+adam", "batch-nodes", "sort"};
   final long[] phaseNanos = new long[PHASES.length];
   final long[] activeRows;
   java.util.function.LongSupplier clock = System::nanoTime;
@@ -162,11 +171,13 @@ final class LightGcnTrainer {
     seedActive = new boolean[numNodes];
     adamMoments = new float[2 * size];
     slotOf = new int[numNodes];
-    neighbourMark = new int[numNodes];
+    inStart = new int[numNodes];
+    inCursor = new int[numNodes];
     stamp = new int[numNodes];
     scratch = new float[pool.threads()][dim];
     blocks = new float[pool.threads()][ROW_CHUNK * dim];
     activeRows = new long[layers + 1];
+    chunkStart = edgeBalancedChunks(graph);
   }
 
   /**
@@ -192,6 +203,7 @@ final class LightGcnTrainer {
     long t0 = clock.getAsLong();
     collectNodes(users, positives, negatives, from, to);
     int distinct = distinctCount;
+    phaseNanos[9] += clock.getAsLong() - t0;
     forward(distinct);
     long t2 = clock.getAsLong();
 
@@ -286,7 +298,6 @@ final class LightGcnTrainer {
     batchStamp++;
     if (batchStamp == 0) { // wrapped: clear
       Arrays.fill(stamp, 0);
-      Arrays.fill(neighbourMark, 0);
       batchStamp = 1;
     }
     int cap = 3 * (to - from);
@@ -321,36 +332,33 @@ final class LightGcnTrainer {
   /** Fills {@code finals} with E = P E⁰ on the batch's distinct nodes. */
   private void forward(int distinct) {
     long t0 = clock.getAsLong();
+    sortedNodes(distinct);
+    phaseNanos[10] += clock.getAsLong() - t0;
     for (int h = 0; h < hidden.length; h++) {
       float[] src = h == 0 ? ego : hidden[h - 1];
       int srcOff = h == 0 ? egoOff : PAD;
       float[] dst = hidden[h];
       long tl = clock.getAsLong();
       if (h < hidden.length - 1) {
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
+        forRows((w, a, b) -> graph.multiplyRows(src, srcOff, dst, PAD, dim, a, b, k));
         phaseNanos[0] += clock.getAsLong() - tl;
       } else {
         // Layer K is needed on the batch's nodes only, so layer K-1 only on their neighbours (~3/4
         // of the nodes on gowalla); its other rows keep stale values that nothing reads.
         // The layer mean also reads layer K-1 on the batch's own rows: a negative item that no user
-        // of the batch holds is not among the neighbours (before this, such rows were stale). Threads
-        // may mark the same row at once: they write the same value, seen by all after the loop.
-        int stampNow = batchStamp;
-        pool.forRange(distinct, 256, (w, a, b) -> {
-          for (int s = a; s < b; s++) {
-            graph.markNeighbours(nodes[s], neighbourMark, stampNow);
-            neighbourMark[nodes[s]] = stampNow;
-          }
-        });
+        // of the batch holds is not among the neighbours (before this, such rows were stale).
+        // The neighbours are the rows that receive one of the batch's edges, which the first backward
+        // hop groups by destination anyway: grouped here, they mark the neighbourhood too.
+        groupBatchEdges(distinct);
         long tc = clock.getAsLong();
         phaseNanos[1] += tc - tl;
         // Rows in node order, not in the order they were found: the gathers of consecutive rows then
         // share neighbours (cache reuse) and the CSR and output are read and written in sequence.
         // In discovery order this partial layer cost twice a full one (docs/benchmarks.md).
         int mark = batchStamp;
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+        forRows((w, a, b) -> {
           for (int r = a; r < b; r++) {
-            if (neighbourMark[r] == mark) {
+            if (inCursor[r] != inStart[r] || stamp[r] == mark) {
               graph.multiplyRow(src, srcOff, dst, PAD + r * dim, r, dim, k);
             }
           }
@@ -362,10 +370,12 @@ final class LightGcnTrainer {
     float scale = 1f / (layers + 1);
     float[] last = hidden.length == 0 ? ego : hidden[hidden.length - 1];
     int lastOff = hidden.length == 0 ? egoOff : PAD;
+    // The batch's rows in node order (finals still by slot): consecutive rows then share neighbours.
+    int[] inOrder = sorted;
     pool.forRange(distinct, 64, (w, a, b) -> {
-      for (int s = a; s < b; s++) {
-        int node = nodes[s];
-        int off = s * dim;
+      for (int x = a; x < b; x++) {
+        int node = inOrder[x];
+        int off = slotOf[node] * dim;
         if (layers > 0) {
           graph.multiplyRow(last, lastOff, finals, off, node, dim, k);
         } else {
@@ -407,20 +417,16 @@ final class LightGcnTrainer {
       float[] src = hop == 1 ? seed : hidden[hop - 2];
       float[] dst = lastHop ? null : hidden[hop - 1];
       if (hop == 1 && !lastHop) {
-        // t₁ = S + Â S with S non-zero on the batch's rows only: push those rows to their neighbours
-        // (edges: the batch's degrees, not all 1.6 M behind byte tests). Each destination range belongs
-        // to one chunk and the sources go in increasing order, so the sums equal the pull's bit for bit.
-        int[] sources = sortedNodes(distinct);
-        int chunk = Math.max(ROW_CHUNK, (numNodes + PUSH_CHUNKS - 1) / PUSH_CHUNKS);
-        pool.forRange(numNodes, chunk, (w, a, b) -> {
-          Arrays.fill(dst, PAD + a * dim, PAD + b * dim, 0f);
-          for (int x = 0; x < distinct; x++) {
-            graph.pushRow(sources[x], seed, PAD, dst, PAD, a, b, dim, k);
-          }
-          for (int x = 0; x < distinct; x++) {
-            int s = sources[x];
-            if (s >= a && s < b) {
-              k.axpy(1f, seed, PAD + s * dim, dst, PAD + s * dim, dim);
+        // t₁ = S + Â S with S non-zero on the batch's rows only: every row gathered in node order
+        // from the batch's edges grouped by destination (groupBatchEdges, in the forward). Sources in
+        // increasing order: the same sums as the full pull, bit for bit, but over ~12% of the edges,
+        // reading only the batch's rows (a few MB) and writing t₁ once, in sequence.
+        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+          for (int r = a; r < b; r++) {
+            int off = PAD + r * dim;
+            k.gatherRows(inSource, inWeight, inStart[r], inCursor[r], seed, PAD, dim, dst, off);
+            if (seedActive[r]) {
+              k.axpy(1f, seed, PAD + r * dim, dst, off, dim);
             }
           }
         });
@@ -436,7 +442,7 @@ final class LightGcnTrainer {
       } else {
         // t₁ covers most rows (inactive ones are zero): a branch-free gather is faster than testing
         // each neighbour, whose mispredictions stall the memory-bound loop.
-        pool.forRange(numNodes, ROW_CHUNK, (w, a, b) -> {
+        forRows((w, a, b) -> {
           if (lastHop) {
             // A chunk's rows of ∂loss/∂E⁰ into the thread's block, then one Adam call over the chunk:
             // long streams over ego and the moments instead of a kernel call per row.
@@ -480,6 +486,81 @@ final class LightGcnTrainer {
         seedActive[node] = false;
       }
     });
+  }
+
+  /**
+   * Groups the batch's edges by destination into {@link #inSource}: users receive from the batch's
+   * items, items from its users; each side in two destination halves, one task each, with room for
+   * all of the side's edges. Needs {@link #sorted}.
+   */
+  private void groupBatchEdges(int distinct) {
+    int[] sources = sorted;
+    int numUsers = graph.numUsers();
+    int split = usersIn(sources, distinct);
+    int intoUsers = graph.degreeSum(sources, split, distinct);
+    int intoItems = graph.degreeSum(sources, 0, split);
+    int room = 2 * (intoUsers + intoItems);
+    if (inSource.length < room) {
+      inSource = new int[room + room / 4];
+      inWeight = new float[inSource.length];
+    }
+    int midUsers = numUsers / 2;
+    int midItems = numUsers + (numNodes - numUsers) / 2;
+    pool.forRange(4, 1, (w, a, b) -> {
+      for (int task = a; task < b; task++) {
+        switch (task) {
+          case 0 -> graph.transposeRows(sources, split, distinct, 0, midUsers, inStart, inCursor, 0, inSource,
+              inWeight);
+          case 1 -> graph.transposeRows(sources, split, distinct, midUsers, numUsers, inStart, inCursor, intoUsers,
+              inSource, inWeight);
+          case 2 -> graph.transposeRows(sources, 0, split, numUsers, midItems, inStart, inCursor, 2 * intoUsers,
+              inSource, inWeight);
+          default -> graph.transposeRows(sources, 0, split, midItems, numNodes, inStart, inCursor,
+              2 * intoUsers + intoItems, inSource, inWeight);
+        }
+      }
+    });
+  }
+
+  /** Runs {@code body} over all rows in the chunks of {@link #chunkStart}. */
+  private void forRows(RowPool.Body body) {
+    pool.forRange(chunkStart.length - 1, 1, (w, a, b) -> {
+      for (int c = a; c < b; c++) {
+        body.run(w, chunkStart[c], chunkStart[c + 1]);
+      }
+    });
+  }
+
+  private static int[] edgeBalancedChunks(NormalizedGraph graph) {
+    int n = graph.numNodes();
+    int[] start = new int[n + 1];
+    int chunks = 0;
+    int r = 0;
+    while (r < n) {
+      int first = r;
+      long edges = 0;
+      do {
+        edges += graph.degree(r);
+        r++;
+      } while (r < n && r - first < ROW_CHUNK && edges + graph.degree(r) <= EDGE_CHUNK);
+      start[++chunks] = r;
+    }
+    return Arrays.copyOf(start, chunks + 1);
+  }
+
+  /** How many of the increasing {@code rows[0 .. count)} are users. */
+  private int usersIn(int[] rows, int count) {
+    int lo = 0;
+    int hi = count;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (rows[mid] < graph.numUsers()) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private int[] sortedNodes(int distinct) {
@@ -542,7 +623,7 @@ final class LightGcnTrainer {
       float[] dst = (layer % 2 == 1) ? a : b;
       float[] from = src;
       int fromOff = srcOff;
-      pool.forRange(numNodes, ROW_CHUNK, (w, x, y) -> graph.multiplyRows(from, fromOff, dst, 0, dim, x, y, k));
+      forRows((w, x, y) -> graph.multiplyRows(from, fromOff, dst, 0, dim, x, y, k));
       pool.forRange(out.length, FLAT_CHUNK, (w, x, y) -> {
         for (int p = x; p < y; p++) {
           out[p] += dst[p];

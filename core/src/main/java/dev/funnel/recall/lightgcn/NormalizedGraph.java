@@ -95,13 +95,6 @@ final class NormalizedGraph {
     return c;
   }
 
-  /** Sets {@code mark[n] = stamp} for every neighbour n of row r. */
-  void markNeighbours(int r, int[] mark, int stamp) {
-    for (int p = ptr[r], end = ptr[r + 1]; p < end; p++) {
-      mark[adj[p]] = stamp;
-    }
-  }
-
   /** {@code out[r] = (Â x)[r]} for rows r in [from, to); rows are {@code dim} floats. */
   void multiplyRows(float[] x, float[] out, int dim, int from, int to, VectorKernels k) {
     multiplyRows(x, 0, out, 0, dim, from, to, k);
@@ -153,6 +146,67 @@ final class NormalizedGraph {
       }
       k.axpy(weight[p], x, src, out, outOff + n * dim, dim);
     }
+  }
+
+  /** Sum of the degrees of {@code rows[from .. to)}. */
+  int degreeSum(int[] rows, int from, int to) {
+    int sum = 0;
+    for (int x = from; x < to; x++) {
+      sum += ptr[rows[x] + 1] - ptr[rows[x]];
+    }
+    return sum;
+  }
+
+  /**
+   * The edges from {@code sources[from .. to)} (increasing rows) into [lo, hi), grouped by destination:
+   * destination n's sources and weights are {@code inSource/inWeight[start[n] .. cursor[n])}, in
+   * increasing source order, packed from position {@code base} on. Writes {@code start[lo .. hi)} and
+   * {@code cursor[lo .. hi)}; returns the position after the last edge. A gather over these lists sums
+   * the same terms in the same order as {@link #pushRow} over the sources in increasing order (and as
+   * a pull that skips inactive rows), so the results are equal bit for bit; but it reads only the
+   * sources' rows and writes each output row once, in order, where the push read-modify-wrote outputs
+   * at scattered places. Disjoint [lo, hi) ranges can be built by different threads.
+   */
+  int transposeRows(int[] sources, int from, int to, int lo, int hi, int[] start, int[] cursor, int base,
+      int[] inSource, float[] inWeight) {
+    java.util.Arrays.fill(cursor, lo, hi, 0);
+    for (int x = from; x < to; x++) {
+      int s = sources[x];
+      for (int p = firstAtLeast(s, lo), end = ptr[s + 1]; p < end && adj[p] < hi; p++) {
+        cursor[adj[p]]++;
+      }
+    }
+    int pos = base;
+    for (int n = lo; n < hi; n++) {
+      start[n] = pos;
+      int c = cursor[n];
+      cursor[n] = pos;
+      pos += c;
+    }
+    for (int x = from; x < to; x++) {
+      int s = sources[x];
+      for (int p = firstAtLeast(s, lo), end = ptr[s + 1]; p < end && adj[p] < hi; p++) {
+        int q = cursor[adj[p]]++;
+        inSource[q] = s;
+        inWeight[q] = weight[p];
+      }
+    }
+    return pos;
+  }
+
+  /** The first position of row s's (increasing) neighbours that is {@code >= lo}. */
+  private int firstAtLeast(int s, int lo) {
+    int p = ptr[s];
+    int high = ptr[s + 1];
+    while (p < high) {
+      int mid = (p + high) >>> 1;
+      if (adj[mid] < lo) {
+        p = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return p;
   }
 
   /**

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 class NormalizedGraphTest {
   /**
    * Pushing the active rows in increasing order into a zeroed output, one destination range at a
-   * time, gives the pull's sparse product bit for bit (the backward's first hop relies on it).
+   * time, gives the pull's sparse product bit for bit; so does a gather over the active rows' edges
+   * grouped by destination ({@link NormalizedGraph#transposeRows}, the backward's first hop).
    */
   @Test
-  void pushFromSortedRowsEqualsTheSparsePullBitForBit() {
+  void pushFromSortedRowsAndTheTransposedGatherEqualTheSparsePullBitForBit() {
     for (long seed = 300; seed < 305; seed++) {
       System.out.println("NormalizedGraphTest seed " + seed);
       Random rnd = new Random(seed);
@@ -65,6 +66,34 @@ class NormalizedGraphTest {
       }
       assertThat(push).as("seed " + seed).containsExactly(pull);
       assertThat(Arrays.equals(pull, new float[n * dim])).as("a product that is not all zero").isFalse();
+
+      // The batch's edges grouped by destination (one call per side of the bipartite graph, as the
+      // trainer's first backward hop builds them), then a gather per row: the pull's sums, bit for bit.
+      int firstItem = 0;
+      while (firstItem < count && sources[firstItem] < users) {
+        firstItem++;
+      }
+      int[] start = new int[n];
+      int[] cursor = new int[n];
+      int intoUsers = g.degreeSum(sources, firstItem, count);
+      int total = intoUsers + g.degreeSum(sources, 0, firstItem);
+      int[] inSource = new int[2 * total];
+      float[] inWeight = new float[2 * total];
+      // Users in two destination ranges (each with room for all of the side's edges), items in one.
+      int mid = rnd.nextInt(users + 1);
+      int end0 = g.transposeRows(sources, firstItem, count, 0, mid, start, cursor, 0, inSource, inWeight);
+      int end1 = g.transposeRows(sources, firstItem, count, mid, users, start, cursor, intoUsers, inSource, inWeight);
+      assertThat(end0 + end1 - intoUsers).as("edges into users").isEqualTo(intoUsers);
+      assertThat(g.transposeRows(sources, 0, firstItem, users, n, start, cursor, 2 * intoUsers, inSource, inWeight))
+          .isEqualTo(2 * intoUsers + total - intoUsers);
+      float[] gathered = new float[n * dim];
+      for (int r = 0; r < n; r++) {
+        for (int e = start[r]; e < cursor[r] - 1; e++) {
+          assertThat(inSource[e]).as("sources in increasing order").isLessThan(inSource[e + 1]);
+        }
+        k.gatherRows(inSource, inWeight, start[r], cursor[r], x, xOff, dim, gathered, r * dim);
+      }
+      assertThat(gathered).as("seed " + seed).containsExactly(pull);
     }
   }
 }
