@@ -124,7 +124,9 @@ public final class OnlineRecommender {
     for (int i = 0; i < train.numItems(); i++) {
       popularity.seed(i, config.seedFromTraining() ? train.itemDegree(i) : 0.0);
     }
-    this.view = new ModelView(name, saved, null, null);
+    // The first model's ids are the online ids; it still gets translation arrays (identities), so the
+    // request path has one form for every model and a swap does not flip a branch the JIT compiled out.
+    this.view = prepare(name, saved).view;
   }
 
   public String name() {
@@ -266,7 +268,7 @@ public final class OnlineRecommender {
     }
     int[] toModel = new int[items.size()];
     Arrays.fill(toModel, -1);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0, known = Math.min(n, saved.model().numItems()); i < known; i++) {
       toModel[fromModel[i]] = i;
     }
     return new Prepared(new ModelView(name, saved, fromModel, toModel), this);
@@ -420,34 +422,26 @@ public final class OnlineRecommender {
     return out;
   }
 
-  /**
-   * The serving model and its id translation; {@code fromModel}/{@code toModel} null means the
-   * model's ids are the online ids (the first model).
-   */
+  /** The serving model and its id translation. */
   private static final class ModelView {
     final String name;
     final SavedModel saved;
     final int[] fromModel;
     final int[] toModel;
-    final int numItems;
 
     ModelView(String name, SavedModel saved, int[] fromModel, int[] toModel) {
       this.name = name;
       this.saved = saved;
       this.fromModel = fromModel;
       this.toModel = toModel;
-      this.numItems = saved.model().numItems();
     }
 
     int online(int modelId) {
-      return fromModel == null ? modelId : fromModel[modelId];
+      return fromModel[modelId];
     }
 
     /** The model id of an online id, or -1 when the model does not know the item. */
     int model(int onlineId) {
-      if (toModel == null) {
-        return onlineId < numItems ? onlineId : -1;
-      }
       return onlineId < toModel.length ? toModel[onlineId] : -1;
     }
   }
