@@ -98,6 +98,7 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     float[] v = vTable.data();
     float gamma = (float) config.gamma();
     int maxBatch = config.batchSize();
+    float clipNorm = (float) config.clipNorm();
     VectorKernels k = Kernels.get();
     int threads = config.threads() == 0 ? context.threads() : config.threads();
     TrainingSchedule schedule = new TrainingSchedule(config.epochs(), nnz, maxBatch, threads, context.seed(),
@@ -118,6 +119,9 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
       return (epoch, batch, from, to) -> {
         step.sample(random, (int) (to - from), rowUser, numItems);
         double loss = step.forwardBackward(random);
+        if (clipNorm > 0) {
+          step.clip(clipNorm);
+        }
         tick(userOpt, itemOpt, vOpt);
         step.update(userOpt, itemOpt, vOpt);
         return loss;

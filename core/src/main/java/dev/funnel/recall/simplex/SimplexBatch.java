@@ -33,6 +33,7 @@ final class SimplexBatch {
   private final float negScale;
   private final float dropout;
   private final float keep;
+  private final boolean dropoutAfterNorm;
   private final float[] e;
   private final float[] q;
   private final float[] v;
@@ -50,6 +51,8 @@ final class SimplexBatch {
   private final float[] gradUsers;
   private final float[] mask;
   private final float[] uHat;
+  /** With dropoutAfterNorm: the unit user vectors before the dropout mask. */
+  private final float[] uUnit;
   private final float[] uNorm;
   private final float[] gradUHat;
   private final int[] neg;
@@ -89,6 +92,7 @@ final class SimplexBatch {
     this.negScale = (float) (config.negativeWeight() / numNeg);
     this.dropout = (float) config.dropout();
     this.keep = 1f / (1f - dropout);
+    this.dropoutAfterNorm = config.dropoutAfterNorm();
     this.e = e;
     this.q = q;
     this.v = v;
@@ -113,6 +117,7 @@ final class SimplexBatch {
     gradUsers = new float[maxBatch * dim];
     mask = new float[maxBatch * dim];
     uHat = new float[maxBatch * dim];
+    uUnit = new float[config.dropoutAfterNorm() ? maxBatch * dim : 0];
     uNorm = new float[maxBatch];
     gradUHat = new float[maxBatch * dim];
     neg = new int[numNeg];
@@ -264,17 +269,29 @@ final class SimplexBatch {
       int tOff = exSlot[x] * dim;
       if (dropout > 0) {
         for (int d = 0; d < dim; d++) {
-          float m = random.nextFloat() < dropout ? 0f : keep;
-          mask[off + d] = m;
-          uHat[off + d] = tower[tOff + d] * m;
+          mask[off + d] = random.nextFloat() < dropout ? 0f : keep;
         }
       } else {
         Arrays.fill(mask, off, off + dim, 1f);
-        System.arraycopy(tower, tOff, uHat, off, dim);
       }
-      float n = Math.max(k.norm(uHat, off, dim), NORM_EPS);
-      uNorm[x] = n;
-      k.scale(1f / n, uHat, off, dim);
+      if (dropoutAfterNorm) {
+        // the reference's order: uHat = mask * t / |t| (a dropped-out unit vector, not a unit vector)
+        float n = Math.max(k.norm(tower, tOff, dim), NORM_EPS);
+        uNorm[x] = n;
+        float inv = 1f / n;
+        for (int d = 0; d < dim; d++) {
+          float unit = tower[tOff + d] * inv;
+          uUnit[off + d] = unit;
+          uHat[off + d] = unit * mask[off + d];
+        }
+      } else {
+        for (int d = 0; d < dim; d++) {
+          uHat[off + d] = tower[tOff + d] * mask[off + d];
+        }
+        float n = Math.max(k.norm(uHat, off, dim), NORM_EPS);
+        uNorm[x] = n;
+        k.scale(1f / n, uHat, off, dim);
+      }
     }
   }
 
@@ -361,9 +378,20 @@ final class SimplexBatch {
   /** Back through the normalisation and the dropout of example x into the tower of its user. */
   private void userBackward(int x) {
     int off = x * dim;
-    float proj = k.dot(gradUHat, off, uHat, off, dim);
     float inv = 1f / uNorm[x];
     int tOff = exSlot[x] * dim;
+    if (dropoutAfterNorm) {
+      // uHat = mask * u, u = t / |t|: dL/du = mask * dL/duHat, dL/dt = (dL/du - (dL/du . u) u) / |t|
+      float proj = 0f;
+      for (int d = 0; d < dim; d++) {
+        proj += gradUHat[off + d] * mask[off + d] * uUnit[off + d];
+      }
+      for (int d = 0; d < dim; d++) {
+        gradTower[tOff + d] += (gradUHat[off + d] * mask[off + d] - proj * uUnit[off + d]) * inv;
+      }
+      return;
+    }
+    float proj = k.dot(gradUHat, off, uHat, off, dim);
     for (int d = 0; d < dim; d++) {
       gradTower[tOff + d] += (gradUHat[off + d] - proj * uHat[off + d]) * inv * mask[off + d];
     }
@@ -406,6 +434,36 @@ final class SimplexBatch {
       itemStamp[item] = stamp;
       touched[numTouched++] = item;
     }
+  }
+
+  /**
+   * Scales the whole gradient of the last {@link #forwardBackward} (users, touched items, V) down to L2
+   * norm {@code maxNorm} when it is longer (PyTorch's {@code clip_grad_norm_}, which the reference trainer
+   * applies at every batch); returns the norm before clipping. Rows outside the batch have no gradient.
+   */
+  double clip(float maxNorm) {
+    double sq = 0;
+    for (int s = 0; s < batchUsers.count(); s++) {
+      sq += k.sumOfSquares(gradUsers, s * dim, dim);
+    }
+    for (int t = 0; t < numTouched; t++) {
+      sq += k.sumOfSquares(gradItems, touched[t] * dim, dim);
+    }
+    if (gamma < 1f) {
+      sq += k.sumOfSquares(gradV, 0, dim * dim);
+    }
+    double norm = Math.sqrt(sq);
+    if (norm > maxNorm) {
+      float f = (float) (maxNorm / norm);
+      for (int s = 0; s < batchUsers.count(); s++) {
+        k.scale(f, gradUsers, s * dim, dim);
+      }
+      for (int t = 0; t < numTouched; t++) {
+        k.scale(f, gradItems, touched[t] * dim, dim);
+      }
+      k.scale(f, gradV, 0, dim * dim);
+    }
+    return norm;
   }
 
   /** One optimizer step per row the batch touched. */

@@ -25,11 +25,18 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param denseAdam with ADAM: every table follows dense Adam, as the reference (PyTorch) code does, rows
  *     without gradient in a batch still moving on their momentum ({@link dev.funnel.train.optim.CatchUpAdam},
  *     at a lazy optimizer's cost); false: lazy Adam (untouched rows stand still)
+ * @param clipNorm with a positive value, each batch's whole gradient (users, items, V) is scaled down to this
+ *     L2 norm when it is longer, as the reference trainer does ({@code clip_grad_norm_(params, 10)}); 0: off.
+ *     The cosine loss's gradient scales as 1/|w|, so from a tiny init the first batches' gradients are huge and
+ *     Adam's second moment remembers them for thousands of steps; clipping bounds them
+ * @param dropoutAfterNorm true: the dropout mask is applied to the unit user vector (the reference's
+ *     {@code dropout(normalize(t))}, so the training score is not a true cosine); false: to the tower
+ *     output before the normalisation
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
-    int historySample, boolean denseAdam, int threads) {
+    int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, int threads) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -71,6 +78,9 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
       throw new IllegalArgumentException("historySample must be >= 0 (0: the whole history); historySample="
           + historySample);
     }
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("clipNorm must be >= 0 and finite (0: off); clipNorm=" + clipNorm);
+    }
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
     }
@@ -78,7 +88,7 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
 
   /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */
