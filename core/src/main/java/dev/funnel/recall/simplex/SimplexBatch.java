@@ -34,6 +34,10 @@ final class SimplexBatch {
   private final float dropout;
   private final float keep;
   private final boolean dropoutAfterNorm;
+  /** Each example draws its own negatives (neg holds B x N ids) instead of one set shared by the batch. */
+  private final boolean perExample;
+  /** Per-example mode: 1 / |q_i| of every item, taken once per batch. */
+  private final float[] invItemNorm;
   private final float[] e;
   private final float[] q;
   private final float[] v;
@@ -93,6 +97,7 @@ final class SimplexBatch {
     this.dropout = (float) config.dropout();
     this.keep = 1f / (1f - dropout);
     this.dropoutAfterNorm = config.dropoutAfterNorm();
+    this.perExample = config.perExampleNegatives();
     this.e = e;
     this.q = q;
     this.v = v;
@@ -120,13 +125,15 @@ final class SimplexBatch {
     uUnit = new float[config.dropoutAfterNorm() ? maxBatch * dim : 0];
     uNorm = new float[maxBatch];
     gradUHat = new float[maxBatch * dim];
-    neg = new int[numNeg];
-    nHat = new float[numNeg * dim];
-    nNorm = new float[numNeg];
-    gradNHat = new float[numNeg * dim];
-    cos = new float[maxBatch * numNeg];
-    cosT = new float[maxBatch * numNeg];
-    nHatT = new float[numNeg * dim];
+    int shared = perExample ? 0 : numNeg;
+    neg = new int[perExample ? maxBatch * numNeg : numNeg];
+    nHat = new float[shared * dim];
+    nNorm = new float[shared];
+    gradNHat = new float[shared * dim];
+    cos = new float[maxBatch * shared];
+    cosT = new float[maxBatch * shared];
+    nHatT = new float[shared * dim];
+    invItemNorm = new float[perExample ? numItems : 0];
     uHatT = new float[maxBatch * dim];
     gradItems = new float[numItems * dim];
     itemStamp = new int[numItems];
@@ -144,20 +151,24 @@ final class SimplexBatch {
       int pos = random.nextInt(nnz);
       addExample(x, rowUser[pos], userItems[pos]);
     }
-    for (int j = 0; j < numNeg; j++) {
+    int draws = perExample ? b * numNeg : numNeg;
+    for (int j = 0; j < draws; j++) {
       neg[j] = random.nextInt(numItems);
     }
     histories(random);
   }
 
-  /** Sets the batch explicitly (tests); {@code random} draws the histories (null: whole histories). */
+  /**
+   * Sets the batch explicitly (tests); {@code random} draws the histories (null: whole histories). The
+   * negatives are N shared ids, or B x N (example x's at [x N, x N + N)) with per-example negatives.
+   */
   void set(int[] users, int[] positives, int[] negatives, WorkerRandom random) {
     clear();
     b = users.length;
     for (int x = 0; x < b; x++) {
       addExample(x, users[x], positives[x]);
     }
-    System.arraycopy(negatives, 0, neg, 0, numNeg);
+    System.arraycopy(negatives, 0, neg, 0, perExample ? b * numNeg : numNeg);
     histories(random);
   }
 
@@ -227,6 +238,9 @@ final class SimplexBatch {
   double forwardBackward(WorkerRandom random) {
     towers();
     userVectors(random);
+    if (perExample) {
+      return perExampleForwardBackward();
+    }
     negatives();
     Arrays.fill(cos, 0, b * numNeg, 0f);
     k.gemm(uHat, 0, b, nHat, 0, numNeg, dim, cos, 0, numNeg);
@@ -251,6 +265,52 @@ final class SimplexBatch {
       userBackward(x);
     }
     negativeGradients();
+    towerGradients();
+    return loss;
+  }
+
+  /**
+   * Per-example negatives (the reference's sampling: each example its own N uniform items): one dot
+   * product per (example, negative) against the raw item row times its inverse norm, and a gradient
+   * only for the pairs above the margin, accumulated straight into the user's and the item's buffers.
+   */
+  private double perExampleForwardBackward() {
+    int numItems = invItemNorm.length;
+    for (int i = 0; i < numItems; i++) {
+      invItemNorm[i] = 1f / Math.max(k.norm(q, i * dim, dim), NORM_EPS);
+    }
+    float w = negScale / b;
+    double loss = 0;
+    long active = 0;
+    for (int x = 0; x < b; x++) {
+      loss += positive(x);
+      int off = x * dim;
+      int row = x * numNeg;
+      double hinge = 0;
+      for (int j = 0; j < numNeg; j++) {
+        int item = neg[row + j];
+        int qOff = item * dim;
+        float inv = invItemNorm[item];
+        float c = k.dot(uHat, off, q, qOff, dim) * inv;
+        if (c > margin) {
+          hinge += c - margin;
+          active++;
+          touch(item);
+          // d cos / d uHat = q / |q|; d cos / d q = (uHat - cos qHat) / |q|
+          k.axpy(w * inv, q, qOff, gradUHat, off, dim);
+          float a = w * inv;
+          float bq = -a * c * inv;
+          for (int d = 0; d < dim; d++) {
+            gradItems[qOff + d] += a * uHat[off + d] + bq * q[qOff + d];
+          }
+        }
+      }
+      loss += negScale * hinge;
+    }
+    activePairs += active;
+    for (int x = 0; x < b; x++) {
+      userBackward(x);
+    }
     towerGradients();
     return loss;
   }
@@ -314,6 +374,10 @@ final class SimplexBatch {
     int pOff = item * dim;
     float pNorm = Math.max(k.norm(q, pOff, dim), NORM_EPS);
     float cosP = k.dot(uHat, off, q, pOff, dim) / pNorm;
+    if (cosP >= 1f) { // relu(1 - s): only reachable with dropout after the normalisation
+      Arrays.fill(gradUHat, off, off + dim, 0f);
+      return 0.0;
+    }
     touch(item);
     float invP = c / pNorm;
     for (int d = 0; d < dim; d++) {

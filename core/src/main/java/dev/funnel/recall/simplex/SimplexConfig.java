@@ -11,8 +11,8 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param learningRate optimizer step size
  * @param optimizer SGD, ADAGRAD or ADAM (row-wise, lazy)
  * @param l2 L2 coefficient, coupled weight decay {@code l2 * w} on the rows a batch updates
- * @param negatives negatives per batch, drawn uniformly over all items and shared by every example of
- *     the batch (so the user x negative cosines are one GEMM)
+ * @param negatives negatives drawn uniformly over all items: per batch and shared by every example of
+ *     the batch (so the user x negative cosines are one GEMM), or per example with {@code perExampleNegatives}
  * @param margin CCL margin m: a negative contributes only while its cosine exceeds m
  * @param negativeWeight CCL weight w of the mean negative hinge against the positive term
  * @param gamma g in {@code t = g e_u + (1-g) V mean(history)}; 1 is MF with the cosine contrastive loss (MF-CCL)
@@ -32,11 +32,14 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param dropoutAfterNorm true: the dropout mask is applied to the unit user vector (the reference's
  *     {@code dropout(normalize(t))}, so the training score is not a true cosine); false: to the tower
  *     output before the normalisation
+ * @param perExampleNegatives true: each example draws its own {@code negatives} items (the reference's
+ *     sampling; one gathered dot product per pair); false: one set per batch shared by its examples (a GEMM)
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
-    int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, int threads) {
+    int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, boolean perExampleNegatives,
+    int threads) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -88,7 +91,7 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
 
   /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */

@@ -38,9 +38,11 @@ class SimplexBatchTest {
   private Long historySeed;
   /** Non-null: the seed of the dropout masks (the same masks at every call). */
   private Long dropoutSeed;
+  /** The negatives passed to the batch: shared, or B x N with per-example negatives. */
+  private int[] negatives = NEGATIVES;
 
   private double meanLoss(SimplexBatch batch) {
-    batch.set(EX_USERS, EX_POS, NEGATIVES, historySeed == null ? null : new WorkerRandom(historySeed));
+    batch.set(EX_USERS, EX_POS, negatives, historySeed == null ? null : new WorkerRandom(historySeed));
     return batch.forwardBackward(dropoutSeed == null ? null : new WorkerRandom(dropoutSeed)) / EX_USERS.length;
   }
 
@@ -55,6 +57,50 @@ class SimplexBatchTest {
     dropoutSeed = 5L;
     gradientMatchesCentralDifferences(Params.bind(config, Map.of("dropout", "0.3", "dropoutAfterNorm", "true")), true);
     gradientMatchesCentralDifferences(Params.bind(config, Map.of("dropout", "0.3", "dropoutAfterNorm", "true")), false);
+  }
+
+  /** Per-example negatives: each example its own five (repeats, an own positive, another's positive). */
+  @Test
+  void gradientMatchesCentralDifferencesWithPerExampleNegatives() {
+    negatives = new int[] {4, 2, 4, 5, 0, /* x1 */ 3, 3, 1, 0, 4, /* x2 */ 5, 1, 2, 2, 4};
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("perExampleNegatives", "true")), false);
+    dropoutSeed = 9L;
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("perExampleNegatives", "true", "dropout", "0.2",
+        "dropoutAfterNorm", "true")), false);
+  }
+
+  /** Shared negatives and per-example negatives that repeat the shared set give the same loss and gradient. */
+  @Test
+  void perExampleNegativesRepeatingTheSharedSetMatchTheSharedBatch() {
+    long seed = 41L;
+    System.out.println("seed " + seed);
+    Random r = new Random(seed);
+    e = random(r, USERS * DIM);
+    q = random(r, ITEMS * DIM);
+    v = random(r, DIM * DIM);
+    SimplexBatch shared = new SimplexBatch(Kernels.scalar(), config, USERS, ITEMS, e, q, v, PTR, HISTORY);
+    double sharedLoss = meanLoss(shared);
+    negatives = new int[3 * NEGATIVES.length];
+    for (int x = 0; x < 3; x++) {
+      System.arraycopy(NEGATIVES, 0, negatives, x * NEGATIVES.length, NEGATIVES.length);
+    }
+    SimplexBatch each = new SimplexBatch(Kernels.scalar(),
+        Params.bind(config, Map.of("perExampleNegatives", "true")), USERS, ITEMS, e, q, v, PTR, HISTORY);
+    assertThat(meanLoss(each)).isCloseTo(sharedLoss, within(1e-5));
+    for (int i = 0; i < ITEMS; i++) {
+      float[] a = shared.itemGradient(i);
+      float[] b = each.itemGradient(i);
+      for (int d = 0; d < DIM; d++) {
+        assertThat(b[d]).as("item %d", i).isCloseTo(a[d], within(1e-5f));
+      }
+    }
+    for (int u = 0; u < USERS; u++) {
+      float[] a = shared.userGradient(u);
+      float[] b = each.userGradient(u);
+      for (int d = 0; d < DIM; d++) {
+        assertThat(b[d]).as("user %d", u).isCloseTo(a[d], within(1e-5f));
+      }
+    }
   }
 
   @Test
