@@ -83,6 +83,12 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     RowOptimizer userOpt = optimizer(config, users);
     RowOptimizer itemOpt = optimizer(config, items);
     RowOptimizer vOpt = optimizer(config, vTable);
+    EmbeddingTable hTable = items;
+    if (config.historyTable()) {
+      hTable = new EmbeddingTable(numItems, dim);
+      hTable.initNormal(config.initStd(), init);
+    }
+    RowOptimizer hOpt = config.historyTable() ? optimizer(config, hTable) : null;
 
     int nnz = train.nnz();
     int[] userPtr = train.userPtr();
@@ -96,6 +102,7 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     float[] e = users.data();
     float[] q = items.data();
     float[] v = vTable.data();
+    float[] h = hTable.data();
     float gamma = (float) config.gamma();
     int maxBatch = config.batchSize();
     float clipNorm = (float) config.clipNorm();
@@ -104,7 +111,7 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     TrainingSchedule schedule = new TrainingSchedule(config.epochs(), nnz, maxBatch, threads, context.seed(),
         Math.max(1, validateEvery), 0);
     Runnable flush = () -> {
-      for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt}) {
+      for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt}) {
         if (o instanceof CatchUpAdam dense) {
           dense.flush();
         }
@@ -112,23 +119,27 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     };
     Validator check = validator == null ? null : epoch -> {
       flush.run();
-      return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, v, gamma));
+      return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, h, v, gamma));
     };
     Hogwild.train(schedule, (workerId, random) -> {
-      SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, v, userPtr, userItems);
+      SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, h, v, userPtr, userItems);
       return (epoch, batch, from, to) -> {
         step.sample(random, (int) (to - from), rowUser, numItems);
         double loss = step.forwardBackward(random);
         if (clipNorm > 0) {
           step.clip(clipNorm);
         }
-        tick(userOpt, itemOpt, vOpt);
-        step.update(userOpt, itemOpt, vOpt);
+        tick(userOpt, itemOpt, vOpt, hOpt);
+        if (hOpt != null) {
+          step.update(userOpt, itemOpt, vOpt, hOpt);
+        } else {
+          step.update(userOpt, itemOpt, vOpt);
+        }
         return loss;
       };
-    }, check, context.progress(), e, q, v);
+    }, check, context.progress(), config.historyTable() ? new float[][] {e, q, v, h} : new float[][] {e, q, v});
     flush.run();
-    return SimplexModel.fromTables(config, train, dim, e, q, v, gamma);
+    return SimplexModel.fromTables(config, train, dim, e, q, h, v, gamma);
   }
 
   private static RowOptimizer optimizer(SimplexConfig config, EmbeddingTable table) {

@@ -40,6 +40,12 @@ final class SimplexBatch {
   private final float[] invItemNorm;
   private final float[] e;
   private final float[] q;
+  /** The history table the towers average: q itself, or its own table (then gradHist, histTouched are set). */
+  private final float[] h;
+  private final float[] gradHist;
+  private final int[] histStamp;
+  private final int[] histTouched;
+  private int numHistTouched;
   private final float[] v;
   private final int[] userPtr;
   private final int[] userItems;
@@ -88,7 +94,21 @@ final class SimplexBatch {
 
   SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] v,
       int[] userPtr, int[] userItems) {
+    this(k, config, numUsers, numItems, e, q, q, v, userPtr, userItems);
+  }
+
+  /**
+   * With {@code h} the table the user tower averages over the history: the item table {@code q} itself
+   * (shared, the paper's form), or a table of its own (the reference's gowalla configuration).
+   */
+  SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] h,
+      float[] v, int[] userPtr, int[] userItems) {
     this.k = k;
+    this.h = h;
+    boolean ownHistory = h != q;
+    gradHist = ownHistory ? new float[numItems * dim(config)] : null;
+    histStamp = ownHistory ? new int[numItems] : null;
+    histTouched = ownHistory ? new int[numItems] : null;
     this.dim = config.dim();
     this.numNeg = config.negatives();
     this.gamma = (float) config.gamma();
@@ -140,6 +160,10 @@ final class SimplexBatch {
     touched = new int[numItems];
     gradV = new float[dim * dim];
     scratch = new float[dim];
+  }
+
+  private static int dim(SimplexConfig config) {
+    return config.dim();
   }
 
   /** Draws B examples uniformly over the training interactions and N negatives uniformly over the items. */
@@ -227,6 +251,13 @@ final class SimplexBatch {
     }
     Arrays.fill(gradV, 0f);
     numTouched = 0;
+    if (gradHist != null) {
+      for (int t = 0; t < numHistTouched; t++) {
+        int item = histTouched[t];
+        Arrays.fill(gradHist, item * dim, (item + 1) * dim, 0f);
+      }
+      numHistTouched = 0;
+    }
     stamp++;
   }
 
@@ -318,7 +349,7 @@ final class SimplexBatch {
   private void towers() {
     for (int s = 0; s < batchUsers.count(); s++) {
       int u = batchUsers.user(s);
-      BehaviorAggregator.forward(e, u * dim, q, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma, dim, mean, s * dim,
+      BehaviorAggregator.forward(e, u * dim, h, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma, dim, mean, s * dim,
           tower, s * dim);
     }
   }
@@ -480,16 +511,28 @@ final class SimplexBatch {
   }
 
   private void towerGradients() {
+    float[] histGrad = gradHist != null ? gradHist : gradItems;
     for (int s = 0; s < batchUsers.count(); s++) {
       int sOff = s * dim;
       Arrays.fill(gradUsers, sOff, sOff + dim, 0f);
       BehaviorAggregator.backward(gradTower, sOff, mean, sOff, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma,
-          dim, gradUsers, sOff, gradV, gradItems, scratch);
+          dim, gradUsers, sOff, gradV, histGrad, scratch);
       if (gamma < 1f) {
         for (int p = slotPtr[s]; p < slotPtr[s + 1]; p++) {
-          touch(slotHistory[p]);
+          if (gradHist != null) {
+            touchHistory(slotHistory[p]);
+          } else {
+            touch(slotHistory[p]);
+          }
         }
       }
+    }
+  }
+
+  private void touchHistory(int item) {
+    if (histStamp[item] != stamp) {
+      histStamp[item] = stamp;
+      histTouched[numHistTouched++] = item;
     }
   }
 
@@ -513,6 +556,9 @@ final class SimplexBatch {
     for (int t = 0; t < numTouched; t++) {
       sq += k.sumOfSquares(gradItems, touched[t] * dim, dim);
     }
+    for (int t = 0; t < numHistTouched; t++) {
+      sq += k.sumOfSquares(gradHist, histTouched[t] * dim, dim);
+    }
     if (gamma < 1f) {
       sq += k.sumOfSquares(gradV, 0, dim * dim);
     }
@@ -525,12 +571,24 @@ final class SimplexBatch {
       for (int t = 0; t < numTouched; t++) {
         k.scale(f, gradItems, touched[t] * dim, dim);
       }
+      for (int t = 0; t < numHistTouched; t++) {
+        k.scale(f, gradHist, histTouched[t] * dim, dim);
+      }
       k.scale(f, gradV, 0, dim * dim);
     }
     return norm;
   }
 
-  /** One optimizer step per row the batch touched. */
+  /** One optimizer step per row the batch touched, the history table's rows with {@code histOpt}. */
+  void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer vOpt, RowOptimizer histOpt) {
+    update(userOpt, itemOpt, vOpt);
+    for (int t = 0; t < numHistTouched; t++) {
+      int item = histTouched[t];
+      histOpt.update(item, gradHist, item * dim);
+    }
+  }
+
+  /** One optimizer step per row the batch touched (history rows of a table of their own: see the overload). */
   void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer vOpt) {
     for (int s = 0; s < batchUsers.count(); s++) {
       userOpt.update(batchUsers.user(s), gradUsers, s * dim);
@@ -559,6 +617,11 @@ final class SimplexBatch {
   /** dL/dq_i of the last {@link #forwardBackward} (tests). */
   float[] itemGradient(int item) {
     return Arrays.copyOfRange(gradItems, item * dim, (item + 1) * dim);
+  }
+
+  /** dL/dh_i of the history table of its own, of the last {@link #forwardBackward} (tests). */
+  float[] historyGradient(int item) {
+    return Arrays.copyOfRange(gradHist, item * dim, (item + 1) * dim);
   }
 
   /** dL/dV of the last {@link #forwardBackward} (tests). */

@@ -34,12 +34,15 @@ import dev.funnel.train.optim.OptimizerKind;
  *     output before the normalisation
  * @param perExampleNegatives true: each example draws its own {@code negatives} items (the reference's
  *     sampling; one gathered dot product per pair); false: one set per batch shared by its examples (a GEMM)
+ * @param historyTable true: the user tower averages rows of a history embedding table of its own (the
+ *     reference's gowalla configuration: its {@code user_history} feature does not share the item
+ *     embedding); false: rows of the item table itself (the paper's form)
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
     int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, boolean perExampleNegatives,
-    int threads) {
+    boolean historyTable, int threads) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -91,7 +94,7 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
 
   /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, false, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */

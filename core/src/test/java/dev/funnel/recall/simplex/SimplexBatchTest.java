@@ -59,6 +59,16 @@ class SimplexBatchTest {
     gradientMatchesCentralDifferences(Params.bind(config, Map.of("dropout", "0.3", "dropoutAfterNorm", "true")), false);
   }
 
+  /** A history table of its own: the towers' gradient goes to h, the scores' to q. */
+  @Test
+  void gradientMatchesCentralDifferencesWithAHistoryTableOfItsOwn() {
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("historyTable", "true", "margin", "0.2")), true);
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("historyTable", "true", "margin", "0.2")), false);
+    negatives = new int[] {4, 2, 4, 5, 0, 3, 3, 1, 0, 4, 5, 1, 2, 2, 4};
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("historyTable", "true", "margin", "0.2", "perExampleNegatives",
+        "true")), false);
+  }
+
   /** Per-example negatives: each example its own five (repeats, an own positive, another's positive). */
   @Test
   void gradientMatchesCentralDifferencesWithPerExampleNegatives() {
@@ -228,7 +238,8 @@ class SimplexBatchTest {
     q = random(r, ITEMS * DIM);
     v = random(r, DIM * DIM);
     VectorKernels k = Kernels.scalar();
-    SimplexBatch batch = new SimplexBatch(k, config, USERS, ITEMS, e, q, v, PTR, HISTORY);
+    float[] h = config.historyTable() ? random(r, ITEMS * DIM) : q;
+    SimplexBatch batch = new SimplexBatch(k, config, USERS, ITEMS, e, q, h, v, PTR, HISTORY);
     batch.denseBackward = dense;
     meanLoss(batch);
     float[] gradE = new float[USERS * DIM];
@@ -245,6 +256,16 @@ class SimplexBatchTest {
     check("e", e, gradE, batch);
     check("q", q, gradQ, batch);
     check("V", v, gradV, batch);
+    if (h != q) {
+      float[] gradH = new float[ITEMS * DIM];
+      for (int i = 0; i < ITEMS; i++) {
+        System.arraycopy(batch.historyGradient(i), 0, gradH, i * DIM, DIM);
+      }
+      check("h", h, gradH, batch);
+      for (int d = 0; d < DIM; d++) {
+        assertThat(gradH[4 * DIM + d]).as("item 4 is in no history").isZero();
+      }
+    }
     for (int d = 0; d < DIM; d++) {
       assertThat(gradE[2 * DIM + d]).as("user 2 is not in the batch").isZero();
     }
