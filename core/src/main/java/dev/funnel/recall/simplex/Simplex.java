@@ -18,6 +18,7 @@ import dev.funnel.train.runtime.TrainingSchedule;
 import dev.funnel.train.runtime.Validator;
 import java.io.DataInput;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -121,9 +122,19 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
       flush.run();
       return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, h, v, gamma));
     };
+    RowOptimizer[] all = hOpt == null ? new RowOptimizer[] {userOpt, itemOpt, vOpt}
+        : new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt};
+    AtomicBoolean decayed = new AtomicBoolean(config.lrDecayEpoch() == 0);
+    float decayedRate = (float) (config.learningRate() * config.lrDecayFactor());
     Hogwild.train(schedule, (workerId, random) -> {
       SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, h, v, userPtr, userItems);
       return (epoch, batch, from, to) -> {
+        if (epoch >= config.lrDecayEpoch() && !decayed.get() && decayed.compareAndSet(false, true)) {
+          for (RowOptimizer o : all) {
+            o.setLearningRate(decayedRate);
+          }
+          context.progress().finish("learning rate " + config.learningRate() + " -> " + decayedRate);
+        }
         step.sample(random, (int) (to - from), rowUser, numItems);
         double loss = step.forwardBackward(random);
         if (clipNorm > 0) {

@@ -37,12 +37,16 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param historyTable true: the user tower averages rows of a history embedding table of its own (the
  *     reference's gowalla configuration: its {@code user_history} feature does not share the item
  *     embedding); false: rows of the item table itself (the paper's form)
+ * @param lrDecayEpoch after this many epochs the learning rate of every table is multiplied by
+ *     {@code lrDecayFactor}, once (the reference lowers it x0.1 on a validation plateau, at its epoch 14 on
+ *     gowalla); 0: never
+ * @param lrDecayFactor the factor of that decay, in (0, 1]
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
     int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, boolean perExampleNegatives,
-    boolean historyTable, int threads) {
+    boolean historyTable, int lrDecayEpoch, double lrDecayFactor, int threads) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -87,6 +91,12 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
       throw new IllegalArgumentException("clipNorm must be >= 0 and finite (0: off); clipNorm=" + clipNorm);
     }
+    if (lrDecayEpoch < 0) {
+      throw new IllegalArgumentException("lrDecayEpoch must be >= 0 (0: never); lrDecayEpoch=" + lrDecayEpoch);
+    }
+    if (!(lrDecayFactor > 0 && lrDecayFactor <= 1)) {
+      throw new IllegalArgumentException("lrDecayFactor must be in (0, 1]; lrDecayFactor=" + lrDecayFactor);
+    }
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
     }
@@ -94,7 +104,7 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
 
   /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, false, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, false, 0, 0.1, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */
