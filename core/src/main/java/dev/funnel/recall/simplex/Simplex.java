@@ -128,6 +128,7 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     float decayedRate = (float) (config.learningRate() * config.lrDecayFactor());
     Hogwild.train(schedule, (workerId, random) -> {
       SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, h, v, userPtr, userItems);
+      EpochOrder order = config.shuffledEpochs() ? new EpochOrder(nnz, context.seed()) : null;
       return (epoch, batch, from, to) -> {
         if (epoch >= config.lrDecayEpoch() && !decayed.get() && decayed.compareAndSet(false, true)) {
           for (RowOptimizer o : all) {
@@ -135,7 +136,11 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
           }
           context.progress().finish("learning rate " + config.learningRate() + " -> " + decayedRate);
         }
-        step.sample(random, (int) (to - from), rowUser, numItems);
+        if (order != null) {
+          step.sample(random, order.of(epoch), (int) from, (int) (to - from), rowUser, numItems);
+        } else {
+          step.sample(random, (int) (to - from), rowUser, numItems);
+        }
         double loss = step.forwardBackward(random);
         if (clipNorm > 0) {
           step.clip(clipNorm);
@@ -162,6 +167,38 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
       adam.kernelRows(true); // most of an epoch is Adam row steps: on the SIMD kernel
     }
     return o;
+  }
+
+  /**
+   * One worker's copy of an epoch's visiting order: a permutation of the interactions drawn from (seed,
+   * epoch), so every worker holds the same one and their disjoint batch ranges cover each interaction once.
+   */
+  static final class EpochOrder {
+    private final int[] order;
+    private final long seed;
+    private int epoch = -1;
+
+    EpochOrder(int n, long seed) {
+      this.order = new int[n];
+      this.seed = seed;
+    }
+
+    int[] of(int epoch) {
+      if (epoch != this.epoch) {
+        for (int i = 0; i < order.length; i++) {
+          order[i] = i;
+        }
+        WorkerRandom r = new WorkerRandom(seed * 1_000_003L + epoch);
+        for (int i = order.length - 1; i > 0; i--) {
+          int j = r.nextInt(i + 1);
+          int t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+        this.epoch = epoch;
+      }
+      return order;
+    }
   }
 
   /** One batch step of the dense-Adam clocks. */

@@ -168,11 +168,20 @@ final class SimplexBatch {
 
   /** Draws B examples uniformly over the training interactions and N negatives uniformly over the items. */
   void sample(WorkerRandom random, int batchSize, int[] rowUser, int numItems) {
+    sample(random, null, 0, batchSize, rowUser, numItems);
+  }
+
+  /**
+   * With {@code order} set, the batch is interactions {@code order[from .. from + batchSize)} (an epoch
+   * that visits each interaction once, in a shuffled order, as the reference's data loader); null draws
+   * them with replacement. Negatives and histories are drawn with {@code random} either way.
+   */
+  void sample(WorkerRandom random, int[] order, int from, int batchSize, int[] rowUser, int numItems) {
     int nnz = rowUser.length;
     clear();
     b = batchSize;
     for (int x = 0; x < b; x++) {
-      int pos = random.nextInt(nnz);
+      int pos = order == null ? random.nextInt(nnz) : order[from + x];
       addExample(x, rowUser[pos], userItems[pos]);
     }
     int draws = perExample ? b * numNeg : numNeg;

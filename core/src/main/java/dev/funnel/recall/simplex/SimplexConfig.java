@@ -41,12 +41,15 @@ import dev.funnel.train.optim.OptimizerKind;
  *     {@code lrDecayFactor}, once (the reference lowers it x0.1 on a validation plateau, at its epoch 14 on
  *     gowalla); 0: never
  * @param lrDecayFactor the factor of that decay, in (0, 1]
+ * @param shuffledEpochs true: an epoch visits every training interaction once in a shuffled order (the
+ *     reference's data loader); false: it draws as many with replacement
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
     int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, boolean perExampleNegatives,
-    boolean historyTable, int lrDecayEpoch, double lrDecayFactor, int threads) {
+    boolean historyTable, int lrDecayEpoch, double lrDecayFactor,
+    boolean shuffledEpochs, int threads) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -104,7 +107,7 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
 
   /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, false, 0, 0.1, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, false, 0, 0.1, false, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */

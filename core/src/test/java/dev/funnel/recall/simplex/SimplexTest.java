@@ -185,6 +185,22 @@ class SimplexTest {
         .hasMessageContaining("lrDecayFactor must be in (0, 1]; lrDecayFactor=0.0");
   }
 
+  /** An epoch order is a permutation, the same for every worker of an epoch, another one the next epoch. */
+  @Test
+  void epochOrderIsASharedPermutationPerEpoch() {
+    Simplex.EpochOrder a = new Simplex.EpochOrder(1000, 42L);
+    Simplex.EpochOrder b = new Simplex.EpochOrder(1000, 42L);
+    int[] first = a.of(0).clone();
+    assertThat(b.of(0)).isEqualTo(first);
+    int[] sorted = first.clone();
+    java.util.Arrays.sort(sorted);
+    for (int i = 0; i < sorted.length; i++) {
+      assertThat(sorted[i]).isEqualTo(i);
+    }
+    assertThat(a.of(1)).isNotEqualTo(first);
+    assertThat(a.of(0)).isEqualTo(first);
+  }
+
   /** The reference's options together (own history table, clipping, dropout after the norm, decay) still learn. */
   @Test
   void learnsTheClustersWithTheReferenceOptions() {
@@ -207,7 +223,7 @@ class SimplexTest {
     for (String perExample : new String[] {"false", "true"}) {
       SimplexConfig config = Params.bind(small(2, 0.8), Map.of("historyTable", "true", "clipNorm", "1",
           "dropoutAfterNorm", "true", "denseAdam", "true", "lrDecayEpoch", "1", "lrDecayFactor", "0.5",
-          "perExampleNegatives", perExample));
+          "perExampleNegatives", perExample, "shuffledEpochs", "true"));
       SimplexModel model = (SimplexModel) new Simplex().train(data, config, new TrainContext(2, seed, progress));
       double share = inClusterShare(model, data);
       System.out.printf("reference options, per-example negatives %s: in-cluster above out-of-cluster for %.3f%n",
