@@ -110,7 +110,8 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
    * gowalla run differs: see bench/presets/gowalla-best.yaml and docs/benchmarks.md), every reference option off.
    */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0, false, false, false, 0, 0.1, false, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0,
+        false, false, false, 0, 0.1, false, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */
