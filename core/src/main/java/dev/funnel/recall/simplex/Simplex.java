@@ -18,6 +18,7 @@ import dev.funnel.train.runtime.TrainingSchedule;
 import dev.funnel.train.runtime.Validator;
 import java.io.DataInput;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -83,6 +84,12 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     RowOptimizer userOpt = optimizer(config, users);
     RowOptimizer itemOpt = optimizer(config, items);
     RowOptimizer vOpt = optimizer(config, vTable);
+    EmbeddingTable hTable = items;
+    if (config.historyTable()) {
+      hTable = new EmbeddingTable(numItems, dim);
+      hTable.initNormal(config.initStd(), init);
+    }
+    RowOptimizer hOpt = config.historyTable() ? optimizer(config, hTable) : null;
 
     int nnz = train.nnz();
     int[] userPtr = train.userPtr();
@@ -96,14 +103,16 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     float[] e = users.data();
     float[] q = items.data();
     float[] v = vTable.data();
+    float[] h = hTable.data();
     float gamma = (float) config.gamma();
     int maxBatch = config.batchSize();
+    float clipNorm = (float) config.clipNorm();
     VectorKernels k = Kernels.get();
     int threads = config.threads() == 0 ? context.threads() : config.threads();
     TrainingSchedule schedule = new TrainingSchedule(config.epochs(), nnz, maxBatch, threads, context.seed(),
         Math.max(1, validateEvery), 0);
     Runnable flush = () -> {
-      for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt}) {
+      for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt}) {
         if (o instanceof CatchUpAdam dense) {
           dense.flush();
         }
@@ -111,20 +120,42 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     };
     Validator check = validator == null ? null : epoch -> {
       flush.run();
-      return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, v, gamma));
+      return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, h, v, gamma));
     };
+    RowOptimizer[] all = hOpt == null ? new RowOptimizer[] {userOpt, itemOpt, vOpt}
+        : new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt};
+    AtomicBoolean decayed = new AtomicBoolean(config.lrDecayEpoch() == 0);
+    float decayedRate = (float) (config.learningRate() * config.lrDecayFactor());
     Hogwild.train(schedule, (workerId, random) -> {
-      SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, v, userPtr, userItems);
+      SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, h, v, userPtr, userItems);
+      EpochOrder order = config.shuffledEpochs() ? new EpochOrder(nnz, context.seed()) : null;
       return (epoch, batch, from, to) -> {
-        step.sample(random, (int) (to - from), rowUser, numItems);
+        if (epoch >= config.lrDecayEpoch() && !decayed.get() && decayed.compareAndSet(false, true)) {
+          for (RowOptimizer o : all) {
+            o.setLearningRate(decayedRate);
+          }
+          context.progress().finish("learning rate " + config.learningRate() + " -> " + decayedRate);
+        }
+        if (order != null) {
+          step.sample(random, order.of(epoch), (int) from, (int) (to - from), rowUser, numItems);
+        } else {
+          step.sample(random, (int) (to - from), rowUser, numItems);
+        }
         double loss = step.forwardBackward(random);
-        tick(userOpt, itemOpt, vOpt);
-        step.update(userOpt, itemOpt, vOpt);
+        if (clipNorm > 0) {
+          step.clip(clipNorm);
+        }
+        tick(userOpt, itemOpt, vOpt, hOpt);
+        if (hOpt != null) {
+          step.update(userOpt, itemOpt, vOpt, hOpt);
+        } else {
+          step.update(userOpt, itemOpt, vOpt);
+        }
         return loss;
       };
-    }, check, context.progress(), e, q, v);
+    }, check, context.progress(), config.historyTable() ? new float[][] {e, q, v, h} : new float[][] {e, q, v});
     flush.run();
-    return SimplexModel.fromTables(config, train, dim, e, q, v, gamma);
+    return SimplexModel.fromTables(config, train, dim, e, q, h, v, gamma);
   }
 
   private static RowOptimizer optimizer(SimplexConfig config, EmbeddingTable table) {
@@ -136,6 +167,38 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
       adam.kernelRows(true); // most of an epoch is Adam row steps: on the SIMD kernel
     }
     return o;
+  }
+
+  /**
+   * One worker's copy of an epoch's visiting order: a permutation of the interactions drawn from (seed,
+   * epoch), so every worker holds the same one and their disjoint batch ranges cover each interaction once.
+   */
+  static final class EpochOrder {
+    private final int[] order;
+    private final long seed;
+    private int epoch = -1;
+
+    EpochOrder(int n, long seed) {
+      this.order = new int[n];
+      this.seed = seed;
+    }
+
+    int[] of(int epoch) {
+      if (epoch != this.epoch) {
+        for (int i = 0; i < order.length; i++) {
+          order[i] = i;
+        }
+        WorkerRandom r = new WorkerRandom(seed * 1_000_003L + epoch);
+        for (int i = order.length - 1; i > 0; i--) {
+          int j = r.nextInt(i + 1);
+          int t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+        this.epoch = epoch;
+      }
+      return order;
+    }
   }
 
   /** One batch step of the dense-Adam clocks. */

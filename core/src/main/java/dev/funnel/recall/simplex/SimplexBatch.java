@@ -33,8 +33,19 @@ final class SimplexBatch {
   private final float negScale;
   private final float dropout;
   private final float keep;
+  private final boolean dropoutAfterNorm;
+  /** Each example draws its own negatives (neg holds B x N ids) instead of one set shared by the batch. */
+  private final boolean perExample;
+  /** Per-example mode: 1 / |q_i| of every item, taken once per batch. */
+  private final float[] invItemNorm;
   private final float[] e;
   private final float[] q;
+  /** The history table the towers average: q itself, or its own table (then gradHist, histTouched are set). */
+  private final float[] h;
+  private final float[] gradHist;
+  private final int[] histStamp;
+  private final int[] histTouched;
+  private int numHistTouched;
   private final float[] v;
   private final int[] userPtr;
   private final int[] userItems;
@@ -50,6 +61,8 @@ final class SimplexBatch {
   private final float[] gradUsers;
   private final float[] mask;
   private final float[] uHat;
+  /** With dropoutAfterNorm: the unit user vectors before the dropout mask. */
+  private final float[] uUnit;
   private final float[] uNorm;
   private final float[] gradUHat;
   private final int[] neg;
@@ -81,7 +94,21 @@ final class SimplexBatch {
 
   SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] v,
       int[] userPtr, int[] userItems) {
+    this(k, config, numUsers, numItems, e, q, q, v, userPtr, userItems);
+  }
+
+  /**
+   * With {@code h} the table the user tower averages over the history: the item table {@code q} itself
+   * (shared, the paper's form), or a table of its own (the reference's gowalla configuration).
+   */
+  SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] h,
+      float[] v, int[] userPtr, int[] userItems) {
     this.k = k;
+    this.h = h;
+    boolean ownHistory = h != q;
+    gradHist = ownHistory ? new float[numItems * dim(config)] : null;
+    histStamp = ownHistory ? new int[numItems] : null;
+    histTouched = ownHistory ? new int[numItems] : null;
     this.dim = config.dim();
     this.numNeg = config.negatives();
     this.gamma = (float) config.gamma();
@@ -89,6 +116,8 @@ final class SimplexBatch {
     this.negScale = (float) (config.negativeWeight() / numNeg);
     this.dropout = (float) config.dropout();
     this.keep = 1f / (1f - dropout);
+    this.dropoutAfterNorm = config.dropoutAfterNorm();
+    this.perExample = config.perExampleNegatives();
     this.e = e;
     this.q = q;
     this.v = v;
@@ -113,15 +142,18 @@ final class SimplexBatch {
     gradUsers = new float[maxBatch * dim];
     mask = new float[maxBatch * dim];
     uHat = new float[maxBatch * dim];
+    uUnit = new float[config.dropoutAfterNorm() ? maxBatch * dim : 0];
     uNorm = new float[maxBatch];
     gradUHat = new float[maxBatch * dim];
-    neg = new int[numNeg];
-    nHat = new float[numNeg * dim];
-    nNorm = new float[numNeg];
-    gradNHat = new float[numNeg * dim];
-    cos = new float[maxBatch * numNeg];
-    cosT = new float[maxBatch * numNeg];
-    nHatT = new float[numNeg * dim];
+    int shared = perExample ? 0 : numNeg;
+    neg = new int[perExample ? maxBatch * numNeg : numNeg];
+    nHat = new float[shared * dim];
+    nNorm = new float[shared];
+    gradNHat = new float[shared * dim];
+    cos = new float[maxBatch * shared];
+    cosT = new float[maxBatch * shared];
+    nHatT = new float[shared * dim];
+    invItemNorm = new float[perExample ? numItems : 0];
     uHatT = new float[maxBatch * dim];
     gradItems = new float[numItems * dim];
     itemStamp = new int[numItems];
@@ -130,29 +162,46 @@ final class SimplexBatch {
     scratch = new float[dim];
   }
 
+  private static int dim(SimplexConfig config) {
+    return config.dim();
+  }
+
   /** Draws B examples uniformly over the training interactions and N negatives uniformly over the items. */
   void sample(WorkerRandom random, int batchSize, int[] rowUser, int numItems) {
+    sample(random, null, 0, batchSize, rowUser, numItems);
+  }
+
+  /**
+   * With {@code order} set, the batch is interactions {@code order[from .. from + batchSize)} (an epoch
+   * that visits each interaction once, in a shuffled order, as the reference's data loader); null draws
+   * them with replacement. Negatives and histories are drawn with {@code random} either way.
+   */
+  void sample(WorkerRandom random, int[] order, int from, int batchSize, int[] rowUser, int numItems) {
     int nnz = rowUser.length;
     clear();
     b = batchSize;
     for (int x = 0; x < b; x++) {
-      int pos = random.nextInt(nnz);
+      int pos = order == null ? random.nextInt(nnz) : order[from + x];
       addExample(x, rowUser[pos], userItems[pos]);
     }
-    for (int j = 0; j < numNeg; j++) {
+    int draws = perExample ? b * numNeg : numNeg;
+    for (int j = 0; j < draws; j++) {
       neg[j] = random.nextInt(numItems);
     }
     histories(random);
   }
 
-  /** Sets the batch explicitly (tests); {@code random} draws the histories (null: whole histories). */
+  /**
+   * Sets the batch explicitly (tests); {@code random} draws the histories (null: whole histories). The
+   * negatives are N shared ids, or B x N (example x's at [x N, x N + N)) with per-example negatives.
+   */
   void set(int[] users, int[] positives, int[] negatives, WorkerRandom random) {
     clear();
     b = users.length;
     for (int x = 0; x < b; x++) {
       addExample(x, users[x], positives[x]);
     }
-    System.arraycopy(negatives, 0, neg, 0, numNeg);
+    System.arraycopy(negatives, 0, neg, 0, perExample ? b * numNeg : numNeg);
     histories(random);
   }
 
@@ -211,6 +260,13 @@ final class SimplexBatch {
     }
     Arrays.fill(gradV, 0f);
     numTouched = 0;
+    if (gradHist != null) {
+      for (int t = 0; t < numHistTouched; t++) {
+        int item = histTouched[t];
+        Arrays.fill(gradHist, item * dim, (item + 1) * dim, 0f);
+      }
+      numHistTouched = 0;
+    }
     stamp++;
   }
 
@@ -222,6 +278,9 @@ final class SimplexBatch {
   double forwardBackward(WorkerRandom random) {
     towers();
     userVectors(random);
+    if (perExample) {
+      return perExampleForwardBackward();
+    }
     negatives();
     Arrays.fill(cos, 0, b * numNeg, 0f);
     k.gemm(uHat, 0, b, nHat, 0, numNeg, dim, cos, 0, numNeg);
@@ -250,10 +309,56 @@ final class SimplexBatch {
     return loss;
   }
 
+  /**
+   * Per-example negatives (the reference's sampling: each example its own N uniform items): one dot
+   * product per (example, negative) against the raw item row times its inverse norm, and a gradient
+   * only for the pairs above the margin, accumulated straight into the user's and the item's buffers.
+   */
+  private double perExampleForwardBackward() {
+    int numItems = invItemNorm.length;
+    for (int i = 0; i < numItems; i++) {
+      invItemNorm[i] = 1f / Math.max(k.norm(q, i * dim, dim), NORM_EPS);
+    }
+    float w = negScale / b;
+    double loss = 0;
+    long active = 0;
+    for (int x = 0; x < b; x++) {
+      loss += positive(x);
+      int off = x * dim;
+      int row = x * numNeg;
+      double hinge = 0;
+      for (int j = 0; j < numNeg; j++) {
+        int item = neg[row + j];
+        int qOff = item * dim;
+        float inv = invItemNorm[item];
+        float c = k.dot(uHat, off, q, qOff, dim) * inv;
+        if (c > margin) {
+          hinge += c - margin;
+          active++;
+          touch(item);
+          // d cos / d uHat = q / |q|; d cos / d q = (uHat - cos qHat) / |q|
+          k.axpy(w * inv, q, qOff, gradUHat, off, dim);
+          float a = w * inv;
+          float bq = -a * c * inv;
+          for (int d = 0; d < dim; d++) {
+            gradItems[qOff + d] += a * uHat[off + d] + bq * q[qOff + d];
+          }
+        }
+      }
+      loss += negScale * hinge;
+    }
+    activePairs += active;
+    for (int x = 0; x < b; x++) {
+      userBackward(x);
+    }
+    towerGradients();
+    return loss;
+  }
+
   private void towers() {
     for (int s = 0; s < batchUsers.count(); s++) {
       int u = batchUsers.user(s);
-      BehaviorAggregator.forward(e, u * dim, q, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma, dim, mean, s * dim,
+      BehaviorAggregator.forward(e, u * dim, h, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma, dim, mean, s * dim,
           tower, s * dim);
     }
   }
@@ -264,17 +369,29 @@ final class SimplexBatch {
       int tOff = exSlot[x] * dim;
       if (dropout > 0) {
         for (int d = 0; d < dim; d++) {
-          float m = random.nextFloat() < dropout ? 0f : keep;
-          mask[off + d] = m;
-          uHat[off + d] = tower[tOff + d] * m;
+          mask[off + d] = random.nextFloat() < dropout ? 0f : keep;
         }
       } else {
         Arrays.fill(mask, off, off + dim, 1f);
-        System.arraycopy(tower, tOff, uHat, off, dim);
       }
-      float n = Math.max(k.norm(uHat, off, dim), NORM_EPS);
-      uNorm[x] = n;
-      k.scale(1f / n, uHat, off, dim);
+      if (dropoutAfterNorm) {
+        // the reference's order: uHat = mask * t / |t| (a dropped-out unit vector, not a unit vector)
+        float n = Math.max(k.norm(tower, tOff, dim), NORM_EPS);
+        uNorm[x] = n;
+        float inv = 1f / n;
+        for (int d = 0; d < dim; d++) {
+          float unit = tower[tOff + d] * inv;
+          uUnit[off + d] = unit;
+          uHat[off + d] = unit * mask[off + d];
+        }
+      } else {
+        for (int d = 0; d < dim; d++) {
+          uHat[off + d] = tower[tOff + d] * mask[off + d];
+        }
+        float n = Math.max(k.norm(uHat, off, dim), NORM_EPS);
+        uNorm[x] = n;
+        k.scale(1f / n, uHat, off, dim);
+      }
     }
   }
 
@@ -297,6 +414,10 @@ final class SimplexBatch {
     int pOff = item * dim;
     float pNorm = Math.max(k.norm(q, pOff, dim), NORM_EPS);
     float cosP = k.dot(uHat, off, q, pOff, dim) / pNorm;
+    if (cosP >= 1f) { // relu(1 - s): only reachable with dropout after the normalisation
+      Arrays.fill(gradUHat, off, off + dim, 0f);
+      return 0.0;
+    }
     touch(item);
     float invP = c / pNorm;
     for (int d = 0; d < dim; d++) {
@@ -361,9 +482,20 @@ final class SimplexBatch {
   /** Back through the normalisation and the dropout of example x into the tower of its user. */
   private void userBackward(int x) {
     int off = x * dim;
-    float proj = k.dot(gradUHat, off, uHat, off, dim);
     float inv = 1f / uNorm[x];
     int tOff = exSlot[x] * dim;
+    if (dropoutAfterNorm) {
+      // uHat = mask * u, u = t / |t|: dL/du = mask * dL/duHat, dL/dt = (dL/du - (dL/du . u) u) / |t|
+      float proj = 0f;
+      for (int d = 0; d < dim; d++) {
+        proj += gradUHat[off + d] * mask[off + d] * uUnit[off + d];
+      }
+      for (int d = 0; d < dim; d++) {
+        gradTower[tOff + d] += (gradUHat[off + d] * mask[off + d] - proj * uUnit[off + d]) * inv;
+      }
+      return;
+    }
+    float proj = k.dot(gradUHat, off, uHat, off, dim);
     for (int d = 0; d < dim; d++) {
       gradTower[tOff + d] += (gradUHat[off + d] - proj * uHat[off + d]) * inv * mask[off + d];
     }
@@ -388,16 +520,28 @@ final class SimplexBatch {
   }
 
   private void towerGradients() {
+    float[] histGrad = gradHist != null ? gradHist : gradItems;
     for (int s = 0; s < batchUsers.count(); s++) {
       int sOff = s * dim;
       Arrays.fill(gradUsers, sOff, sOff + dim, 0f);
       BehaviorAggregator.backward(gradTower, sOff, mean, sOff, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma,
-          dim, gradUsers, sOff, gradV, gradItems, scratch);
+          dim, gradUsers, sOff, gradV, histGrad, scratch);
       if (gamma < 1f) {
         for (int p = slotPtr[s]; p < slotPtr[s + 1]; p++) {
-          touch(slotHistory[p]);
+          if (gradHist != null) {
+            touchHistory(slotHistory[p]);
+          } else {
+            touch(slotHistory[p]);
+          }
         }
       }
+    }
+  }
+
+  private void touchHistory(int item) {
+    if (histStamp[item] != stamp) {
+      histStamp[item] = stamp;
+      histTouched[numHistTouched++] = item;
     }
   }
 
@@ -408,7 +552,52 @@ final class SimplexBatch {
     }
   }
 
-  /** One optimizer step per row the batch touched. */
+  /**
+   * Scales the whole gradient of the last {@link #forwardBackward} (users, touched items, V) down to L2
+   * norm {@code maxNorm} when it is longer (PyTorch's {@code clip_grad_norm_}, which the reference trainer
+   * applies at every batch); returns the norm before clipping. Rows outside the batch have no gradient.
+   */
+  double clip(float maxNorm) {
+    double sq = 0;
+    for (int s = 0; s < batchUsers.count(); s++) {
+      sq += k.sumOfSquares(gradUsers, s * dim, dim);
+    }
+    for (int t = 0; t < numTouched; t++) {
+      sq += k.sumOfSquares(gradItems, touched[t] * dim, dim);
+    }
+    for (int t = 0; t < numHistTouched; t++) {
+      sq += k.sumOfSquares(gradHist, histTouched[t] * dim, dim);
+    }
+    if (gamma < 1f) {
+      sq += k.sumOfSquares(gradV, 0, dim * dim);
+    }
+    double norm = Math.sqrt(sq);
+    if (norm > maxNorm) {
+      float f = (float) (maxNorm / norm);
+      for (int s = 0; s < batchUsers.count(); s++) {
+        k.scale(f, gradUsers, s * dim, dim);
+      }
+      for (int t = 0; t < numTouched; t++) {
+        k.scale(f, gradItems, touched[t] * dim, dim);
+      }
+      for (int t = 0; t < numHistTouched; t++) {
+        k.scale(f, gradHist, histTouched[t] * dim, dim);
+      }
+      k.scale(f, gradV, 0, dim * dim);
+    }
+    return norm;
+  }
+
+  /** One optimizer step per row the batch touched, the history table's rows with {@code histOpt}. */
+  void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer vOpt, RowOptimizer histOpt) {
+    update(userOpt, itemOpt, vOpt);
+    for (int t = 0; t < numHistTouched; t++) {
+      int item = histTouched[t];
+      histOpt.update(item, gradHist, item * dim);
+    }
+  }
+
+  /** One optimizer step per row the batch touched (history rows of a table of their own: see the overload). */
   void update(RowOptimizer userOpt, RowOptimizer itemOpt, RowOptimizer vOpt) {
     for (int s = 0; s < batchUsers.count(); s++) {
       userOpt.update(batchUsers.user(s), gradUsers, s * dim);
@@ -437,6 +626,11 @@ final class SimplexBatch {
   /** dL/dq_i of the last {@link #forwardBackward} (tests). */
   float[] itemGradient(int item) {
     return Arrays.copyOfRange(gradItems, item * dim, (item + 1) * dim);
+  }
+
+  /** dL/dh_i of the history table of its own, of the last {@link #forwardBackward} (tests). */
+  float[] historyGradient(int item) {
+    return Arrays.copyOfRange(gradHist, item * dim, (item + 1) * dim);
   }
 
   /** dL/dV of the last {@link #forwardBackward} (tests). */

@@ -11,8 +11,8 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param learningRate optimizer step size
  * @param optimizer SGD, ADAGRAD or ADAM (row-wise, lazy)
  * @param l2 L2 coefficient, coupled weight decay {@code l2 * w} on the rows a batch updates
- * @param negatives negatives per batch, drawn uniformly over all items and shared by every example of
- *     the batch (so the user x negative cosines are one GEMM)
+ * @param negatives negatives drawn uniformly over all items: per batch and shared by every example of
+ *     the batch (so the user x negative cosines are one GEMM), or per example with {@code perExampleNegatives}
  * @param margin CCL margin m: a negative contributes only while its cosine exceeds m
  * @param negativeWeight CCL weight w of the mean negative hinge against the positive term
  * @param gamma g in {@code t = g e_u + (1-g) V mean(history)}; 1 is MF with the cosine contrastive loss (MF-CCL)
@@ -25,11 +25,31 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param denseAdam with ADAM: every table follows dense Adam, as the reference (PyTorch) code does, rows
  *     without gradient in a batch still moving on their momentum ({@link dev.funnel.train.optim.CatchUpAdam},
  *     at a lazy optimizer's cost); false: lazy Adam (untouched rows stand still)
+ * @param clipNorm with a positive value, each batch's whole gradient (users, items, V) is scaled down to this
+ *     L2 norm when it is longer, as the reference trainer does ({@code clip_grad_norm_(params, 10)}); 0: off.
+ *     The cosine loss's gradient scales as 1/|w|, so from a tiny init the first batches' gradients are huge and
+ *     Adam's second moment remembers them for thousands of steps; clipping bounds them
+ * @param dropoutAfterNorm true: the dropout mask is applied to the unit user vector (the reference's
+ *     {@code dropout(normalize(t))}, so the training score is not a true cosine); false: to the tower
+ *     output before the normalisation
+ * @param perExampleNegatives true: each example draws its own {@code negatives} items (the reference's
+ *     sampling; one gathered dot product per pair); false: one set per batch shared by its examples (a GEMM)
+ * @param historyTable true: the user tower averages rows of a history embedding table of its own (the
+ *     reference's gowalla configuration: its {@code user_history} feature does not share the item
+ *     embedding); false: rows of the item table itself (the paper's form)
+ * @param lrDecayEpoch after this many epochs the learning rate of every table is multiplied by
+ *     {@code lrDecayFactor}, once (the reference lowers it x0.1 on a validation plateau, at its epoch 14 on
+ *     gowalla); 0: never
+ * @param lrDecayFactor the factor of that decay, in (0, 1]
+ * @param shuffledEpochs true: an epoch visits every training interaction once in a shuffled order (the
+ *     reference's data loader); false: it draws as many with replacement
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
-    int historySample, boolean denseAdam, int threads) {
+    int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, boolean perExampleNegatives,
+    boolean historyTable, int lrDecayEpoch, double lrDecayFactor,
+    boolean shuffledEpochs, int threads) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -71,14 +91,27 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
       throw new IllegalArgumentException("historySample must be >= 0 (0: the whole history); historySample="
           + historySample);
     }
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("clipNorm must be >= 0 and finite (0: off); clipNorm=" + clipNorm);
+    }
+    if (lrDecayEpoch < 0) {
+      throw new IllegalArgumentException("lrDecayEpoch must be >= 0 (0: never); lrDecayEpoch=" + lrDecayEpoch);
+    }
+    if (!(lrDecayFactor > 0 && lrDecayFactor <= 1)) {
+      throw new IllegalArgumentException("lrDecayFactor must be in (0, 1]; lrDecayFactor=" + lrDecayFactor);
+    }
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
     }
   }
 
-  /** SimpleX's gowalla setting (BARS): dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1. */
+  /**
+   * dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1: the SimpleX Yelp18 tuner's values (the
+   * gowalla run differs: see bench/presets/gowalla-best.yaml and docs/benchmarks.md), every reference option off.
+   */
   public static SimplexConfig defaults() {
-    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0);
+    return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0,
+        false, false, false, 0, 0.1, false, 0);
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */

@@ -22,6 +22,12 @@ public final class SimplexModel extends FactorModel {
   /** Runs the user tower over every user and normalises both tables. */
   static SimplexModel fromTables(SimplexConfig config, Interactions train, int dim, float[] userTable,
       float[] itemTable, float[] v, float gamma) {
+    return fromTables(config, train, dim, userTable, itemTable, itemTable, v, gamma);
+  }
+
+  /** As above, the towers averaging rows of {@code historyTable} (the item table itself, or one of their own). */
+  static SimplexModel fromTables(SimplexConfig config, Interactions train, int dim, float[] userTable,
+      float[] itemTable, float[] historyTable, float[] v, float gamma) {
     int numUsers = train.numUsers();
     int numItems = train.numItems();
     int[] ptr = train.userPtr();
@@ -29,7 +35,7 @@ public final class SimplexModel extends FactorModel {
     float[] users = new float[numUsers * dim];
     float[] mean = new float[dim];
     for (int u = 0; u < numUsers; u++) {
-      BehaviorAggregator.forward(userTable, u * dim, itemTable, history, ptr[u], ptr[u + 1], v, gamma, dim, mean, 0,
+      BehaviorAggregator.forward(userTable, u * dim, historyTable, history, ptr[u], ptr[u + 1], v, gamma, dim, mean, 0,
           users, u * dim);
     }
     float[] items = itemTable.clone();

@@ -36,10 +36,137 @@ class SimplexBatchTest {
 
   /** Non-null: the seed of the history draws (the same draw at every call, so the loss is a function). */
   private Long historySeed;
+  /** Non-null: the seed of the dropout masks (the same masks at every call). */
+  private Long dropoutSeed;
+  /** The negatives passed to the batch: shared, or B x N with per-example negatives. */
+  private int[] negatives = NEGATIVES;
 
   private double meanLoss(SimplexBatch batch) {
-    batch.set(EX_USERS, EX_POS, NEGATIVES, historySeed == null ? null : new WorkerRandom(historySeed));
-    return batch.forwardBackward(null) / EX_USERS.length;
+    batch.set(EX_USERS, EX_POS, negatives, historySeed == null ? null : new WorkerRandom(historySeed));
+    return batch.forwardBackward(dropoutSeed == null ? null : new WorkerRandom(dropoutSeed)) / EX_USERS.length;
+  }
+
+  @Test
+  void gradientMatchesCentralDifferencesWithDropoutBeforeTheNormalisation() {
+    dropoutSeed = 5L;
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("dropout", "0.3")), false);
+  }
+
+  @Test
+  void gradientMatchesCentralDifferencesWithDropoutAfterTheNormalisation() {
+    dropoutSeed = 5L;
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("dropout", "0.3", "dropoutAfterNorm", "true")), true);
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("dropout", "0.3", "dropoutAfterNorm", "true")), false);
+  }
+
+  /** A history table of its own: the towers' gradient goes to h, the scores' to q. */
+  @Test
+  void gradientMatchesCentralDifferencesWithAHistoryTableOfItsOwn() {
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("historyTable", "true", "margin", "0.2")), true);
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("historyTable", "true", "margin", "0.2")), false);
+    negatives = new int[] {4, 2, 4, 5, 0, 3, 3, 1, 0, 4, 5, 1, 2, 2, 4};
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("historyTable", "true", "margin", "0.2", "perExampleNegatives",
+        "true")), false);
+  }
+
+  /** Per-example negatives: each example its own five (repeats, an own positive, another's positive). */
+  @Test
+  void gradientMatchesCentralDifferencesWithPerExampleNegatives() {
+    negatives = new int[] {4, 2, 4, 5, 0, /* x1 */ 3, 3, 1, 0, 4, /* x2 */ 5, 1, 2, 2, 4};
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("perExampleNegatives", "true")), false);
+    dropoutSeed = 9L;
+    gradientMatchesCentralDifferences(Params.bind(config, Map.of("perExampleNegatives", "true", "dropout", "0.2",
+        "dropoutAfterNorm", "true")), false);
+  }
+
+  /** Shared negatives and per-example negatives that repeat the shared set give the same loss and gradient. */
+  @Test
+  void perExampleNegativesRepeatingTheSharedSetMatchTheSharedBatch() {
+    long seed = 41L;
+    System.out.println("seed " + seed);
+    Random r = new Random(seed);
+    e = random(r, USERS * DIM);
+    q = random(r, ITEMS * DIM);
+    v = random(r, DIM * DIM);
+    SimplexBatch shared = new SimplexBatch(Kernels.scalar(), config, USERS, ITEMS, e, q, v, PTR, HISTORY);
+    double sharedLoss = meanLoss(shared);
+    negatives = new int[3 * NEGATIVES.length];
+    for (int x = 0; x < 3; x++) {
+      System.arraycopy(NEGATIVES, 0, negatives, x * NEGATIVES.length, NEGATIVES.length);
+    }
+    SimplexBatch each = new SimplexBatch(Kernels.scalar(),
+        Params.bind(config, Map.of("perExampleNegatives", "true")), USERS, ITEMS, e, q, v, PTR, HISTORY);
+    assertThat(meanLoss(each)).isCloseTo(sharedLoss, within(1e-5));
+    for (int i = 0; i < ITEMS; i++) {
+      float[] a = shared.itemGradient(i);
+      float[] b = each.itemGradient(i);
+      for (int d = 0; d < DIM; d++) {
+        assertThat(b[d]).as("item %d", i).isCloseTo(a[d], within(1e-5f));
+      }
+    }
+    for (int u = 0; u < USERS; u++) {
+      float[] a = shared.userGradient(u);
+      float[] b = each.userGradient(u);
+      for (int d = 0; d < DIM; d++) {
+        assertThat(b[d]).as("user %d", u).isCloseTo(a[d], within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void dropoutAfterTheNormalisationScalesTheUnitVector() {
+    // one user, history {0}: t = 0.4 e + 0.6 V q_0; with V = 0 and e = (3, 4, 0, 0), t/|t| = (0.6, 0.8, 0, 0)
+    SimplexConfig c = Params.bind(config, Map.of("dropout", "0.5", "dropoutAfterNorm", "true", "batchSize", "1",
+        "negatives", "1", "margin", "0.9"));
+    float[] users = {3, 4, 0, 0};
+    float[] items = {0, 0, 0, 0, 1, 0, 0, 0}; // item 1 = (1, 0, 0, 0)
+    SimplexBatch batch = new SimplexBatch(Kernels.scalar(), c, 1, 2, users, items, new float[DIM * DIM],
+        new int[] {0, 1}, new int[] {0});
+    long seed = 11L;
+    System.out.println("seed " + seed);
+    // the loss is 1 - s with s = mask_0 * 0.6 (mask entries 0 or 1 / 0.5 = 2): 1 - 1.2 or 1 - 0
+    batch.set(new int[] {0}, new int[] {1}, new int[] {0}, null);
+    double loss = batch.forwardBackward(new WorkerRandom(seed));
+    assertThat(loss).satisfiesAnyOf(l -> assertThat(l).isCloseTo(1 - 1.2, within(1e-6)),
+        l -> assertThat(l).isCloseTo(1.0, within(1e-6)));
+  }
+
+  @Test
+  void clipScalesTheWholeGradientToTheNorm() {
+    SimplexBatch batch = new SimplexBatch(Kernels.scalar(), config, USERS, ITEMS,
+        e = random(new Random(3), USERS * DIM), q = random(new Random(4), ITEMS * DIM),
+        v = random(new Random(5), DIM * DIM), PTR, HISTORY);
+    meanLoss(batch);
+    double before = norm(batch);
+    assertThat(batch.clip((float) (10 * before))).isCloseTo(before, within(1e-5 * before));
+    assertThat(norm(batch)).as("longer limit: unchanged").isCloseTo(before, within(1e-6 * before));
+    float[] userBefore = batch.userGradient(0);
+    float limit = (float) (before / 4);
+    assertThat(batch.clip(limit)).isCloseTo(before, within(1e-5 * before));
+    assertThat(norm(batch)).isCloseTo(limit, within(1e-5 * limit));
+    float[] userAfter = batch.userGradient(0);
+    for (int d = 0; d < DIM; d++) {
+      assertThat(userAfter[d]).isCloseTo(userBefore[d] / 4, within(1e-6f + 1e-5f * Math.abs(userBefore[d])));
+    }
+  }
+
+  /** The L2 norm of the whole gradient of the last batch, from the test accessors. */
+  private static double norm(SimplexBatch batch) {
+    double sq = 0;
+    for (int u = 0; u < USERS; u++) {
+      for (float g : batch.userGradient(u)) {
+        sq += g * g;
+      }
+    }
+    for (int i = 0; i < ITEMS; i++) {
+      for (float g : batch.itemGradient(i)) {
+        sq += g * g;
+      }
+    }
+    for (float g : batch.vGradient()) {
+      sq += g * g;
+    }
+    return Math.sqrt(sq);
   }
 
   @Test
@@ -111,7 +238,8 @@ class SimplexBatchTest {
     q = random(r, ITEMS * DIM);
     v = random(r, DIM * DIM);
     VectorKernels k = Kernels.scalar();
-    SimplexBatch batch = new SimplexBatch(k, config, USERS, ITEMS, e, q, v, PTR, HISTORY);
+    float[] h = config.historyTable() ? random(r, ITEMS * DIM) : q;
+    SimplexBatch batch = new SimplexBatch(k, config, USERS, ITEMS, e, q, h, v, PTR, HISTORY);
     batch.denseBackward = dense;
     meanLoss(batch);
     float[] gradE = new float[USERS * DIM];
@@ -128,6 +256,16 @@ class SimplexBatchTest {
     check("e", e, gradE, batch);
     check("q", q, gradQ, batch);
     check("V", v, gradV, batch);
+    if (h != q) {
+      float[] gradH = new float[ITEMS * DIM];
+      for (int i = 0; i < ITEMS; i++) {
+        System.arraycopy(batch.historyGradient(i), 0, gradH, i * DIM, DIM);
+      }
+      check("h", h, gradH, batch);
+      for (int d = 0; d < DIM; d++) {
+        assertThat(gradH[4 * DIM + d]).as("item 4 is in no history").isZero();
+      }
+    }
     for (int d = 0; d < DIM; d++) {
       assertThat(gradE[2 * DIM + d]).as("user 2 is not in the batch").isZero();
     }

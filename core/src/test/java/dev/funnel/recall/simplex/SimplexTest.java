@@ -177,5 +177,59 @@ class SimplexTest {
         .hasMessageContaining("margin must be in [-1, 1]; margin=2.0");
     assertThatThrownBy(() -> Params.bind(SimplexConfig.defaults(), Map.of("historySample", "-1")))
         .hasMessageContaining("historySample must be >= 0 (0: the whole history); historySample=-1");
+    assertThatThrownBy(() -> Params.bind(SimplexConfig.defaults(), Map.of("clipNorm", "-1")))
+        .hasMessageContaining("clipNorm must be >= 0 and finite (0: off); clipNorm=-1.0");
+    assertThatThrownBy(() -> Params.bind(SimplexConfig.defaults(), Map.of("lrDecayEpoch", "-2")))
+        .hasMessageContaining("lrDecayEpoch must be >= 0 (0: never); lrDecayEpoch=-2");
+    assertThatThrownBy(() -> Params.bind(SimplexConfig.defaults(), Map.of("lrDecayFactor", "0")))
+        .hasMessageContaining("lrDecayFactor must be in (0, 1]; lrDecayFactor=0.0");
+  }
+
+  /** An epoch order is a permutation, the same for every worker of an epoch, another one the next epoch. */
+  @Test
+  void epochOrderIsASharedPermutationPerEpoch() {
+    Simplex.EpochOrder a = new Simplex.EpochOrder(1000, 42L);
+    Simplex.EpochOrder b = new Simplex.EpochOrder(1000, 42L);
+    int[] first = a.of(0).clone();
+    assertThat(b.of(0)).isEqualTo(first);
+    int[] sorted = first.clone();
+    java.util.Arrays.sort(sorted);
+    for (int i = 0; i < sorted.length; i++) {
+      assertThat(sorted[i]).isEqualTo(i);
+    }
+    assertThat(a.of(1)).isNotEqualTo(first);
+    assertThat(a.of(0)).isEqualTo(first);
+  }
+
+  /** The reference's options together (own history table, clipping, dropout after the norm, decay) still learn. */
+  @Test
+  void learnsTheClustersWithTheReferenceOptions() {
+    long seed = 8L;
+    System.out.println("seed " + seed);
+    Interactions data = clustered(seed);
+    List<String> lines = new ArrayList<>();
+    Progress progress = new Progress() {
+      @Override
+      public void start(String task, long total) {}
+
+      @Override
+      public void advance(long steps) {}
+
+      @Override
+      public void finish(String summary) {
+        lines.add(summary);
+      }
+    };
+    for (String perExample : new String[] {"false", "true"}) {
+      SimplexConfig config = Params.bind(small(2, 0.8), Map.of("historyTable", "true", "clipNorm", "1",
+          "dropoutAfterNorm", "true", "denseAdam", "true", "lrDecayEpoch", "1", "lrDecayFactor", "0.5",
+          "perExampleNegatives", perExample, "shuffledEpochs", "true"));
+      SimplexModel model = (SimplexModel) new Simplex().train(data, config, new TrainContext(2, seed, progress));
+      double share = inClusterShare(model, data);
+      System.out.printf("reference options, per-example negatives %s: in-cluster above out-of-cluster for %.3f%n",
+          perExample, share);
+      assertThat(share).isGreaterThan(0.9);
+    }
+    assertThat(lines).filteredOn(l -> l.startsWith("learning rate")).hasSize(2);
   }
 }
