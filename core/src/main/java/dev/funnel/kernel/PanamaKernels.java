@@ -97,7 +97,8 @@ final class PanamaKernels implements VectorKernels {
    * With {@code n} one block of four vectors (64 floats with AVX-512, an HNSW node's vector), the
    * query stays in four registers and two rows are scored per iteration, their loads and FMAs
    * interleaved; each row's sum is formed in the same order as {@link #dot} (four products, a
-   * pairwise add, one reduction), so the results are bit-identical to it.
+   * pairwise add, one reduction), so the results are bit-identical to it once both are compiled (the
+   * lane reduction's order is the one thing the Vector API leaves open).
    */
   @Override
   public void dotMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
@@ -144,7 +145,7 @@ final class PanamaKernels implements VectorKernels {
     }
   }
 
-  /** {@link #dotMany} for the squared distance, bit-identical to {@link #squaredDistance}. */
+  /** {@link #dotMany} for the squared distance, summed in the order of {@link #squaredDistance}. */
   @Override
   public void squaredDistanceMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
     Windows.check(q, qOff, n);

@@ -46,8 +46,11 @@ public interface VectorKernels {
    * {@code n} long. The scoring step of a graph search, where the rows to score (a node's unvisited
    * neighbours) are scattered through one array: one call per neighbour list instead of one per
    * neighbour lets the SIMD implementation keep the query in registers and overlap the loads of
-   * several rows. Each {@code out[i]} equals {@code dot(q, qOff, m, offsets[i], n)} of the same
-   * implementation bit for bit. An offset whose window lies outside {@code m} raises
+   * several rows. Each {@code out[i]} is formed in the same order as {@code dot(q, qOff, m,
+   * offsets[i], n)} of the same implementation; it is equal bit for bit except that the Vector API
+   * leaves the order of a float lane reduction unspecified (the interpreter's fallback adds the lanes
+   * in sequence, the JIT's intrinsic as a tree), so two methods at different tiers may differ in the
+   * last bits. An offset whose window lies outside {@code m} raises
    * {@link IndexOutOfBoundsException}; unlike the single-window kernels, the entries of {@code out}
    * before it may already be written (each offset is checked as its row is reached, so a valid call
    * does not pay a separate pass over the offsets).
@@ -61,7 +64,8 @@ public interface VectorKernels {
 
   /**
    * Gathered squared distance: {@code out[i] = squaredDistance(q[qOff..], m[offsets[i]..])}, the L2
-   * twin of {@link #dotMany}, bit for bit equal to {@link #squaredDistance} of the same implementation.
+   * twin of {@link #dotMany}, summed in the same order as {@link #squaredDistance} of the same
+   * implementation (equal up to the lane-reduction order, as there).
    */
   default void squaredDistanceMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
     Windows.checkMany(offsets, count, out);
