@@ -428,6 +428,8 @@ public final class ModelLifecycle implements AutoCloseable {
     // swap; one read from disk is loaded and prepared here, beside the request threads, not at the swap.
     Held held = previous.get(name);
     LiveService.PreparedModel in = held != null && held.version() == to ? held.model() : live.prepare(name, versions.load(name, to));
+    long prepared = System.nanoTime();
+    long pointerNanos;
     synchronized (swapLock) {
       if (closed) {
         throw new IllegalStateException("the model lifecycle closed during the rollback of model '" + name + "'; version " + serving + " still serves");
@@ -436,13 +438,18 @@ public final class ModelLifecycle implements AutoCloseable {
         throw new IllegalArgumentException("model '" + name + "' changed version while rolling back (now " + versions.serving(name) + "); retry");
       }
       LiveService.PreparedModel out = live.current(name);
+      long pointerStart = System.nanoTime();
       versions.setServing(name, to);
+      pointerNanos = System.nanoTime() - pointerStart;
       live.swap(in);
       previous.put(name, new Held(serving, out));
       swaps.get(name).incrementAndGet();
     }
     String reason = "rolled back from version " + serving + " to version " + to;
-    LOG.log(Level.INFO, "model '" + name + "': " + reason);
+    // Where a slow rollback spent its time: loading and preparing, the durable serving pointer (a flush).
+    LOG.log(Level.INFO, String.format("model '%s': %s in %.1f ms (version %s, prepared in %.1f ms; serving pointer %.1f ms)", name,
+        reason, (System.nanoTime() - start) / 1e6, held != null && held.version() == to ? "held in memory" : "read from its file",
+        (prepared - start) / 1e6, pointerNanos / 1e6));
     return new Result(name, true, to, versions.version(name, to).map(ModelVersions.Version::logPosition).orElse(0L), reason,
         (System.nanoTime() - start) / 1e9);
   }

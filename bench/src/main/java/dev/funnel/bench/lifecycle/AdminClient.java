@@ -62,8 +62,13 @@ public final class AdminClient {
       String java = ProcessHandle.current().info().command().orElse("java");
       // At nice 19: it stands for a client on another host, so its CPU (the JDK HTTP client, mostly interpreted for the
       // few calls it makes) must not take the shared cores from the server and the load generator being measured.
-      List<String> cmd = new ArrayList<>(List.of("nice", "-n", "19", java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-          System.getProperty("java.class.path"), AdminClient.class.getName()));
+      // One connection for the whole run: the JDK client closes a connection idle for 30 s (its default keep-alive), and the
+      // bench's steady phase is 30 s, so every run's first measured swap opened a new connection: 13-18 ms client side
+      // against 5-8 ms for the others, while the server spent 0.6-1.8 ms on each rollback (its log), and the event loop
+      // that accepted the connection ran its cold accept path among the requests it serves. A connection's cost is not a
+      // swap's.
+      List<String> cmd = new ArrayList<>(List.of("nice", "-n", "19", java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-Djdk.httpclient.keepalive.timeout=3600", "-cp", System.getProperty("java.class.path"), AdminClient.class.getName()));
       process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
       answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
