@@ -78,8 +78,8 @@ class PanamaKernelsTest {
    * HNSW search mixes both): bit for bit for the scalar twin, and for SIMD up to the order of the final
    * lane reduction, which the Vector API leaves unspecified ({@code FloatVector.reduceLanes}: the
    * interpreter adds lanes in sequence, the C2 intrinsic as a tree, so a compiled {@code dot} and a
-   * not-yet-compiled {@code dotMany} differ in the last bits; CI saw 0.017160654 vs 0.017160267). For odd and even counts (the SIMD loop pairs rows), rows at
-   * unaligned offsets, and lengths on and off its specialised one-block path; the query and matrix are
+   * not-yet-compiled {@code dotMany} differ in the last bits; CI saw 0.017160654 vs 0.017160267).
+   * For odd and even counts (the SIMD loop pairs rows), rows at unaligned offsets, and lengths on and off its specialised one-block path; the query and matrix are
    * left alone. A window past the end of the matrix and a count beyond the offsets both fail.
    */
   @Test

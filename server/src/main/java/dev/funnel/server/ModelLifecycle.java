@@ -427,7 +427,8 @@ public final class ModelLifecycle implements AutoCloseable {
     // Prepared before the lock: a rollback to the version held in memory is two reference writes at the
     // swap; one read from disk is loaded and prepared here, beside the request threads, not at the swap.
     Held held = previous.get(name);
-    LiveService.PreparedModel in = held != null && held.version() == to ? held.model() : live.prepare(name, versions.load(name, to));
+    boolean inMemory = held != null && held.version() == to;
+    LiveService.PreparedModel in = inMemory ? held.model() : live.prepare(name, versions.load(name, to));
     long prepared = System.nanoTime();
     long pointerNanos;
     synchronized (swapLock) {
@@ -448,7 +449,7 @@ public final class ModelLifecycle implements AutoCloseable {
     String reason = "rolled back from version " + serving + " to version " + to;
     // Where a slow rollback spent its time: loading and preparing, the durable serving pointer (a flush).
     LOG.log(Level.INFO, String.format("model '%s': %s in %.1f ms (version %s, prepared in %.1f ms; serving pointer %.1f ms)", name,
-        reason, (System.nanoTime() - start) / 1e6, held != null && held.version() == to ? "held in memory" : "read from its file",
+        reason, (System.nanoTime() - start) / 1e6, inMemory ? "held in memory" : "read from its file",
         (prepared - start) / 1e6, pointerNanos / 1e6));
     return new Result(name, true, to, versions.version(name, to).map(ModelVersions.Version::logPosition).orElse(0L), reason,
         (System.nanoTime() - start) / 1e9);
