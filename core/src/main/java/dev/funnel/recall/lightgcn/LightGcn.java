@@ -103,6 +103,7 @@ public final class LightGcn implements RecallAlgorithm<LightGcnConfig> {
       TrainingResult result = Hogwild.train(schedule, (workerId, random) -> (epoch, batch, from, to) -> {
         if (batch == 0) {
           trainer.parametersChanged(); // a resumed checkpoint may have rewritten ego
+          trainer.learningRate(config.learningRate(epoch));
           for (int n = 0; n < nnz; n++) {
             int u = activeUsers[random.nextInt(activeUsers.length)];
             users[n] = u;

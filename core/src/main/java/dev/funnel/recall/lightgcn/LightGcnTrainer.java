@@ -79,7 +79,7 @@ final class LightGcnTrainer {
   private final int layers;
   private final int numNodes;
   private final float l2;
-  private final float learningRate;
+  private float learningRate;
   private final RowPool pool;
   private final VectorKernels k;
 
@@ -280,6 +280,11 @@ final class LightGcnTrainer {
     phaseNanos[4] += t3 - t2;
     backward(distinct, batch, update);
     return bpr / batch + l2 * 0.5 * reg / batch;
+  }
+
+  /** The Adam step size from the next step on (the config's schedule, set once per epoch). */
+  void learningRate(double rate) {
+    learningRate = (float) rate;
   }
 
   /** Tells the trainer that {@link #ego} was written from outside (a restored checkpoint, a test). */

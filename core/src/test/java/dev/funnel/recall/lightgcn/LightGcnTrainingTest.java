@@ -1,6 +1,7 @@
 package dev.funnel.recall.lightgcn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.funnel.recall.TrainContext;
 import dev.funnel.util.Progress;
@@ -10,7 +11,47 @@ import org.junit.jupiter.api.Test;
 
 class LightGcnTrainingTest {
   private static LightGcnConfig config(int threads, int epochs) {
-    return new LightGcnConfig(4, 2, epochs, 0.01, 1e-4, 4, 0.1, threads, 2, 0);
+    return decaying(threads, epochs, 0, 0.1);
+  }
+
+  private static LightGcnConfig decaying(int threads, int epochs, int lrDecayEpoch, double lrDecayFactor) {
+    return new LightGcnConfig(4, 2, epochs, 0.01, 1e-4, 4, 0.1, threads, 2, 0, lrDecayEpoch, lrDecayFactor);
+  }
+
+  private static LightGcnModel fit(LightGcnConfig config) {
+    return LightGcn.fit(LightGcnGradientTest.fixture(), config, new TrainContext(1, 3L, Progress.NONE), null).model();
+  }
+
+  /**
+   * The one-step decay applies from the 0-based epoch {@code lrDecayEpoch} on: the epochs before it train
+   * exactly as without it, a factor of 1 changes nothing, and a factor of 0.1 changes the later epochs.
+   */
+  @Test
+  void learningRateDecaysOnceAfterItsEpoch() {
+    LightGcnConfig c = decaying(1, 4, 2, 0.1);
+    assertThat(c.learningRate(0)).isEqualTo(0.01);
+    assertThat(c.learningRate(1)).isEqualTo(0.01);
+    assertThat(c.learningRate(2)).isEqualTo(0.01 * 0.1);
+    assertThat(c.learningRate(3)).isEqualTo(0.01 * 0.1);
+    assertThat(config(1, 4).learningRate(3)).isEqualTo(0.01);
+
+    LightGcnModel plain2 = fit(config(1, 2));
+    LightGcnModel decayed2 = fit(decaying(1, 2, 2, 0.1));
+    assertThat(decayed2.userVectors()).containsExactly(plain2.userVectors());
+    LightGcnModel plain4 = fit(config(1, 4));
+    assertThat(fit(decaying(1, 4, 2, 1.0)).itemVectors()).containsExactly(plain4.itemVectors());
+    LightGcnModel decayed4 = fit(decaying(1, 4, 2, 0.1));
+    assertThat(decayed4.itemVectors()).isNotEqualTo(plain4.itemVectors());
+  }
+
+  @Test
+  void badDecaySettingsNameTheFieldAndTheValue() {
+    assertThatThrownBy(() -> decaying(1, 4, -1, 0.1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lrDecayEpoch=-1");
+    assertThatThrownBy(() -> decaying(1, 4, 2, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lrDecayFactor=0.0");
+    assertThatThrownBy(() -> decaying(1, 4, 2, 1.5)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lrDecayFactor=1.5");
   }
 
   /** Every product pulls rows (no cross-thread sums) and the loss is summed in order: any thread count gives the same bits. */
