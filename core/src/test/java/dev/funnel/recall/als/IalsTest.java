@@ -143,18 +143,7 @@ class IalsTest {
         int iterations = 8;
         double[] losses = new double[iterations + 1];
         List<String> lines = new ArrayList<>();
-        Progress progress = new Progress() {
-          @Override
-          public void start(String task, long total) {}
-
-          @Override
-          public void advance(long steps) {}
-
-          @Override
-          public void finish(String summary) {
-            lines.add(summary);
-          }
-        };
+        Progress progress = Progress.summaries(lines::add);
         ials.fit(data, config(scheme, solver, 3, iterations, 2), new TrainContext(2, seed, progress), losses);
         for (int t = 1; t <= iterations; t++) {
           // relative slack for float rounding once converged

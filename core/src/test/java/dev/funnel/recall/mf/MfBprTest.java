@@ -59,18 +59,7 @@ class MfBprTest {
     System.out.println("seed " + seed);
     Interactions data = clustered(seed);
     List<String> lines = new ArrayList<>();
-    Progress progress = new Progress() {
-      @Override
-      public void start(String task, long total) {}
-
-      @Override
-      public void advance(long steps) {}
-
-      @Override
-      public void finish(String summary) {
-        lines.add(summary);
-      }
-    };
+    Progress progress = Progress.summaries(lines::add);
     MfBprModel model = (MfBprModel) new MfBpr().train(data, small(2, false, OptimizerKind.ADAM),
         new TrainContext(2, seed, progress));
     assertThat(lines).hasSize(20);

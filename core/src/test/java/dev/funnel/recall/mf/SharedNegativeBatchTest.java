@@ -71,19 +71,8 @@ class SharedNegativeBatchTest {
     for (VectorKernels k : new VectorKernels[] {Kernels.scalar(), Kernels.get()}) {
       SharedNegativeBatch batch = new SharedNegativeBatch(k, config(mean), USERS, ITEMS, p, q, bias, USER_ITEMS);
       loss(batch);
-      float[] gradP = new float[USERS * DIM];
-      for (int u = 0; u < USERS; u++) {
-        System.arraycopy(batch.userGradient(u), 0, gradP, u * DIM, DIM);
-      }
-      float[] gradQ = new float[ITEMS * DIM];
-      float[] gradB = new float[ITEMS];
-      for (int i = 0; i < ITEMS; i++) {
-        System.arraycopy(batch.itemGradient(i), 0, gradQ, i * DIM, DIM);
-        gradB[i] = batch.biasGradient(i);
-      }
-      check("p", p, gradP, batch);
-      check("q", q, gradQ, batch);
-      check("bias", bias, gradB, batch);
+      float[] gradP = userGradients(batch);
+      float[] gradQ = checkedGradients(batch, gradP);
       for (int d = 0; d < DIM; d++) {
         assertThat(gradP[2 * DIM + d]).as("user 2 is not in the batch").isZero();
         assertThat(gradQ[2 * DIM + d]).as("item 2 is not in the batch").isZero();
@@ -105,19 +94,8 @@ class SharedNegativeBatchTest {
         SharedNegativeBatch batch = new SharedNegativeBatch(k, perExampleConfig(mean), USERS, ITEMS, p, q, bias,
             USER_ITEMS);
         loss(batch);
-        float[] gradP = new float[USERS * DIM];
-        for (int u = 0; u < USERS; u++) {
-          System.arraycopy(batch.userGradient(u), 0, gradP, u * DIM, DIM);
-        }
-        float[] gradQ = new float[ITEMS * DIM];
-        float[] gradB = new float[ITEMS];
-        for (int i = 0; i < ITEMS; i++) {
-          System.arraycopy(batch.itemGradient(i), 0, gradQ, i * DIM, DIM);
-          gradB[i] = batch.biasGradient(i);
-        }
-        check("p", p, gradP, batch);
-        check("q", q, gradQ, batch);
-        check("bias", bias, gradB, batch);
+        float[] gradP = userGradients(batch);
+        float[] gradQ = checkedGradients(batch, gradP);
         for (int d = 0; d < DIM; d++) {
           assertThat(gradP[2 * DIM + d]).as("user 2 is not in the batch").isZero();
         }
@@ -214,6 +192,29 @@ class SharedNegativeBatchTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MfBprConfig(DIM, 1, 0.1, OptimizerKind.SGD, 0.01, 2,
         false, 0.1, 8, 1, false, false, true))
         .hasMessage("l2EveryBatch needs sharedNegatives (mini-batch steps); l2EveryBatch=true, sharedNegatives=false");
+  }
+
+  /** Every user's gradient, in one array laid out as {@code p}. */
+  private static float[] userGradients(SharedNegativeBatch batch) {
+    float[] gradP = new float[USERS * DIM];
+    for (int u = 0; u < USERS; u++) {
+      System.arraycopy(batch.userGradient(u), 0, gradP, u * DIM, DIM);
+    }
+    return gradP;
+  }
+
+  /** Checks the user, item and bias gradients against finite differences; returns the item gradients (laid out as {@code q}). */
+  private float[] checkedGradients(SharedNegativeBatch batch, float[] gradP) {
+    float[] gradQ = new float[ITEMS * DIM];
+    float[] gradB = new float[ITEMS];
+    for (int i = 0; i < ITEMS; i++) {
+      System.arraycopy(batch.itemGradient(i), 0, gradQ, i * DIM, DIM);
+      gradB[i] = batch.biasGradient(i);
+    }
+    check("p", p, gradP, batch);
+    check("q", q, gradQ, batch);
+    check("bias", bias, gradB, batch);
+    return gradQ;
   }
 
   private void check(String name, float[] param, float[] grad, SharedNegativeBatch batch) {

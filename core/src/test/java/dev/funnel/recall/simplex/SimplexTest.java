@@ -65,18 +65,7 @@ class SimplexTest {
     Interactions data = clustered(seed);
     for (double gamma : new double[] {0.5, 1.0}) {
       List<String> lines = new ArrayList<>();
-      Progress progress = new Progress() {
-        @Override
-        public void start(String task, long total) {}
-
-        @Override
-        public void advance(long steps) {}
-
-        @Override
-        public void finish(String summary) {
-          lines.add(summary);
-        }
-      };
+      Progress progress = Progress.summaries(lines::add);
       SimplexModel model = (SimplexModel) new Simplex().train(data, small(2, gamma), new TrainContext(2, seed, progress));
       assertThat(lines).hasSize(15);
       assertThat(lines.get(14)).startsWith("epoch 15/15 loss ");
@@ -208,18 +197,7 @@ class SimplexTest {
     System.out.println("seed " + seed);
     Interactions data = clustered(seed);
     List<String> lines = new ArrayList<>();
-    Progress progress = new Progress() {
-      @Override
-      public void start(String task, long total) {}
-
-      @Override
-      public void advance(long steps) {}
-
-      @Override
-      public void finish(String summary) {
-        lines.add(summary);
-      }
-    };
+    Progress progress = Progress.summaries(lines::add);
     for (String perExample : new String[] {"false", "true"}) {
       SimplexConfig config = Params.bind(small(2, 0.8), Map.of("historyTable", "true", "clipNorm", "1",
           "dropoutAfterNorm", "true", "denseAdam", "true", "lrDecayEpoch", "1", "lrDecayFactor", "0.5",

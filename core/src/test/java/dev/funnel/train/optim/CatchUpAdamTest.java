@@ -50,11 +50,7 @@ class CatchUpAdamTest {
           gaps++;
         }
       }
-      for (int i = 0; i < w.length; i++) {
-        em[i] = 0.9 * em[i] + 0.1 * g[i];
-        ev[i] = 0.999 * ev[i] + 0.001 * g[i] * g[i];
-        ew[i] -= lr * (em[i] / (1 - Math.pow(0.9, t))) / (Math.sqrt(ev[i] / (1 - Math.pow(0.999, t))) + 1e-8);
-      }
+      referenceAdamStep(ew, em, ev, g, 0, lr, t);
     }
     adam.flush();
     assertThat(gaps).as("some rows skipped batches").isGreaterThan(steps);
@@ -117,12 +113,7 @@ class CatchUpAdamTest {
           dense.update(r, zero, 0);
         }
       }
-      for (int i = 0; i < w.length; i++) {
-        double gi = g[i] + lambda * ew[i];
-        em[i] = 0.9 * em[i] + 0.1 * gi;
-        ev[i] = 0.999 * ev[i] + 0.001 * gi * gi;
-        ew[i] -= lr * (em[i] / (1 - Math.pow(0.9, t))) / (Math.sqrt(ev[i] / (1 - Math.pow(0.999, t))) + 1e-8);
-      }
+      referenceAdamStep(ew, em, ev, g, lambda, lr, t);
       if (t == steps / 2) {
         adam.flush(); // a mid-run flush (validation) must not change the trajectory
       }
@@ -164,5 +155,15 @@ class CatchUpAdamTest {
     adam.flush();
     assertThat(w[0]).as("decay on: the row shrinks").isLessThan(0.5f).isGreaterThan(0f);
     assertThat(w[1]).isGreaterThan(-0.25f).isLessThan(0f);
+  }
+
+  /** One dense Adam step in double precision (betas 0.9 / 0.999, eps 1e-8), the L2 term {@code lambda * w} added to the gradient. */
+  private static void referenceAdamStep(double[] w, double[] m, double[] v, double[] g, double lambda, double lr, int t) {
+    for (int i = 0; i < w.length; i++) {
+      double gi = g[i] + lambda * w[i];
+      m[i] = 0.9 * m[i] + 0.1 * gi;
+      v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+      w[i] -= lr * (m[i] / (1 - Math.pow(0.9, t))) / (Math.sqrt(v[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+    }
   }
 }

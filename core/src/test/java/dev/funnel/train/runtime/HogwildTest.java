@@ -102,18 +102,7 @@ class HogwildTest {
     double[] metrics = {0.1, 0.3, 0.2, 0.25, 0.9, 0.9};
     float[] w = new float[3];
     List<String> lines = new ArrayList<>();
-    Progress progress = new Progress() {
-      @Override
-      public void start(String task, long total) {}
-
-      @Override
-      public void advance(long steps) {}
-
-      @Override
-      public void finish(String summary) {
-        lines.add(summary);
-      }
-    };
+    Progress progress = Progress.summaries(lines::add);
     TrainingResult r = Hogwild.train(new TrainingSchedule(6, 10, 10, 1, 3L, 1, 2), (id, random) ->
         (epoch, batch, from, to) -> {
           java.util.Arrays.fill(w, epoch);
