@@ -3,13 +3,14 @@ package dev.funnel.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD kernels on the incubating Vector API ({@code jdk.incubator.vector}) with
  * {@link FloatVector#SPECIES_PREFERRED} (16 float lanes with AVX-512, 8 with AVX2) and fused
  * multiply-add. Reductions keep four independent vector accumulators (loop unrolled by 4 lanes-widths)
- * to hide FMA latency and reduce across lanes once at the end; tails shorter than a vector run in
+ * to hide FMA latency and reduce across lanes once at the end, in a fixed order ({@link #sumLanes}); tails shorter than a vector run in
  * scalar code (masked loads are slow on some JDK 17 / AVX2 combinations, as Lucene found).
  *
  * <p>Never reference this class directly: {@link Kernels} loads it reflectively, only when the
@@ -19,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaKernels implements VectorKernels {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+  /** Lanes (0 1 2 3) to (2 3 0 1) of a 4-lane vector: the last vector step of {@link #sumLanes}. */
+  private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(FloatVector.SPECIES_128, i -> i ^ 2);
   /**
    * GEMM micro-tile: MR rows of A times NR = 2 vectors of B columns, MR x 2 accumulators. MR = 8 with
    * 16-lane vectors (AVX-512's 32 registers hold the 16 accumulators, 2 of B and a broadcast), 4
@@ -39,6 +42,32 @@ final class PanamaKernels implements VectorKernels {
   /** Per-thread packing buffers: A block, B block, one spilled edge tile. */
   private static final ThreadLocal<float[][]> BUFFERS =
       ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[NC * KC], new float[MR * NR]});
+
+  /**
+   * The sum of v's lanes in one fixed order: upper half added to lower half down to 4 lanes, then lanes
+   * (0+2)+(1+3). {@code reduceLanes(ADD)} leaves the order open, and C2's tree differs from the
+   * interpreter's sequential sum, so a dot product changed in its last bit once its caller was compiled
+   * (AVX2: a resumed MF-BPR run did not match a straight one, a reloaded model's scores moved by an ulp).
+   * Costs about 1 ns a reduction more than C2's (8 lanes, measured).
+   */
+  static float sumLanes(FloatVector v) {
+    FloatVector w = v;
+    if (LANES == 16) {
+      w = addHalves(w, FloatVector.SPECIES_256);
+    }
+    if (LANES >= 8) {
+      w = addHalves(w, FloatVector.SPECIES_128);
+    }
+    if (LANES >= 4) {
+      w = w.add(w.rearrange(SWAP_PAIRS));
+    }
+    return w.lane(0) + w.lane(1);
+  }
+
+  /** The lower half of v plus its upper half, as a vector of {@code half}. */
+  private static FloatVector addHalves(FloatVector v, VectorSpecies<Float> half) {
+    return ((FloatVector) v.reinterpretShape(half, 0)).add((FloatVector) v.reinterpretShape(half, 1));
+  }
 
   /** Public for reflection only; see the class comment. */
   public PanamaKernels() {
@@ -85,7 +114,7 @@ final class PanamaKernels implements VectorKernels {
       for (; i < bound; i += LANES) {
         acc0 = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc0);
       }
-      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     }
     for (; i < n; i++) {
       sum += a[aOff + i] * b[bOff + i];
@@ -97,8 +126,7 @@ final class PanamaKernels implements VectorKernels {
    * With {@code n} one block of four vectors (64 floats with AVX-512, an HNSW node's vector), the
    * query stays in four registers and two rows are scored per iteration, their loads and FMAs
    * interleaved; each row's sum is formed in the same order as {@link #dot} (four products, a
-   * pairwise add, one reduction), so the results are bit-identical to it once both are compiled (the
-   * lane reduction's order is the one thing the Vector API leaves open).
+   * pairwise add, {@link #sumLanes}), so the results are bit-identical to it.
    */
   @Override
   public void dotMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
@@ -131,8 +159,8 @@ final class PanamaKernels implements VectorKernels {
       FloatVector b2 = q2.fma(FloatVector.fromArray(SPECIES, m, b + 2 * LANES), zero);
       FloatVector a3 = q3.fma(FloatVector.fromArray(SPECIES, m, a + 3 * LANES), zero);
       FloatVector b3 = q3.fma(FloatVector.fromArray(SPECIES, m, b + 3 * LANES), zero);
-      out[i] = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
-      out[i + 1] = b0.add(b1).add(b2.add(b3)).reduceLanes(VectorOperators.ADD);
+      out[i] = sumLanes(a0.add(a1).add(a2.add(a3)));
+      out[i + 1] = sumLanes(b0.add(b1).add(b2.add(b3)));
     }
     if (i < count) {
       int a = offsets[i];
@@ -141,7 +169,7 @@ final class PanamaKernels implements VectorKernels {
       FloatVector a1 = q1.fma(FloatVector.fromArray(SPECIES, m, a + LANES), zero);
       FloatVector a2 = q2.fma(FloatVector.fromArray(SPECIES, m, a + 2 * LANES), zero);
       FloatVector a3 = q3.fma(FloatVector.fromArray(SPECIES, m, a + 3 * LANES), zero);
-      out[i] = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+      out[i] = sumLanes(a0.add(a1).add(a2.add(a3)));
     }
   }
 
@@ -168,8 +196,7 @@ final class PanamaKernels implements VectorKernels {
       FloatVector d1 = q1.sub(FloatVector.fromArray(SPECIES, m, a + LANES));
       FloatVector d2 = q2.sub(FloatVector.fromArray(SPECIES, m, a + 2 * LANES));
       FloatVector d3 = q3.sub(FloatVector.fromArray(SPECIES, m, a + 3 * LANES));
-      out[i] = d0.fma(d0, zero).add(d1.fma(d1, zero)).add(d2.fma(d2, zero).add(d3.fma(d3, zero)))
-          .reduceLanes(VectorOperators.ADD);
+      out[i] = sumLanes(d0.fma(d0, zero).add(d1.fma(d1, zero)).add(d2.fma(d2, zero).add(d3.fma(d3, zero))));
     }
   }
 
@@ -244,6 +271,38 @@ final class PanamaKernels implements VectorKernels {
     }
   }
 
+  /**
+   * {@link Tanh}'s rational approximation on whole vectors (about 0.6 ns a float, as fast as the JDK's
+   * SVML {@code TANH}, which is not used: its results differ from {@code Math.tanh}, the interpreter's
+   * fallback, so they would change once the caller is compiled); the same operations in the same order
+   * as the scalar twin, so both give the same bits.
+   */
+  @Override
+  public void tanh(float[] x, int off, int n) {
+    Windows.check(x, off, n);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += LANES) {
+      FloatVector v = FloatVector.fromArray(SPECIES, x, off + i);
+      FloatVector c = v.max(-Tanh.CLAMP).min(Tanh.CLAMP);
+      FloatVector c2 = c.mul(c);
+      FloatVector p = c2.fma(Tanh.A13, Tanh.A11);
+      p = p.fma(c2, FloatVector.broadcast(SPECIES, Tanh.A9));
+      p = p.fma(c2, FloatVector.broadcast(SPECIES, Tanh.A7));
+      p = p.fma(c2, FloatVector.broadcast(SPECIES, Tanh.A5));
+      p = p.fma(c2, FloatVector.broadcast(SPECIES, Tanh.A3));
+      p = p.fma(c2, FloatVector.broadcast(SPECIES, Tanh.A1));
+      p = p.mul(c);
+      FloatVector q = c2.fma(Tanh.B6, Tanh.B4);
+      q = q.fma(c2, FloatVector.broadcast(SPECIES, Tanh.B2));
+      q = q.fma(c2, FloatVector.broadcast(SPECIES, Tanh.B0));
+      p.div(q).blend(v, v.abs().lt(Tanh.TINY)).intoArray(x, off + i);
+    }
+    for (; i < n; i++) {
+      x[off + i] = Tanh.of(x[off + i]);
+    }
+  }
+
   @Override
   public void scale(float alpha, float[] x, int off, int n) {
     Windows.check(x, off, n);
@@ -295,7 +354,7 @@ final class PanamaKernels implements VectorKernels {
         FloatVector d = FloatVector.fromArray(SPECIES, a, aOff + i).sub(FloatVector.fromArray(SPECIES, b, bOff + i));
         acc0 = d.fma(d, acc0);
       }
-      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     }
     for (; i < n; i++) {
       float d = a[aOff + i] - b[bOff + i];
@@ -331,10 +390,10 @@ final class PanamaKernels implements VectorKernels {
           s2 = FloatVector.fromArray(SPECIES, matrix, r2 + p).fma(q, s2);
           s3 = FloatVector.fromArray(SPECIES, matrix, r3 + p).fma(q, s3);
         }
-        float d0 = s0.reduceLanes(VectorOperators.ADD);
-        float d1 = s1.reduceLanes(VectorOperators.ADD);
-        float d2 = s2.reduceLanes(VectorOperators.ADD);
-        float d3 = s3.reduceLanes(VectorOperators.ADD);
+        float d0 = sumLanes(s0);
+        float d1 = sumLanes(s1);
+        float d2 = sumLanes(s2);
+        float d3 = sumLanes(s3);
         for (; p < dim; p++) {
           float qp = query[qOff + p];
           d0 += matrix[r0 + p] * qp;

@@ -57,6 +57,15 @@ public final class ScalarKernels implements VectorKernels {
     }
   }
 
+  /** {@link Tanh#of} element by element. */
+  @Override
+  public void tanh(float[] x, int off, int n) {
+    Windows.check(x, off, n);
+    for (int i = 0; i < n; i++) {
+      x[off + i] = Tanh.of(x[off + i]);
+    }
+  }
+
   @Override
   public float sumOfSquares(float[] x, int off, int n) {
     Windows.check(x, off, n);

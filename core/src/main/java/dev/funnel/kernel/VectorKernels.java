@@ -95,6 +95,14 @@ public interface VectorKernels {
   void gemm(float[] a, int aOff, int m, float[] b, int bOff, int n, int k, float[] c, int cOff, int ldc);
 
   /**
+   * {@code x[off+i] = tanh(x[off+i])} for i in [0, n), in place: an activation over a block (SimpleX's
+   * attention keys). The default runs the scalar kernels' loop.
+   */
+  default void tanh(float[] x, int off, int n) {
+    Kernels.scalar().tanh(x, off, n);
+  }
+
+  /**
    * GEMM without transposes, accumulating: {@code C += A · B} with A m x k and B k x n, both dense
    * row-major: {@code c[cOff + i*ldc + j] += sum_p a[aOff + i*k + p] * b[bOff + p*n + j]}. A dense
    * layer's input gradient {@code dX = dY · W} (W stored out x in) is this product, with no
