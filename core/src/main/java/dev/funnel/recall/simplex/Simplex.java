@@ -90,6 +90,18 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
       hTable.initNormal(config.initStd(), init);
     }
     RowOptimizer hOpt = config.historyTable() ? optimizer(config, hTable) : null;
+    // the cross-attention tower's W_k (Xavier normal) and b (zeros), as the reference's nn.Linear init;
+    // drawn after every other table so the mean tower's initialisation is unchanged
+    boolean attention = config.aggregator() == SimplexAggregator.CROSS_ATTENTION;
+    EmbeddingTable wkTable = attention ? new EmbeddingTable(dim, dim) : null;
+    EmbeddingTable bTable = attention ? new EmbeddingTable(1, dim) : null;
+    if (attention) {
+      wkTable.initNormal(Math.sqrt(2.0 / (dim + dim)), init);
+    }
+    RowOptimizer wkOpt = attention ? optimizer(config, wkTable) : null;
+    RowOptimizer bOpt = attention ? optimizer(config, bTable) : null;
+    float[] wk = attention ? wkTable.data() : null;
+    float[] bk = attention ? bTable.data() : null;
 
     int nnz = train.nnz();
     int[] userPtr = train.userPtr();
@@ -112,7 +124,7 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     TrainingSchedule schedule = new TrainingSchedule(config.epochs(), nnz, maxBatch, threads, context.seed(),
         Math.max(1, validateEvery), 0);
     Runnable flush = () -> {
-      for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt}) {
+      for (RowOptimizer o : new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt, wkOpt, bOpt}) {
         if (o instanceof CatchUpAdam dense) {
           dense.flush();
         }
@@ -120,14 +132,14 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
     };
     Validator check = validator == null ? null : epoch -> {
       flush.run();
-      return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, h, v, gamma));
+      return validator.applyAsDouble(SimplexModel.fromTables(config, train, dim, e, q, h, v, wk, bk, gamma));
     };
-    RowOptimizer[] all = hOpt == null ? new RowOptimizer[] {userOpt, itemOpt, vOpt}
-        : new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt};
+    RowOptimizer[] all = java.util.Arrays.stream(new RowOptimizer[] {userOpt, itemOpt, vOpt, hOpt, wkOpt, bOpt})
+        .filter(java.util.Objects::nonNull).toArray(RowOptimizer[]::new);
     AtomicBoolean decayed = new AtomicBoolean(config.lrDecayEpoch() == 0);
     float decayedRate = (float) (config.learningRate() * config.lrDecayFactor());
     Hogwild.train(schedule, (workerId, random) -> {
-      SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, h, v, userPtr, userItems);
+      SimplexBatch step = new SimplexBatch(k, config, numUsers, numItems, e, q, h, v, wk, bk, userPtr, userItems);
       EpochOrder order = config.shuffledEpochs() ? new EpochOrder(nnz, context.seed()) : null;
       return (epoch, batch, from, to) -> {
         if (epoch >= config.lrDecayEpoch() && !decayed.get() && decayed.compareAndSet(false, true)) {
@@ -145,17 +157,21 @@ public final class Simplex implements RecallAlgorithm<SimplexConfig> {
         if (clipNorm > 0) {
           step.clip(clipNorm);
         }
-        tick(userOpt, itemOpt, vOpt, hOpt);
+        tick(userOpt, itemOpt, vOpt, hOpt, wkOpt, bOpt);
         if (hOpt != null) {
           step.update(userOpt, itemOpt, vOpt, hOpt);
         } else {
           step.update(userOpt, itemOpt, vOpt);
         }
+        if (attention) {
+          step.updateAttention(wkOpt, bOpt);
+        }
         return loss;
       };
-    }, check, context.progress(), config.historyTable() ? new float[][] {e, q, v, h} : new float[][] {e, q, v});
+    }, check, context.progress(), java.util.Arrays.stream(new float[][] {e, q, v, config.historyTable() ? h : null, wk, bk})
+        .filter(java.util.Objects::nonNull).toArray(float[][]::new));
     flush.run();
-    return SimplexModel.fromTables(config, train, dim, e, q, h, v, gamma);
+    return SimplexModel.fromTables(config, train, dim, e, q, h, v, wk, bk, gamma);
   }
 
   private static RowOptimizer optimizer(SimplexConfig config, EmbeddingTable table) {

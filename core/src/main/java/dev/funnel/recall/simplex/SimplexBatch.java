@@ -85,6 +85,23 @@ final class SimplexBatch {
   private final int[] slotPtr;
   /** A copy of one user's history, partly shuffled to draw from it. */
   private final int[] pool;
+  /** Cross-attention tower (else the mean): W_k, b, their gradients, the rows and keys kept per batch. */
+  private final boolean attention;
+  private final float[] wk;
+  private final float[] bk;
+  private final float[] gradWk;
+  private final float[] gradBk;
+  /** The padded history length L of the attention softmax (0: no padding term). */
+  private final int padLength;
+  /** Slot s's padding term P. */
+  private final float[] slotPad;
+  /** Per history row of the batch (indexed like slotHistory): gathered rows, keys, weights. */
+  private float[] attRows;
+  private float[] attKeys;
+  private float[] attAlpha;
+  /** dz and dRows of the attention backward, indexed like attRows. */
+  private float[] attDz;
+  private float[] attDRows;
   private int b;
   private int numTouched;
   private int stamp;
@@ -103,7 +120,21 @@ final class SimplexBatch {
    */
   SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] h,
       float[] v, int[] userPtr, int[] userItems) {
+    this(k, config, numUsers, numItems, e, q, h, v, null, null, userPtr, userItems);
+  }
+
+  /**
+   * With the cross-attention tower's W_k (dim x dim) and b (dim); both null with the mean tower.
+   */
+  SimplexBatch(VectorKernels k, SimplexConfig config, int numUsers, int numItems, float[] e, float[] q, float[] h,
+      float[] v, float[] wk, float[] bk, int[] userPtr, int[] userItems) {
     this.k = k;
+    this.attention = config.aggregator() == SimplexAggregator.CROSS_ATTENTION;
+    if (attention && (wk == null || bk == null)) {
+      throw new IllegalArgumentException("the cross-attention tower needs W_k and b; aggregator=" + config.aggregator());
+    }
+    this.wk = wk;
+    this.bk = bk;
     this.h = h;
     boolean ownHistory = h != q;
     gradHist = ownHistory ? new float[numItems * dim(config)] : null;
@@ -130,6 +161,16 @@ final class SimplexBatch {
       maxDegree = Math.max(maxDegree, userPtr[u + 1] - userPtr[u]);
     }
     pool = new int[maxDegree];
+    int d0 = config.dim();
+    gradWk = new float[attention ? d0 * d0 : 0];
+    gradBk = new float[attention ? d0 : 0];
+    padLength = config.attentionPadLength(maxDegree);
+    slotPad = new float[attention ? maxBatch : 0];
+    attDz = new float[0];
+    attDRows = new float[0];
+    attRows = new float[0];
+    attKeys = new float[0];
+    attAlpha = new float[0];
     slotPtr = new int[maxBatch + 1];
     slotHistory = new int[maxBatch * (historySample > 0 ? Math.min(historySample, Math.max(1, maxDegree)) : 64)];
     exUser = new int[maxBatch];
@@ -218,6 +259,9 @@ final class SimplexBatch {
       int n = userPtr[u + 1] - from;
       int take = historySample > 0 && random != null && n > historySample ? historySample : n;
       slotPtr[s] = at;
+      if (attention) {
+        slotPad[s] = SimplexConfig.attentionPad(padLength, n, take);
+      }
       if (at + take > slotHistory.length) {
         slotHistory = Arrays.copyOf(slotHistory, Math.max(2 * slotHistory.length, at + take));
       }
@@ -259,6 +303,10 @@ final class SimplexBatch {
       Arrays.fill(gradItems, item * dim, (item + 1) * dim, 0f);
     }
     Arrays.fill(gradV, 0f);
+    if (attention) {
+      Arrays.fill(gradWk, 0f);
+      Arrays.fill(gradBk, 0f);
+    }
     numTouched = 0;
     if (gradHist != null) {
       for (int t = 0; t < numHistTouched; t++) {
@@ -356,10 +404,32 @@ final class SimplexBatch {
   }
 
   private void towers() {
+    if (attention) {
+      attentionTowers();
+      return;
+    }
     for (int s = 0; s < batchUsers.count(); s++) {
       int u = batchUsers.user(s);
       BehaviorAggregator.forward(e, u * dim, h, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma, dim, mean, s * dim,
           tower, s * dim);
+    }
+  }
+
+  private void attentionTowers() {
+    int rows = slotPtr[batchUsers.count()];
+    if (attAlpha.length < rows) {
+      attAlpha = new float[rows];
+      attRows = new float[rows * dim];
+      attKeys = new float[rows * dim];
+      attDz = new float[rows * dim];
+      attDRows = new float[rows * dim];
+    }
+    // the keys of every user's rows in one GEMM, then each user's softmax
+    CrossAttentionAggregator.keys(k, h, slotHistory, 0, rows, wk, bk, dim, attRows, attKeys, 0);
+    for (int s = 0; s < batchUsers.count(); s++) {
+      int u = batchUsers.user(s);
+      CrossAttentionAggregator.attend(k, e, u * dim, slotPtr[s + 1] - slotPtr[s], v, gamma, slotPad[s], dim, attRows,
+          attKeys, slotPtr[s] * dim, attAlpha, slotPtr[s], mean, s * dim, tower, s * dim);
     }
   }
 
@@ -524,8 +594,14 @@ final class SimplexBatch {
     for (int s = 0; s < batchUsers.count(); s++) {
       int sOff = s * dim;
       Arrays.fill(gradUsers, sOff, sOff + dim, 0f);
-      BehaviorAggregator.backward(gradTower, sOff, mean, sOff, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma,
-          dim, gradUsers, sOff, gradV, histGrad, scratch);
+      if (attention) {
+        CrossAttentionAggregator.backwardAttend(k, gradTower, sOff, e, batchUsers.user(s) * dim,
+            slotPtr[s + 1] - slotPtr[s], v, gamma, dim, attRows, attKeys, slotPtr[s] * dim, attAlpha, slotPtr[s], mean,
+            sOff, gradUsers, sOff, gradBk, gradV, scratch, attDz, attDRows);
+      } else {
+        BehaviorAggregator.backward(gradTower, sOff, mean, sOff, slotHistory, slotPtr[s], slotPtr[s + 1], v, gamma,
+            dim, gradUsers, sOff, gradV, histGrad, scratch);
+      }
       if (gamma < 1f) {
         for (int p = slotPtr[s]; p < slotPtr[s + 1]; p++) {
           if (gradHist != null) {
@@ -535,6 +611,10 @@ final class SimplexBatch {
           }
         }
       }
+    }
+    if (attention) {
+      CrossAttentionAggregator.backwardKeys(k, slotHistory, 0, slotPtr[batchUsers.count()], wk, dim, attRows, 0, attDz,
+          attDRows, gradWk, histGrad);
     }
   }
 
@@ -570,6 +650,9 @@ final class SimplexBatch {
     }
     if (gamma < 1f) {
       sq += k.sumOfSquares(gradV, 0, dim * dim);
+      if (attention) {
+        sq += k.sumOfSquares(gradWk, 0, dim * dim) + k.sumOfSquares(gradBk, 0, dim);
+      }
     }
     double norm = Math.sqrt(sq);
     if (norm > maxNorm) {
@@ -584,6 +667,10 @@ final class SimplexBatch {
         k.scale(f, gradHist, histTouched[t] * dim, dim);
       }
       k.scale(f, gradV, 0, dim * dim);
+      if (attention) {
+        k.scale(f, gradWk, 0, dim * dim);
+        k.scale(f, gradBk, 0, dim);
+      }
     }
     return norm;
   }
@@ -611,6 +698,27 @@ final class SimplexBatch {
         vOpt.update(r, gradV, r * dim);
       }
     }
+  }
+
+  /** One optimizer step on each row of W_k and on b (the cross-attention tower; nothing with gamma 1). */
+  void updateAttention(RowOptimizer wkOpt, RowOptimizer bOpt) {
+    if (!attention || gamma >= 1f) {
+      return;
+    }
+    for (int r = 0; r < dim; r++) {
+      wkOpt.update(r, gradWk, r * dim);
+    }
+    bOpt.update(0, gradBk, 0);
+  }
+
+  /** dL/dW_k of the last {@link #forwardBackward} (tests). */
+  float[] wkGradient() {
+    return gradWk.clone();
+  }
+
+  /** dL/db of the last {@link #forwardBackward} (tests). */
+  float[] bGradient() {
+    return gradBk.clone();
   }
 
   /** dL/de_u of the last {@link #forwardBackward}, or zeros if u is not in the batch (tests). */

@@ -44,12 +44,21 @@ import dev.funnel.train.optim.OptimizerKind;
  * @param shuffledEpochs true: an epoch visits every training interaction once in a shuffled order (the
  *     reference's data loader); false: it draws as many with replacement
  * @param threads worker threads; 0 uses the training context's; 1 is reproducible bit for bit
+ * @param aggregator how the user tower aggregates the history: MEAN ({@link BehaviorAggregator}) or
+ *     CROSS_ATTENTION ({@link CrossAttentionAggregator}, the reference's gowalla configuration, its
+ *     {@code aggregator: user_attention}); W_k and b then train with V's optimizer, L2 and clipping
+ * @param attentionPadding with CROSS_ATTENTION, the padded history length L of the reference's softmax
+ *     denominator (each of the L - n zero pads of an n-item history adds exp(0) = 1 there, see
+ *     {@link CrossAttentionAggregator}): -1 the longest training history (the reference pads every
+ *     sequence to its dataset's longest), 0 no padding term (a plain softmax), L > 0 that length. With
+ *     {@code historySample} S < n the term is scaled to the sample, {@code (L - n) S / n}, so that the
+ *     sampled numerator and denominator both estimate the full history's times S / n
  */
 public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerKind optimizer, double l2,
     int negatives, double margin, double negativeWeight, double gamma, double dropout, double initStd, int batchSize,
     int historySample, boolean denseAdam, double clipNorm, boolean dropoutAfterNorm, boolean perExampleNegatives,
     boolean historyTable, int lrDecayEpoch, double lrDecayFactor,
-    boolean shuffledEpochs, int threads) {
+    boolean shuffledEpochs, int threads, SimplexAggregator aggregator, int attentionPadding) {
   public SimplexConfig {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be positive; dim=" + dim);
@@ -103,6 +112,13 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0; threads=" + threads);
     }
+    if (aggregator == null) {
+      throw new IllegalArgumentException("aggregator must be set (mean or cross-attention); aggregator=null");
+    }
+    if (attentionPadding < -1) {
+      throw new IllegalArgumentException("attentionPadding must be >= -1 (-1: the longest training history, 0: none);"
+          + " attentionPadding=" + attentionPadding);
+    }
   }
 
   /**
@@ -111,7 +127,20 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
    */
   public static SimplexConfig defaults() {
     return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0,
-        false, false, false, 0, 0.1, false, 0);
+        false, false, false, 0, 0.1, false, 0, SimplexAggregator.MEAN, -1);
+  }
+
+  /** The cross-attention tower's padding term P for a history of n rows of which {@code taken} are used. */
+  static float attentionPad(int padLength, int n, int taken) {
+    if (padLength <= n || n == 0) {
+      return 0f; // no pads (or no rows: the tower's history term is 0 whatever the denominator)
+    }
+    return (float) ((double) (padLength - n) * taken / n);
+  }
+
+  /** The padded length L of {@link #attentionPadding}, resolved against the longest training history. */
+  int attentionPadLength(int longestHistory) {
+    return attentionPadding == -1 ? longestHistory : attentionPadding;
   }
 
   /** The optimizer of every table (with the L2 as weight decay). */

@@ -10,6 +10,7 @@ import dev.funnel.train.WorkerRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,16 +18,16 @@ import org.junit.jupiter.api.Test;
  * normalisation, positive cosine and hinged negative cosines through the shared-negative GEMM.
  */
 class SimplexBatchTest {
-  private static final int DIM = 4;
-  private static final int USERS = 3;
-  private static final int ITEMS = 6;
-  // user 0: items 0, 1, 2; user 1: items 2, 3; user 2: item 5
-  private static final int[] PTR = {0, 3, 5, 6};
-  private static final int[] HISTORY = {0, 1, 2, 2, 3, 5};
+  static final int DIM = 4;
+  static final int USERS = 3;
+  static final int ITEMS = 6;
+  // The fixture SimplexCrossAttentionTest shares. User 0: items 0, 1, 2; user 1: items 2, 3; user 2: item 5
+  static final int[] PTR = {0, 3, 5, 6};
+  static final int[] HISTORY = {0, 1, 2, 2, 3, 5};
   /** Three examples (user 0 twice), five shared negatives (item 4 twice, and a positive of user 1). */
-  private static final int[] EX_USERS = {0, 1, 0};
-  private static final int[] EX_POS = {1, 3, 0};
-  private static final int[] NEGATIVES = {4, 2, 4, 5, 0};
+  static final int[] EX_USERS = {0, 1, 0};
+  static final int[] EX_POS = {1, 3, 0};
+  static final int[] NEGATIVES = {4, 2, 4, 5, 0};
 
   private final SimplexConfig config = Params.bind(SimplexConfig.defaults(), Map.of("dim", String.valueOf(DIM),
       "negatives", "5", "margin", "-0.3", "negativeWeight", "3", "gamma", "0.4", "dropout", "0", "batchSize", "3"));
@@ -273,13 +274,21 @@ class SimplexBatchTest {
   }
 
   private void check(String name, float[] param, float[] grad, SimplexBatch batch) {
+    checkCentralDifferences(name, param, grad, () -> meanLoss(batch));
+  }
+
+  /**
+   * Central differences of {@code loss} (float forward, double sums) in every entry of {@code param}
+   * against the analytic gradient {@code grad}.
+   */
+  static void checkCentralDifferences(String name, float[] param, float[] grad, DoubleSupplier loss) {
     float h = 1e-3f;
     for (int p = 0; p < param.length; p++) {
       float old = param[p];
       param[p] = old + h;
-      double up = meanLoss(batch);
+      double up = loss.getAsDouble();
       param[p] = old - h;
-      double down = meanLoss(batch);
+      double down = loss.getAsDouble();
       param[p] = old;
       double numeric = (up - down) / (2 * h);
       assertThat((double) grad[p]).as("%s[%d]", name, p).isCloseTo(numeric, within(3e-3 + 3e-3 * Math.abs(numeric)));

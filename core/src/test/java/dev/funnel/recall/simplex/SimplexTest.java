@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class SimplexTest {
   /** Random users over 40 items where user u likes items of its cluster (u % 4) mostly. */
-  private static Interactions clustered(long seed) {
+  static Interactions clustered(long seed) {
     Random random = new Random(seed);
     EventTable events = new EventTable();
     for (int i = 0; i < 40; i++) {
@@ -38,7 +39,7 @@ class SimplexTest {
     return events.toInteractions(DuplicatePolicy.MAX);
   }
 
-  private static SimplexConfig small(int threads, double gamma) {
+  static SimplexConfig small(int threads, double gamma) {
     return Params.bind(SimplexConfig.defaults(), Map.of("dim", "8", "epochs", "15", "learningRate", "0.01",
         "negatives", "20", "margin", "0.4", "negativeWeight", "5", "gamma", String.valueOf(gamma), "initStd", "0.1",
         "batchSize", "32", "threads", String.valueOf(threads)));
@@ -95,7 +96,7 @@ class SimplexTest {
   }
 
   /** Of the (in-cluster, out-of-cluster) item pairs of every user, the share the model orders right. */
-  private static double inClusterShare(SimplexModel model, Interactions data) {
+  static double inClusterShare(SimplexModel model, Interactions data) {
     int hits = 0;
     int total = 0;
     float[] scores = new float[40];
@@ -133,19 +134,9 @@ class SimplexTest {
     Interactions data = clustered(3L);
     Simplex simplex = new Simplex();
     SimplexConfig config = small(1, 0.5);
-    RecallModel model = simplex.train(data, config, new TrainContext(1, 3L, Progress.NONE));
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    model.writePayload(new DataOutputStream(bytes));
-    RecallModel back = simplex.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), config, data);
-    float[] a = new float[40];
-    float[] b = new float[40];
-    for (int u = 0; u < data.numUsers(); u++) {
-      model.scoreUser(u, a);
-      back.scoreUser(u, b);
-      assertThat(b).isEqualTo(a);
-    }
+    byte[] bytes = assertRoundTripScoresTheSame(data, config);
     SimplexConfig otherDim = Params.bind(config, Map.of("dim", "4"));
-    assertThatThrownBy(() -> simplex.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), otherDim,
+    assertThatThrownBy(() -> simplex.read(new DataInputStream(new ByteArrayInputStream(bytes)), otherDim,
         data)).hasMessageContaining("dim=8 (config 4)");
   }
 
@@ -209,5 +200,25 @@ class SimplexTest {
       assertThat(share).isGreaterThan(0.9);
     }
     assertThat(lines).filteredOn(l -> l.startsWith("learning rate")).hasSize(2);
+  }
+
+  /**
+   * Trains on {@code data} with one thread, writes the payload, reads it back and asserts every user's
+   * scores are equal; returns the payload.
+   */
+  static byte[] assertRoundTripScoresTheSame(Interactions data, SimplexConfig config) throws IOException {
+    Simplex simplex = new Simplex();
+    RecallModel model = simplex.train(data, config, new TrainContext(1, 3L, Progress.NONE));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    model.writePayload(new DataOutputStream(bytes));
+    RecallModel back = simplex.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), config, data);
+    float[] a = new float[data.numItems()];
+    float[] b = new float[data.numItems()];
+    for (int u = 0; u < data.numUsers(); u++) {
+      model.scoreUser(u, a);
+      back.scoreUser(u, b);
+      assertThat(b).isEqualTo(a);
+    }
+    return bytes.toByteArray();
   }
 }
