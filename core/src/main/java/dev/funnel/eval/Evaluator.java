@@ -31,9 +31,10 @@ import java.util.Map;
  * same. Sampled numbers are much higher than full-sort ones and the two must not be compared
  * (Krichene and Rendle, "On Sampled Metrics for Item Recommendation", KDD 2020).
  *
- * <p>Cost per user: one {@link RecallModel#scoreUser} into a per-thread buffer, masking by writing
- * negative infinity at the training items' positions, one top-Kmax selection, then every metric
- * and every K from that one list. Results do not depend on the thread count: per-user values are
+ * <p>Cost per user: its row of one {@link RecallModel#scoreUsers} call per block of users (a factor
+ * model's is one GEMM, which reads the item table once per block instead of once per user) in a
+ * per-thread buffer, masking by writing negative infinity at the training items' positions, one
+ * top-Kmax selection, then every metric and every K from that one list. Results do not depend on the thread count: per-user values are
  * summed in user order within fixed chunks of {@value #CHUNK} users and the chunk sums are added
  * in chunk order.
  */
@@ -94,12 +95,17 @@ public final class Evaluator {
       }
       int chunk = from / CHUNK;
       int evaluated = 0;
-      for (int u = from; u < to; u++) {
-        if (test.userDegree(u) == 0) {
-          continue;
+      for (int b = from; b < to; b += s.blockUsers) {
+        int bEnd = Math.min(to, b + s.blockUsers);
+        model.scoreUsers(b, bEnd, s.block);
+        for (int u = b; u < bEnd; u++) {
+          if (test.userDegree(u) == 0) {
+            continue;
+          }
+          evaluated++;
+          rankUser(train, test, u, s.block, (u - b) * numItems, s, cutoffs, discount, idcg, degree, chunkSums,
+              chunk * valuesPerChunk);
         }
-        evaluated++;
-        rankUser(model, train, test, u, s, cutoffs, discount, idcg, degree, chunkSums, chunk * valuesPerChunk);
       }
       chunkUsers[chunk] = evaluated;
       sink.advance(to - from);
@@ -234,20 +240,21 @@ public final class Evaluator {
     return result;
   }
 
-  /** Scores, masks, selects and accumulates one user's full-sort metrics into {@code sums[base..]}. */
-  private static void rankUser(RecallModel model, Interactions train, Interactions test, int u, FullSortScratch s,
-      int[] cutoffs, double[] discount, double[] idcg, int[] degree, double[] sums, int base) {
-    float[] scores = s.scores;
-    model.scoreUser(u, scores);
+  /**
+   * Masks and selects one user's scores ({@code scores[off..off+numItems)}, written by the block's
+   * {@link RecallModel#scoreUsers}) and accumulates the user's full-sort metrics into {@code sums[base..]}.
+   */
+  private static void rankUser(Interactions train, Interactions test, int u, float[] scores, int off,
+      FullSortScratch s, int[] cutoffs, double[] discount, double[] idcg, int[] degree, double[] sums, int base) {
     // Exclude training items by position: O(|train(u)|), no per-item check during selection.
     int[] trainPtr = train.userPtr();
     int[] trainItems = train.userItems();
     for (int p = trainPtr[u], end = trainPtr[u + 1]; p < end; p++) {
-      scores[trainItems[p]] = Float.NEGATIVE_INFINITY;
+      scores[off + trainItems[p]] = Float.NEGATIVE_INFINITY;
     }
     TopK top = s.top;
     top.clear();
-    top.offerAll(scores, ItemFilter.ALL);
+    top.offerAll(scores, off, train.numItems());
     int n = top.drainIds(s.list);
 
     // Mark the user's test items; the marker u+1 is unique per user, so the array is never reset.
@@ -428,16 +435,27 @@ public final class Evaluator {
         r.metrics().get(second + "@" + k), r.seconds());
   }
 
+  /** Floats of one worker's block of scores: 16 MB, so a block is 64 users at 65k items, 4 at 1M. */
+  static final int BLOCK_FLOATS = 1 << 22;
+
   /** One worker's buffers for full sort; allocated once per worker, reused for every user. */
   private static final class FullSortScratch {
-    final float[] scores;
+    /** Users scored together; divides {@link #CHUNK} so blocks never straddle chunks. */
+    final int blockUsers;
+    /** Scores of a block of users, row-major. */
+    final float[] block;
     final TopK top;
     final int[] list;
     final int[] isTest;
     final int[] bestRank;
 
     FullSortScratch(int numItems, int listLength) {
-      scores = new float[numItems];
+      int users = CHUNK;
+      while (users > 1 && (long) users * numItems > BLOCK_FLOATS) {
+        users /= 2;
+      }
+      blockUsers = users;
+      block = new float[Math.max(1, users * numItems)];
       top = new TopK(listLength);
       list = new int[listLength];
       isTest = new int[numItems];

@@ -92,6 +92,29 @@ public abstract class FactorModel implements EmbeddingModel {
     }
   }
 
+  /**
+   * One GEMM for the block (users x items), so the item table is read once per block instead of once
+   * per user: full-sort evaluation of gowalla went from streaming 10 MB of item vectors per user to
+   * compute-bound. Sums in the GEMM's order, so a score can differ from {@link #scoreUser}'s in its
+   * last bit.
+   */
+  @Override
+  public void scoreUsers(int from, int to, float[] out) {
+    int numItems = train.numItems();
+    java.util.Objects.checkFromToIndex(from, to, train.numUsers());
+    int m = to - from;
+    java.util.Arrays.fill(out, 0, m * numItems, 0f);
+    Kernels.get().gemm(userVectors, from * dim, m, itemVectors, 0, numItems, dim, out, 0, numItems);
+    if (bias != null) {
+      for (int r = 0; r < m; r++) {
+        int off = r * numItems;
+        for (int i = 0; i < numItems; i++) {
+          out[off + i] += bias[i];
+        }
+      }
+    }
+  }
+
   @Override
   public boolean knowsUser(int user) {
     return train.userDegree(user) > 0;

@@ -29,6 +29,21 @@ public interface RecallModel {
   void scoreUser(int user, float[] out);
 
   /**
+   * Writes the scores of users {@code from..to-1} into {@code out}, user {@code from + r} in row r
+   * ({@code out[r * numItems + i]}; length at least {@code (to - from) * numItems}). The same scores as
+   * {@link #scoreUser} up to float rounding (a batched model may sum in another order); full-sort
+   * evaluation scores a block of users at a time with it. The default scores user by user.
+   */
+  default void scoreUsers(int from, int to, float[] out) {
+    int n = numItems();
+    float[] row = new float[n];
+    for (int u = from; u < to; u++) {
+      scoreUser(u, row);
+      System.arraycopy(row, 0, out, (u - from) * n, n);
+    }
+  }
+
+  /**
    * Whether the model can serve this user itself; when false (a personal model with no evidence
    * about the user), callers fall back to popularity and say so. Non-personal models (popularity)
    * serve every user.

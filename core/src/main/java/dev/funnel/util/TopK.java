@@ -46,28 +46,37 @@ public final class TopK {
 
   /** Offers every index of the array, skipping rejected ones. */
   public void offerAll(float[] values, ItemFilter filter) {
+    if (filter == ItemFilter.ALL) {
+      offerAll(values, 0, values.length);
+      return;
+    }
     if (k == 0) {
       return;
     }
-    if (filter == ItemFilter.ALL) {
-      for (int i = 0; i < values.length; i++) {
-        float s = values[i];
-        // Fast reject once full: most items lose against the current minimum.
-        if (size == k && !(s > scores[0])) {
-          continue;
-        }
+    for (int i = 0; i < values.length; i++) {
+      float s = values[i];
+      if (size == k && !(s > scores[0])) {
+        continue;
+      }
+      if (filter.accept(i)) {
         offer(i, s);
       }
-    } else {
-      for (int i = 0; i < values.length; i++) {
-        float s = values[i];
-        if (size == k && !(s > scores[0])) {
-          continue;
-        }
-        if (filter.accept(i)) {
-          offer(i, s);
-        }
+    }
+  }
+
+  /** Offers ids 0..n-1 with scores {@code values[off + id]} (one row of a score matrix). */
+  public void offerAll(float[] values, int off, int n) {
+    if (k == 0) {
+      return;
+    }
+    java.util.Objects.checkFromIndexSize(off, n, values.length);
+    for (int i = 0; i < n; i++) {
+      float s = values[off + i];
+      // Fast reject once full: most items lose against the current minimum.
+      if (size == k && !(s > scores[0])) {
+        continue;
       }
+      offer(i, s);
     }
   }
 

@@ -155,6 +155,34 @@ public abstract class RecallModelContractTest {
     assertThat(model.recommend(coldUser, 5, ItemFilter.ALL).size()).isEqualTo(5);
   }
 
+  /**
+   * A block of users scored at once (full-sort evaluation's path; a factor model's is one GEMM, summed in
+   * another order) gives each user's scoreUser values up to float rounding, row by row, and nothing past
+   * the block.
+   */
+  @Test
+  void scoreUsersEqualsScoreUserPerRow() {
+    int n = model.numItems();
+    for (int[] block : new int[][] {{0, coldUser + 1}, {1, Math.min(3, coldUser + 1)}, {coldUser, coldUser + 1}}) {
+      int rows = block[1] - block[0];
+      float[] out = new float[rows * n + 5];
+      java.util.Arrays.fill(out, 12345f);
+      model.scoreUsers(block[0], block[1], out);
+      float[] one = new float[n];
+      for (int u = block[0]; u < block[1]; u++) {
+        model.scoreUser(u, one);
+        for (int i = 0; i < n; i++) {
+          float got = out[(u - block[0]) * n + i];
+          assertThat(got).as("user %d item %d", u, i)
+              .isCloseTo(one[i], org.assertj.core.data.Offset.offset(1e-5f * (1f + Math.abs(one[i]))));
+        }
+      }
+      for (int p = rows * n; p < out.length; p++) {
+        assertThat(out[p]).as("written past the block at %d", p).isEqualTo(12345f);
+      }
+    }
+  }
+
   @Test
   void recommendBatchEqualsOneByOne() {
     int[] users = new int[coldUser + 1];
