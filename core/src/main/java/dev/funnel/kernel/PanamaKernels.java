@@ -132,6 +132,10 @@ final class PanamaKernels implements VectorKernels {
   public void dotMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
     Windows.check(q, qOff, n);
     Windows.checkMany(offsets, count, out);
+    if (n == 8 * LANES && LANES == 8) {
+      dotManyEightVectors(q, qOff, m, offsets, count, out);
+      return;
+    }
     if (n != 4 * LANES) {
       for (int i = 0; i < count; i++) {
         int off = offsets[i];
@@ -173,11 +177,82 @@ final class PanamaKernels implements VectorKernels {
     }
   }
 
+  /**
+   * {@link #dotMany} for rows of 8 vectors (64 floats with AVX2, an HNSW node's vector there): the query
+   * in 8 registers, one row at a time (two rows would need 16 accumulators and spill AVX2's 16
+   * registers), each row summed as {@link #dot} sums it: accumulator j takes vectors j and j + 4.
+   */
+  private static void dotManyEightVectors(float[] q, int qOff, float[] m, int[] offsets, int count, float[] out) {
+    int n = 8 * LANES;
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector q0 = FloatVector.fromArray(SPECIES, q, qOff);
+    FloatVector q1 = FloatVector.fromArray(SPECIES, q, qOff + LANES);
+    FloatVector q2 = FloatVector.fromArray(SPECIES, q, qOff + 2 * LANES);
+    FloatVector q3 = FloatVector.fromArray(SPECIES, q, qOff + 3 * LANES);
+    FloatVector q4 = FloatVector.fromArray(SPECIES, q, qOff + 4 * LANES);
+    FloatVector q5 = FloatVector.fromArray(SPECIES, q, qOff + 5 * LANES);
+    FloatVector q6 = FloatVector.fromArray(SPECIES, q, qOff + 6 * LANES);
+    FloatVector q7 = FloatVector.fromArray(SPECIES, q, qOff + 7 * LANES);
+    for (int i = 0; i < count; i++) {
+      int a = offsets[i];
+      Windows.check(m, a, n);
+      FloatVector a0 = q0.fma(FloatVector.fromArray(SPECIES, m, a), zero);
+      FloatVector a1 = q1.fma(FloatVector.fromArray(SPECIES, m, a + LANES), zero);
+      FloatVector a2 = q2.fma(FloatVector.fromArray(SPECIES, m, a + 2 * LANES), zero);
+      FloatVector a3 = q3.fma(FloatVector.fromArray(SPECIES, m, a + 3 * LANES), zero);
+      a0 = q4.fma(FloatVector.fromArray(SPECIES, m, a + 4 * LANES), a0);
+      a1 = q5.fma(FloatVector.fromArray(SPECIES, m, a + 5 * LANES), a1);
+      a2 = q6.fma(FloatVector.fromArray(SPECIES, m, a + 6 * LANES), a2);
+      a3 = q7.fma(FloatVector.fromArray(SPECIES, m, a + 7 * LANES), a3);
+      out[i] = sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+  }
+
+  /** {@link #dotManyEightVectors} for the squared distance, in the order of {@link #squaredDistance}. */
+  private static void squaredDistanceManyEightVectors(float[] q, int qOff, float[] m, int[] offsets, int count,
+      float[] out) {
+    int n = 8 * LANES;
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector q0 = FloatVector.fromArray(SPECIES, q, qOff);
+    FloatVector q1 = FloatVector.fromArray(SPECIES, q, qOff + LANES);
+    FloatVector q2 = FloatVector.fromArray(SPECIES, q, qOff + 2 * LANES);
+    FloatVector q3 = FloatVector.fromArray(SPECIES, q, qOff + 3 * LANES);
+    FloatVector q4 = FloatVector.fromArray(SPECIES, q, qOff + 4 * LANES);
+    FloatVector q5 = FloatVector.fromArray(SPECIES, q, qOff + 5 * LANES);
+    FloatVector q6 = FloatVector.fromArray(SPECIES, q, qOff + 6 * LANES);
+    FloatVector q7 = FloatVector.fromArray(SPECIES, q, qOff + 7 * LANES);
+    for (int i = 0; i < count; i++) {
+      int a = offsets[i];
+      Windows.check(m, a, n);
+      FloatVector d0 = q0.sub(FloatVector.fromArray(SPECIES, m, a));
+      FloatVector d1 = q1.sub(FloatVector.fromArray(SPECIES, m, a + LANES));
+      FloatVector d2 = q2.sub(FloatVector.fromArray(SPECIES, m, a + 2 * LANES));
+      FloatVector d3 = q3.sub(FloatVector.fromArray(SPECIES, m, a + 3 * LANES));
+      FloatVector a0 = d0.fma(d0, zero);
+      FloatVector a1 = d1.fma(d1, zero);
+      FloatVector a2 = d2.fma(d2, zero);
+      FloatVector a3 = d3.fma(d3, zero);
+      FloatVector d4 = q4.sub(FloatVector.fromArray(SPECIES, m, a + 4 * LANES));
+      FloatVector d5 = q5.sub(FloatVector.fromArray(SPECIES, m, a + 5 * LANES));
+      FloatVector d6 = q6.sub(FloatVector.fromArray(SPECIES, m, a + 6 * LANES));
+      FloatVector d7 = q7.sub(FloatVector.fromArray(SPECIES, m, a + 7 * LANES));
+      a0 = d4.fma(d4, a0);
+      a1 = d5.fma(d5, a1);
+      a2 = d6.fma(d6, a2);
+      a3 = d7.fma(d7, a3);
+      out[i] = sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+  }
+
   /** {@link #dotMany} for the squared distance, summed in the order of {@link #squaredDistance}. */
   @Override
   public void squaredDistanceMany(float[] q, int qOff, float[] m, int[] offsets, int count, int n, float[] out) {
     Windows.check(q, qOff, n);
     Windows.checkMany(offsets, count, out);
+    if (n == 8 * LANES && LANES == 8) {
+      squaredDistanceManyEightVectors(q, qOff, m, offsets, count, out);
+      return;
+    }
     if (n != 4 * LANES) {
       for (int i = 0; i < count; i++) {
         out[i] = squaredDistance(q, qOff, m, offsets[i], n);

@@ -32,7 +32,7 @@ class PanamaKernelsTest {
     int l = PanamaKernels.lanes();
     TreeSet<Integer> set = new TreeSet<>();
     for (int n : new int[] {0, 1, 2, 3, 7, 13, 31, 63, 64, 65, 127, 128, 1000, 1024, 4099,
-        l - 1, l, l + 1, 2 * l - 1, 2 * l + 1, 3 * l, 4 * l - 1, 4 * l, 4 * l + 1, 5 * l + 3, 8 * l + 7}) {
+        l - 1, l, l + 1, 2 * l - 1, 2 * l + 1, 3 * l, 4 * l - 1, 4 * l, 4 * l + 1, 5 * l + 3, 8 * l, 8 * l + 7}) {
       set.add(n);
     }
     lengths = set.stream().mapToInt(Integer::intValue).toArray();
