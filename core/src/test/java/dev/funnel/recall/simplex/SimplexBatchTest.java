@@ -243,14 +243,8 @@ class SimplexBatchTest {
     SimplexBatch batch = new SimplexBatch(k, config, USERS, ITEMS, e, q, h, v, PTR, HISTORY);
     batch.denseBackward = dense;
     meanLoss(batch);
-    float[] gradE = new float[USERS * DIM];
-    for (int u = 0; u < USERS; u++) {
-      System.arraycopy(batch.userGradient(u), 0, gradE, u * DIM, DIM);
-    }
-    float[] gradQ = new float[ITEMS * DIM];
-    for (int i = 0; i < ITEMS; i++) {
-      System.arraycopy(batch.itemGradient(i), 0, gradQ, i * DIM, DIM);
-    }
+    float[] gradE = userGradients(batch);
+    float[] gradQ = itemGradients(batch);
     float[] gradV = batch.vGradient();
     assertThat(batch.activePairs()).as("some negatives active, not all").isBetween(1L, 14L);
 
@@ -301,5 +295,23 @@ class SimplexBatchTest {
       a[k] = (float) r.nextGaussian();
     }
     return a;
+  }
+
+  /** The batch's user-table gradient, every fixture user's row in place. */
+  static float[] userGradients(SimplexBatch batch) {
+    float[] g = new float[USERS * DIM];
+    for (int u = 0; u < USERS; u++) {
+      System.arraycopy(batch.userGradient(u), 0, g, u * DIM, DIM);
+    }
+    return g;
+  }
+
+  /** The batch's item-table gradient, every fixture item's row in place. */
+  static float[] itemGradients(SimplexBatch batch) {
+    float[] g = new float[ITEMS * DIM];
+    for (int i = 0; i < ITEMS; i++) {
+      System.arraycopy(batch.itemGradient(i), 0, g, i * DIM, DIM);
+    }
+    return g;
   }
 }

@@ -10,6 +10,8 @@ import static dev.funnel.recall.simplex.SimplexBatchTest.ITEMS;
 import static dev.funnel.recall.simplex.SimplexBatchTest.NEGATIVES;
 import static dev.funnel.recall.simplex.SimplexBatchTest.PTR;
 import static dev.funnel.recall.simplex.SimplexBatchTest.USERS;
+import static dev.funnel.recall.simplex.SimplexBatchTest.itemGradients;
+import static dev.funnel.recall.simplex.SimplexBatchTest.userGradients;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.funnel.config.Params;
@@ -192,14 +194,8 @@ class SimplexCrossAttentionTest {
     SimplexBatch batch = new SimplexBatch(Kernels.scalar(), c, USERS, ITEMS, e, q, h, v, wk, bk, PTR, HISTORY);
     batch.denseBackward = dense;
     meanLoss(batch);
-    float[] gradE = new float[USERS * DIM];
-    for (int u = 0; u < USERS; u++) {
-      System.arraycopy(batch.userGradient(u), 0, gradE, u * DIM, DIM);
-    }
-    float[] gradQ = new float[ITEMS * DIM];
-    for (int i = 0; i < ITEMS; i++) {
-      System.arraycopy(batch.itemGradient(i), 0, gradQ, i * DIM, DIM);
-    }
+    float[] gradE = userGradients(batch);
+    float[] gradQ = itemGradients(batch);
     float[] gradV = batch.vGradient();
     float[] gradWk = batch.wkGradient();
     float[] gradB = batch.bGradient();
