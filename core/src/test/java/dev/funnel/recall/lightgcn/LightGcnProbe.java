@@ -57,7 +57,7 @@ final class LightGcnProbe {
           graph.nnz(), dim, kk.name(), t[0] / 1e6, t[t.length / 2] / 1e6, t[0] / (double) graph.nnz());
       return;
     }
-    int b = 2048;
+    int b = Integer.getInteger("batch", 2048);
     int[] us = new int[b];
     int[] is = new int[b];
     int[] js = new int[b];
