@@ -45,12 +45,19 @@ final class PanamaKernels implements VectorKernels {
 
   /**
    * The sum of v's lanes in one fixed order: upper half added to lower half down to 4 lanes, then lanes
-   * (0+2)+(1+3). {@code reduceLanes(ADD)} leaves the order open, and C2's tree differs from the
+   * (0+2)+(1+3) (vectors of other than 2, 4, 8 or 16 lanes: lane by lane). {@code reduceLanes(ADD)} leaves the order open, and C2's tree differs from the
    * interpreter's sequential sum, so a dot product changed in its last bit once its caller was compiled
    * (AVX2: a resumed MF-BPR run did not match a straight one, a reloaded model's scores moved by an ulp).
    * Costs about 1 ns a reduction more than C2's (8 lanes, measured).
    */
   static float sumLanes(FloatVector v) {
+    if (LANES > 16 || Integer.bitCount(LANES) != 1) { // wider or odd SVE vectors: lane by lane, in order
+      float sum = 0f;
+      for (int i = 0; i < LANES; i++) {
+        sum += v.lane(i);
+      }
+      return sum;
+    }
     FloatVector w = v;
     if (LANES == 16) {
       w = addHalves(w, FloatVector.SPECIES_256);

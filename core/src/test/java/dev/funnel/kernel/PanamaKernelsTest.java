@@ -94,12 +94,18 @@ class PanamaKernelsTest {
           for (int x = 0; x < l; x++) {
             w[x] = (acc[0][x] + acc[1][x]) + (acc[2][x] + acc[3][x]);
           }
-          for (int width = l / 2; width >= 2; width /= 2) {
-            for (int x = 0; x < width; x++) {
-              w[x] += w[x + width];
+          if (l > 16 || Integer.bitCount(l) != 1) {
+            for (int x = 0; x < l; x++) {
+              sum += w[x];
             }
+          } else {
+            for (int width = l / 2; width >= 2; width /= 2) {
+              for (int x = 0; x < width; x++) {
+                w[x] += w[x + width];
+              }
+            }
+            sum = w[0] + w[1];
           }
-          sum = w[0] + w[1];
         }
         for (; i < n; i++) {
           sum += a[o[0] + i] * b[o[1] + i];
