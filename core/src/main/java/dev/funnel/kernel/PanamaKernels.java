@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatVector#SPECIES_PREFERRED} (16 float lanes with AVX-512, 8 with AVX2) and fused
  * multiply-add. Reductions keep four independent vector accumulators (loop unrolled by 4 lanes-widths)
  * to hide FMA latency and reduce across lanes once at the end, in a fixed order ({@link #sumLanes});
- * tails shorter than a vector run in scalar code (masked loads are slow on some JDK 17 / AVX2 combinations, as Lucene found).
+ * tails shorter than a vector run in scalar code (masked loads are slow on some JDK 17 / AVX2
+ * combinations, as Lucene found).
  *
  * <p>Never reference this class directly: {@link Kernels} loads it reflectively, only when the
  * module is in the boot layer, so a JVM started without {@code --add-modules jdk.incubator.vector}
@@ -46,8 +47,9 @@ final class PanamaKernels implements VectorKernels {
   /**
    * The sum of v's lanes in one fixed order: upper half added to lower half down to 4 lanes, then lanes
    * (0+2)+(1+3) (vectors of other than 2, 4, 8 or 16 lanes: lane by lane). {@code reduceLanes(ADD)}
-   * leaves the order open, and C2's tree differs from the interpreter's sequential sum, so a dot product changed in its last bit once its caller was compiled
-   * (AVX2: a resumed MF-BPR run did not match a straight one, a reloaded model's scores moved by an ulp).
+   * leaves the order open, and C2's tree differs from the interpreter's sequential sum, so a dot
+   * product changed in its last bit once its caller was compiled (AVX2: a resumed MF-BPR run did not
+   * match a straight one, a reloaded model's scores moved by an ulp).
    * Costs about 1 ns a reduction more than C2's (8 lanes, measured).
    */
   static float sumLanes(FloatVector v) {
