@@ -252,10 +252,7 @@ class SimplexBatchTest {
     check("q", q, gradQ, batch);
     check("V", v, gradV, batch);
     if (h != q) {
-      float[] gradH = new float[ITEMS * DIM];
-      for (int i = 0; i < ITEMS; i++) {
-        System.arraycopy(batch.historyGradient(i), 0, gradH, i * DIM, DIM);
-      }
+      float[] gradH = historyGradients(batch);
       check("h", h, gradH, batch);
       for (int d = 0; d < DIM; d++) {
         assertThat(gradH[4 * DIM + d]).as("item 4 is in no history").isZero();
@@ -302,6 +299,15 @@ class SimplexBatchTest {
     float[] g = new float[USERS * DIM];
     for (int u = 0; u < USERS; u++) {
       System.arraycopy(batch.userGradient(u), 0, g, u * DIM, DIM);
+    }
+    return g;
+  }
+
+  /** The batch's history-table gradient, every fixture item's row in place. */
+  static float[] historyGradients(SimplexBatch batch) {
+    float[] g = new float[ITEMS * DIM];
+    for (int i = 0; i < ITEMS; i++) {
+      System.arraycopy(batch.historyGradient(i), 0, g, i * DIM, DIM);
     }
     return g;
   }

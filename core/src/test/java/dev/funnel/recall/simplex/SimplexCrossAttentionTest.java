@@ -10,6 +10,7 @@ import static dev.funnel.recall.simplex.SimplexBatchTest.ITEMS;
 import static dev.funnel.recall.simplex.SimplexBatchTest.NEGATIVES;
 import static dev.funnel.recall.simplex.SimplexBatchTest.PTR;
 import static dev.funnel.recall.simplex.SimplexBatchTest.USERS;
+import static dev.funnel.recall.simplex.SimplexBatchTest.historyGradients;
 import static dev.funnel.recall.simplex.SimplexBatchTest.itemGradients;
 import static dev.funnel.recall.simplex.SimplexBatchTest.userGradients;
 import static org.assertj.core.api.Assertions.within;
@@ -207,10 +208,7 @@ class SimplexCrossAttentionTest {
     check("W_k", wk, gradWk, batch);
     check("b", bk, gradB, batch);
     if (h != q) {
-      float[] gradH = new float[ITEMS * DIM];
-      for (int i = 0; i < ITEMS; i++) {
-        System.arraycopy(batch.historyGradient(i), 0, gradH, i * DIM, DIM);
-      }
+      float[] gradH = historyGradients(batch);
       check("h", h, gradH, batch);
     }
     // the whole-gradient clip covers W_k and b too: clipping to half the norm halves them
