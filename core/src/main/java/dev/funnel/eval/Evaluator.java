@@ -1,7 +1,6 @@
 package dev.funnel.eval;
 
 import dev.funnel.data.Interactions;
-import dev.funnel.recall.ItemFilter;
 import dev.funnel.recall.RecallModel;
 import dev.funnel.util.Mix;
 import dev.funnel.util.Parallel;
@@ -34,13 +33,16 @@ import java.util.Map;
  * <p>Cost per user: its row of one {@link RecallModel#scoreUsers} call per block of users (a factor
  * model's is one GEMM, which reads the item table once per block instead of once per user) in a
  * per-thread buffer, masking by writing negative infinity at the training items' positions, one
- * top-Kmax selection, then every metric and every K from that one list. Results do not depend on the thread count: per-user values are
- * summed in user order within fixed chunks of {@value #CHUNK} users and the chunk sums are added
- * in chunk order.
+ * top-Kmax selection, then every metric and every K from that one list. Results do not depend on the
+ * thread count: per-user values are summed in user order within fixed chunks of {@value #CHUNK}
+ * users and the chunk sums are added in chunk order.
  */
 public final class Evaluator {
   /** Users per work unit; fixed (not derived from the thread count) so sums are reproducible. */
   static final int CHUNK = 64;
+
+  /** Floats of one worker's block of scores: 16 MB, so a block is 64 users at 65k items, 4 at 1M. */
+  private static final int BLOCK_FLOATS = 1 << 22;
 
   /** Per-user values per K in full sort: the metrics of {@link Metric} except coverage. */
   private static final int FULL_VALUES = 7;
@@ -434,9 +436,6 @@ public final class Evaluator {
         r.protocol(), r.usersEvaluated(), r.usersSkipped(), first, k, r.metrics().get(first + "@" + k), second, k,
         r.metrics().get(second + "@" + k), r.seconds());
   }
-
-  /** Floats of one worker's block of scores: 16 MB, so a block is 64 users at 65k items, 4 at 1M. */
-  static final int BLOCK_FLOATS = 1 << 22;
 
   /** One worker's buffers for full sort; allocated once per worker, reused for every user. */
   private static final class FullSortScratch {

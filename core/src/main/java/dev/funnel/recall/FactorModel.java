@@ -85,9 +85,14 @@ public abstract class FactorModel implements EmbeddingModel {
   public void scoreUser(int user, float[] out) {
     int numItems = train.numItems();
     Kernels.get().dotRows(userVectors, user * dim, itemVectors, 0, numItems, dim, out, 0);
+    addBias(out, 0);
+  }
+
+  /** Adds the item bias (if any) to the row of item scores at {@code out[off..off+numItems)}. */
+  private void addBias(float[] out, int off) {
     if (bias != null) {
-      for (int i = 0; i < numItems; i++) {
-        out[i] += bias[i];
+      for (int i = 0, n = train.numItems(); i < n; i++) {
+        out[off + i] += bias[i];
       }
     }
   }
@@ -105,13 +110,8 @@ public abstract class FactorModel implements EmbeddingModel {
     int m = to - from;
     java.util.Arrays.fill(out, 0, m * numItems, 0f);
     Kernels.get().gemm(userVectors, from * dim, m, itemVectors, 0, numItems, dim, out, 0, numItems);
-    if (bias != null) {
-      for (int r = 0; r < m; r++) {
-        int off = r * numItems;
-        for (int i = 0; i < numItems; i++) {
-          out[off + i] += bias[i];
-        }
-      }
+    for (int r = 0; r < m; r++) {
+      addBias(out, r * numItems);
     }
   }
 

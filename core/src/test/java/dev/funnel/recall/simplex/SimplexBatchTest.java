@@ -273,6 +273,11 @@ class SimplexBatchTest {
    * against the analytic gradient {@code grad}.
    */
   static void checkCentralDifferences(String name, float[] param, float[] grad, DoubleSupplier loss) {
+    checkCentralDifferences(name, param, grad, loss, 3e-3);
+  }
+
+  /** As above, within {@code tolerance} absolute plus {@code tolerance} relative. */
+  static void checkCentralDifferences(String name, float[] param, float[] grad, DoubleSupplier loss, double tolerance) {
     float h = 1e-3f;
     for (int p = 0; p < param.length; p++) {
       float old = param[p];
@@ -282,7 +287,8 @@ class SimplexBatchTest {
       double down = loss.getAsDouble();
       param[p] = old;
       double numeric = (up - down) / (2 * h);
-      assertThat((double) grad[p]).as("%s[%d]", name, p).isCloseTo(numeric, within(3e-3 + 3e-3 * Math.abs(numeric)));
+      assertThat((double) grad[p]).as("%s[%d]", name, p)
+          .isCloseTo(numeric, within(tolerance + tolerance * Math.abs(numeric)));
     }
   }
 
@@ -296,27 +302,24 @@ class SimplexBatchTest {
 
   /** The batch's user-table gradient, every fixture user's row in place. */
   static float[] userGradients(SimplexBatch batch) {
-    float[] g = new float[USERS * DIM];
-    for (int u = 0; u < USERS; u++) {
-      System.arraycopy(batch.userGradient(u), 0, g, u * DIM, DIM);
-    }
-    return g;
+    return rows(USERS, batch::userGradient);
   }
 
   /** The batch's history-table gradient, every fixture item's row in place. */
   static float[] historyGradients(SimplexBatch batch) {
-    float[] g = new float[ITEMS * DIM];
-    for (int i = 0; i < ITEMS; i++) {
-      System.arraycopy(batch.historyGradient(i), 0, g, i * DIM, DIM);
-    }
-    return g;
+    return rows(ITEMS, batch::historyGradient);
   }
 
   /** The batch's item-table gradient, every fixture item's row in place. */
   static float[] itemGradients(SimplexBatch batch) {
-    float[] g = new float[ITEMS * DIM];
-    for (int i = 0; i < ITEMS; i++) {
-      System.arraycopy(batch.itemGradient(i), 0, g, i * DIM, DIM);
+    return rows(ITEMS, batch::itemGradient);
+  }
+
+  /** Rows 0..n-1 of DIM floats each, laid out as one table. */
+  private static float[] rows(int n, java.util.function.IntFunction<float[]> row) {
+    float[] g = new float[n * DIM];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(row.apply(r), 0, g, r * DIM, DIM);
     }
     return g;
   }

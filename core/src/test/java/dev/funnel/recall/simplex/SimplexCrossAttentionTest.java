@@ -108,20 +108,8 @@ class SimplexCrossAttentionTest {
         0.3f, dim, rows, keys, 0, alpha, 0, agg, 0, grads[0], 0, grads[2], grads[3], grads[4], grads[1],
         new float[dim], new float[4 * dim], new float[4 * dim]);
     String[] names = {"e", "h", "W_k", "b", "V"};
-    float step = 1e-3f;
     for (int t = 0; t < params.length; t++) {
-      float[] param = params[t];
-      for (int p = 0; p < param.length; p++) {
-        float old = param[p];
-        param[p] = old + step;
-        double up = loss.getAsDouble();
-        param[p] = old - step;
-        double down = loss.getAsDouble();
-        param[p] = old;
-        double numeric = (up - down) / (2 * step);
-        assertThat((double) grads[t][p]).as("%s[%d]", names[t], p).isCloseTo(numeric,
-            within(2e-3 + 2e-3 * Math.abs(numeric)));
-      }
+      SimplexBatchTest.checkCentralDifferences(names[t], params[t], grads[t], loss, 2e-3);
     }
     assertThat(grads[1][9 * dim]).as("item 9 is outside the history window").isZero();
   }
