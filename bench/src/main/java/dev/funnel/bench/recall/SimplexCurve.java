@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * Learning curve of SimpleX: per-epoch loss and time, and full-sort Recall/NDCG@20 on the test part
- * every few epochs (used to choose the {@code gowalla-best} settings; the preset itself trains a fixed
+ * every few epochs (used to choose the {@code gowalla-simplex} settings; the preset itself trains a fixed
  * number of epochs and does not look at the test part while training).
  *
  * <p>Usage: {@code SimplexCurve lightgcn:DIR EVAL_EVERY [key=value ...]} (keys of {@link SimplexConfig}).

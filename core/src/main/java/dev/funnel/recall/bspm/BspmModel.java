@@ -91,26 +91,56 @@ final class BspmModel implements RecallModel, HistoryScorer {
   @Override
   public void scoreUsers(int from, int to, float[] out) {
     Objects.checkFromToIndex(from, to, train.numUsers());
+    int[] users = new int[to - from];
+    for (int u = from; u < to; u++) {
+      users[u - from] = u;
+    }
+    scoreRows(users, out);
+  }
+
+  /** Scores the training rows of {@code users}, user {@code users[r]} into row r of {@code out}, a block at a time. */
+  private void scoreRows(int[] users, float[] out) {
     int[] ptr = train.userPtr();
     int[] items = train.userItems();
     Scratch s = take();
     try {
-      for (int b = from; b < to; b += BLOCK) {
-        int end = Math.min(to, b + BLOCK);
-        int count = end - b;
+      for (int b = 0; b < users.length; b += BLOCK) {
+        int count = Math.min(BLOCK, users.length - b);
         s.histPtr[0] = 0;
         int n = 0;
         for (int c = 0; c < count; c++) {
-          for (int p = ptr[b + c]; p < ptr[b + c + 1]; p++) {
+          int u = users[b + c];
+          for (int p = ptr[u]; p < ptr[u + 1]; p++) {
             n = s.add(n, items[p], 1f);
           }
           s.histPtr[c + 1] = n;
         }
-        scoreBlock(s, count, out, (b - from) * train.numItems());
+        scoreBlock(s, count, out, b * train.numItems());
       }
     } finally {
       pool.add(s);
     }
+  }
+
+  /** Scores the users a block at a time: one filter pass serves up to {@value #BLOCK} users. */
+  @Override
+  public ScoredItems[] recommendBatch(int[] users, int k, ItemFilter filter) {
+    int numItems = train.numItems();
+    for (int u : users) {
+      Objects.checkIndex(u, train.numUsers());
+    }
+    ScoredItems[] result = new ScoredItems[users.length];
+    float[] scores = new float[Math.min(users.length, BLOCK) * numItems];
+    float[] row = new float[numItems];
+    for (int b = 0; b < users.length; b += BLOCK) {
+      int count = Math.min(BLOCK, users.length - b);
+      scoreRows(Arrays.copyOfRange(users, b, b + count), scores);
+      for (int c = 0; c < count; c++) {
+        System.arraycopy(scores, c * numItems, row, 0, numItems);
+        result[b + c] = TopK.select(row, k, filter);
+      }
+    }
+    return result;
   }
 
   @Override

@@ -123,7 +123,7 @@ public record SimplexConfig(int dim, int epochs, double learningRate, OptimizerK
 
   /**
    * dim 64, 1000 negatives, margin 0.9, weight 150, gamma 0.5, dropout 0.1: the SimpleX Yelp18 tuner's values (the
-   * gowalla run differs: see bench/presets/gowalla-best.yaml and docs/benchmarks.md), every reference option off.
+   * gowalla run differs: see bench/presets/gowalla-simplex.yaml and docs/benchmarks.md), every reference option off.
    */
   public static SimplexConfig defaults() {
     return new SimplexConfig(64, 20, 1e-3, OptimizerKind.ADAM, 1e-8, 1000, 0.9, 150, 0.5, 0.1, 1e-4, 512, 0, false, 0,
