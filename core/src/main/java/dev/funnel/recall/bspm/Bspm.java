@@ -6,7 +6,12 @@ import dev.funnel.kernel.Kernels;
 import dev.funnel.linalg.SubspaceIteration;
 import dev.funnel.recall.RecallAlgorithm;
 import dev.funnel.recall.RecallModel;
+import dev.funnel.recall.ScoredItems;
 import dev.funnel.recall.TrainContext;
+import dev.funnel.recall.neighbors.ItemNeighborModel;
+import dev.funnel.recall.neighbors.NeighborLists;
+import dev.funnel.util.Parallel;
+import dev.funnel.util.TopK;
 import java.io.DataInput;
 import java.io.IOException;
 
@@ -50,7 +55,8 @@ public final class Bspm implements RecallAlgorithm<BspmConfig> {
     NormalizedRatings ratings = new NormalizedRatings(train, Kernels.get(), context.threads());
     int k = Math.min(config.factors(), train.numItems());
     if (k == 0 || config.idealWeight() == 0) {
-      return new BspmModel(config, train, ratings, Kernels.get(), new float[0], new float[0]);
+      BspmModel exact = new BspmModel(config, train, ratings, Kernels.get(), new float[0], new float[0]);
+      return config.neighbors() > 0 ? truncate(exact, train, config, context) : exact;
     }
     int oversample = Math.min(config.oversample(), train.numItems() - k);
     SubspaceIteration.Result eig = SubspaceIteration.topEigen(ratings, k, oversample, config.svdIterations(),
@@ -59,11 +65,57 @@ public final class Bspm implements RecallAlgorithm<BspmConfig> {
     for (int j = 0; j < k; j++) {
       values[j] = (float) eig.values()[j];
     }
-    return new BspmModel(config, train, ratings, Kernels.get(), eig.vectors(), values);
+    BspmModel exact = new BspmModel(config, train, ratings, Kernels.get(), eig.vectors(), values);
+    return config.neighbors() > 0 ? truncate(exact, train, config, context) : exact;
+  }
+
+  /**
+   * The exact model's item-item rows, each cut to its {@code neighbors} largest positive entries (the
+   * item itself excluded, as in ItemCF's lists), served by {@link ItemNeighborModel}. The filter is
+   * linear in the history, so summing an item's rows over a user's items is the exact score up to
+   * the cut.
+   */
+  private static RecallModel truncate(BspmModel exact, Interactions train, BspmConfig config, TrainContext context) {
+    int n = train.numItems();
+    int keep = Math.min(config.neighbors(), n - 1);
+    int[][] ids = new int[n][];
+    float[][] sims = new float[n][];
+    float[][] rows = new float[context.threads()][];
+    TopK[] tops = new TopK[context.threads()];
+    context.progress().start("bspm item rows", n);
+    Parallel.forRange(n, context.threads(), BspmModel.BLOCK, (w, from, to) -> {
+      if (rows[w] == null) {
+        rows[w] = new float[BspmModel.BLOCK * n];
+        tops[w] = new TopK(keep);
+      }
+      float[] block = rows[w];
+      exact.scoreItemRows(from, to, block);
+      for (int i = from; i < to; i++) {
+        TopK top = tops[w];
+        top.clear();
+        int off = (i - from) * n;
+        for (int j = 0; j < n; j++) {
+          float v = block[off + j];
+          if (j != i && v > 0f) {
+            top.offer(j, v);
+          }
+        }
+        ScoredItems best = top.drain();
+        ids[i] = best.items();
+        sims[i] = best.scores();
+      }
+      context.progress().advance(to - from);
+    });
+    NeighborLists lists = NeighborLists.of(ids, sims);
+    context.progress().finish(lists.total() + " neighbours for " + n + " items");
+    return new ItemNeighborModel(NAME, config, train, lists, true);
   }
 
   @Override
   public RecallModel read(DataInput in, BspmConfig config, Interactions train) throws IOException {
+    if (config.neighbors() > 0) {
+      return ItemNeighborModel.read(NAME, config, train, in, true);
+    }
     int k = in.readInt();
     float[] values = BinaryIO.readFloats(in);
     float[] factors = BinaryIO.readFloats(in);

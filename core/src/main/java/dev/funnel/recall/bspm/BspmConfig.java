@@ -15,9 +15,13 @@ package dev.funnel.recall.bspm;
  *                        this linear ODE, including torchdiffeq's 3/8 rule)
  * @param oversample      extra vectors iterated by the eigen solver beside the kept ones
  * @param svdIterations   subspace iterations of the eigen solver
+ * @param neighbors       0: serve the exact filter (a few filter passes over all nonzeros per request);
+ *                        N &gt; 0: precompute each item's filtered row, keep its N largest entries and serve
+ *                        them as item neighbour lists (ItemCF's cost per request; the rows are exact, the
+ *                        truncation is the only approximation)
  */
 public record BspmConfig(int factors, double idealWeight, double sharpenTime, int sharpenSteps, Solver solver, int oversample,
-    int svdIterations) {
+    int svdIterations, int neighbors) {
   /** ODE solver of the sharpening process. */
   public enum Solver {
     EULER,
@@ -46,9 +50,12 @@ public record BspmConfig(int factors, double idealWeight, double sharpenTime, in
     if (svdIterations < 0) {
       throw new IllegalArgumentException("svdIterations must be >= 0; svdIterations=" + svdIterations);
     }
+    if (neighbors < 0) {
+      throw new IllegalArgumentException("neighbors must be >= 0 (0: exact scoring); neighbors=" + neighbors);
+    }
   }
 
   public static BspmConfig defaults() {
-    return new BspmConfig(448, 0.2, 2.5, 1, Solver.RK4, 64, 48);
+    return new BspmConfig(448, 0.2, 2.5, 1, Solver.RK4, 64, 48, 0);
   }
 }

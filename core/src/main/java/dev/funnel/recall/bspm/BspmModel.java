@@ -122,6 +122,28 @@ final class BspmModel implements RecallModel, HistoryScorer {
     }
   }
 
+  /**
+   * Writes the filtered row of each item in [from, to) (the scores of a history holding that item
+   * alone, weight 1) into row {@code item - from} of {@code out}: the item-item matrix of the linear
+   * filter, a block of {@value #BLOCK} items per filter pass.
+   */
+  void scoreItemRows(int from, int to, float[] out) {
+    Objects.checkFromToIndex(from, to, train.numItems());
+    Scratch s = take();
+    try {
+      for (int b = from; b < to; b += BLOCK) {
+        int count = Math.min(BLOCK, to - b);
+        s.histPtr[0] = 0;
+        for (int c = 0; c < count; c++) {
+          s.histPtr[c + 1] = s.add(c, b + c, 1f);
+        }
+        scoreBlock(s, count, out, (b - from) * train.numItems());
+      }
+    } finally {
+      pool.add(s);
+    }
+  }
+
   /** Scores the users a block at a time: one filter pass serves up to {@value #BLOCK} users. */
   @Override
   public ScoredItems[] recommendBatch(int[] users, int k, ItemFilter filter) {

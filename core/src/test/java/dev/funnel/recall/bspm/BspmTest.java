@@ -123,22 +123,22 @@ class BspmTest {
   @Test
   void rk4SharpeningMatchesTheDenseDefinition() {
     // oversample to the full dimension: the subspace is then exact whatever the spectrum
-    assertMatchesReference(new BspmConfig(5, 0.3, 1.3, 2, Solver.RK4, ITEMS - 5, 2));
+    assertMatchesReference(new BspmConfig(5, 0.3, 1.3, 2, Solver.RK4, ITEMS - 5, 2, 0));
   }
 
   @Test
   void eulerSharpeningMatchesTheDenseDefinition() {
-    assertMatchesReference(new BspmConfig(7, 0.2, 0.8, 3, Solver.EULER, ITEMS - 7, 2));
+    assertMatchesReference(new BspmConfig(7, 0.2, 0.8, 3, Solver.EULER, ITEMS - 7, 2, 0));
   }
 
   @Test
   void gfcfIsTheCaseWithoutSharpening() {
-    assertMatchesReference(new BspmConfig(4, 0.3, 0, 1, Solver.RK4, ITEMS - 4, 2));
+    assertMatchesReference(new BspmConfig(4, 0.3, 0, 1, Solver.RK4, ITEMS - 4, 2, 0));
   }
 
   @Test
   void noIdealFilterNeedsNoFactors() {
-    assertMatchesReference(new BspmConfig(0, 0, 2.5, 1, Solver.RK4, 0, 0));
+    assertMatchesReference(new BspmConfig(0, 0, 2.5, 1, Solver.RK4, 0, 0, 0));
   }
 
   /** The scores are linear in the history: triggers alone reproduce a user's own row, and weights scale. */
@@ -147,7 +147,7 @@ class BspmTest {
     long seed = System.nanoTime();
     System.out.println("BspmTest seed " + seed);
     Interactions train = randomMatrix(new Random(seed));
-    BspmConfig config = new BspmConfig(5, 0.2, 2.5, 1, Solver.RK4, ITEMS - 5, 2);
+    BspmConfig config = new BspmConfig(5, 0.2, 2.5, 1, Solver.RK4, ITEMS - 5, 2, 0);
     BspmModel model = (BspmModel) new Bspm().train(train, config, new TrainContext(1, seed, Progress.NONE));
     int user = 3;
     int[] items = train.itemsOf(user);
@@ -174,19 +174,73 @@ class BspmTest {
     long seed = System.nanoTime();
     System.out.println("BspmTest seed " + seed);
     Interactions train = randomMatrix(new Random(seed));
-    BspmModel model = (BspmModel) new Bspm().train(train, new BspmConfig(3, 0.2, 0, 1, Solver.RK4, ITEMS - 3, 3),
+    BspmModel model = (BspmModel) new Bspm().train(train, new BspmConfig(3, 0.2, 0, 1, Solver.RK4, ITEMS - 3, 3, 0),
         new TrainContext(1, seed, Progress.NONE));
     // the largest eigenvalue of the symmetric-normalised P̃ is 1 (the degree vector is its eigenvector)
     assertThat(model.eigenvalues()[0]).as("seed %d", seed).isCloseTo(1f, offset(1e-5f));
     assertThat(model.eigenvalues()[1]).isLessThanOrEqualTo(model.eigenvalues()[0]);
   }
 
+  /**
+   * With neighbors N the served model holds each item's exact filtered row cut to its N largest
+   * positive entries: with N = all, a user's score of an unseen item with evidence is the sum of the
+   * positive parts of its items' rows; with N = 3, an item's similar items start with its row's top 3.
+   */
+  @Test
+  void neighbourListsAreTheExactRowsCut() {
+    long seed = System.nanoTime();
+    System.out.println("BspmTest seed " + seed);
+    Interactions train = randomMatrix(new Random(seed));
+    BspmConfig exactConfig = new BspmConfig(5, 0.2, 2.5, 1, Solver.RK4, ITEMS - 5, 2, 0);
+    BspmModel exact = (BspmModel) new Bspm().train(train, exactConfig, new TrainContext(1, seed, Progress.NONE));
+    float[] f = new float[ITEMS * ITEMS];
+    exact.scoreItemRows(0, ITEMS, f);
+    RecallModel all = new Bspm().train(train, new BspmConfig(5, 0.2, 2.5, 1, Solver.RK4, ITEMS - 5, 2, ITEMS),
+        new TrainContext(2, seed, Progress.NONE));
+    assertThat(all).isInstanceOf(dev.funnel.recall.neighbors.ItemNeighborModel.class);
+    float[] got = new float[ITEMS];
+    int checked = 0;
+    for (int u = 0; u < USERS; u++) {
+      all.scoreUser(u, got);
+      java.util.Set<Integer> seen = new java.util.HashSet<>();
+      for (int i : train.itemsOf(u)) {
+        seen.add(i);
+      }
+      for (int j = 0; j < ITEMS; j++) {
+        if (seen.contains(j)) {
+          continue;
+        }
+        double want = 0;
+        for (int i : seen) {
+          want += Math.max(0, f[i * ITEMS + j]);
+        }
+        if (want > 0) {
+          checked++;
+          assertThat((double) got[j]).as("seed %d user %d item %d", seed, u, j).isCloseTo(want, offset(1e-5 * (1 + want)));
+        }
+      }
+    }
+    assertThat(checked).as("items with evidence").isGreaterThan(USERS);
+    RecallModel three = new Bspm().train(train, new BspmConfig(5, 0.2, 2.5, 1, Solver.RK4, ITEMS - 5, 2, 3),
+        new TrainContext(1, seed, Progress.NONE));
+    for (int i = 0; i < ITEMS; i++) {
+      float[] row = java.util.Arrays.copyOfRange(f, i * ITEMS, (i + 1) * ITEMS);
+      row[i] = Float.NEGATIVE_INFINITY;
+      ScoredItems want = dev.funnel.util.TopK.select(row, 3, ItemFilter.ALL);
+      ScoredItems have = three.similarItems(i, 3, ItemFilter.ALL);
+      for (int r = 0; r < 3 && want.score(r) > 0; r++) {
+        assertThat(have.item(r)).as("seed %d item %d rank %d", seed, i, r).isEqualTo(want.item(r));
+      }
+    }
+  }
+
   @Test
   void badSettingsAreNamed() {
-    assertThatThrownBy(() -> new BspmConfig(-1, 0.2, 1, 1, Solver.RK4, 0, 0)).hasMessageContaining("factors=-1");
-    assertThatThrownBy(() -> new BspmConfig(4, Double.NaN, 1, 1, Solver.RK4, 0, 0)).hasMessageContaining("idealWeight=NaN");
-    assertThatThrownBy(() -> new BspmConfig(4, 0.2, -1, 1, Solver.RK4, 0, 0)).hasMessageContaining("sharpenTime=-1");
-    assertThatThrownBy(() -> new BspmConfig(4, 0.2, 1, 0, Solver.RK4, 0, 0)).hasMessageContaining("sharpenSteps=0");
-    assertThatThrownBy(() -> new BspmConfig(4, 0.2, 1, 1, null, 0, 0)).hasMessageContaining("solver");
+    assertThatThrownBy(() -> new BspmConfig(-1, 0.2, 1, 1, Solver.RK4, 0, 0, 0)).hasMessageContaining("factors=-1");
+    assertThatThrownBy(() -> new BspmConfig(4, Double.NaN, 1, 1, Solver.RK4, 0, 0, 0)).hasMessageContaining("idealWeight=NaN");
+    assertThatThrownBy(() -> new BspmConfig(4, 0.2, -1, 1, Solver.RK4, 0, 0, 0)).hasMessageContaining("sharpenTime=-1");
+    assertThatThrownBy(() -> new BspmConfig(4, 0.2, 1, 0, Solver.RK4, 0, 0, 0)).hasMessageContaining("sharpenSteps=0");
+    assertThatThrownBy(() -> new BspmConfig(4, 0.2, 1, 1, null, 0, 0, 0)).hasMessageContaining("solver");
+    assertThatThrownBy(() -> new BspmConfig(4, 0.2, 1, 1, Solver.RK4, 0, 0, -2)).hasMessageContaining("neighbors=-2");
   }
 }
