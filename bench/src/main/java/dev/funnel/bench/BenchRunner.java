@@ -47,7 +47,8 @@ import java.util.TreeMap;
  *   <li>{@code eval}: rows are the {@code funnel eval --json} results (model, params, metrics,
  *       fit_seconds, eval_seconds);
  *   <li>{@code load}: rows {@code {dataset, repeat, load_seconds, users, items, train, test}};
- *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}};
+ *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}}; the
+ *       model is trained with its defaults overridden by the preset's {@code params};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
  *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
  *   <li>{@code ann}: vector-index sweep with peers in the same run ({@link dev.funnel.bench.ann.AnnBench});
@@ -260,7 +261,7 @@ public final class BenchRunner {
     Duration duration = Duration.ofSeconds(number(spec, "duration_seconds", 30).longValue());
     int connections = number(spec, "connections", 16).intValue();
     TrainContext context = new TrainContext(Parallel.defaultThreads(), 42L, Progress.NONE);
-    FittedModel fitted = Experiment.fit(model, Map.of(), d.train(), context);
+    FittedModel fitted = Experiment.fit(model, params(spec), d.train(), context);
     System.out.printf("trained %s in %.2f s%n", model, fitted.fitSeconds());
     SavedModel saved = SavedModel.of(fitted.model(), d.users(), d.items(), d.train());
     // Random known users, fixed seed, so every run sends the same request mix.

@@ -165,27 +165,18 @@ public final class SubspaceIteration {
     return g;
   }
 
-  /** The lower Cholesky factor of the symmetric {@code l x l} matrix, or null if it is not positive definite. */
+  /**
+   * The lower Cholesky factor of the symmetric {@code l x l} matrix (its upper triangle zero), or null
+   * if a pivot falls below 1e-7 of its diagonal entry: cond(A) beyond float CholeskyQR's reach (about
+   * u^-1/2), so the caller shifts instead.
+   */
   static double[] cholesky(double[] g, int l) {
-    double[] c = new double[l * l];
-    for (int j = 0; j < l; j++) {
-      double d = g[j * l + j];
-      for (int p = 0; p < j; p++) {
-        d -= c[j * l + p] * c[j * l + p];
-      }
-      // A pivot this small means cond(A) beyond float CholeskyQR's reach (about u^-1/2): shift instead.
-      if (!(d > 1e-7 * Math.abs(g[j * l + j])) || !(d > 0)) {
-        return null;
-      }
-      double ljj = Math.sqrt(d);
-      c[j * l + j] = ljj;
-      for (int i = j + 1; i < l; i++) {
-        double s = g[i * l + j];
-        for (int p = 0; p < j; p++) {
-          s -= c[i * l + p] * c[j * l + p];
-        }
-        c[i * l + j] = s / ljj;
-      }
+    double[] c = g.clone();
+    if (Cholesky.factorInPlace(c, l, 1e-7) >= 0) {
+      return null;
+    }
+    for (int i = 0; i < l; i++) {
+      java.util.Arrays.fill(c, i * l + i + 1, (i + 1) * l, 0.0);
     }
     return c;
   }

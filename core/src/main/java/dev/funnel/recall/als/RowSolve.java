@@ -1,6 +1,7 @@
 package dev.funnel.recall.als;
 
 import dev.funnel.kernel.VectorKernels;
+import dev.funnel.linalg.Cholesky;
 
 /**
  * Solves one row's normal equation of implicit ALS,
@@ -116,24 +117,9 @@ final class RowSolve {
       }
     }
     // In place: lower triangle of a becomes L with A = L Lᵀ.
-    for (int j = 0; j < d; j++) {
-      double diag = a[j * d + j];
-      for (int m = 0; m < j; m++) {
-        diag -= a[j * d + m] * a[j * d + m];
-      }
-      if (!(diag > 0)) {
-        throw new IllegalStateException("ials: row matrix is not positive definite (pivot " + j + " = " + diag
-            + "); use reg > 0");
-      }
-      double ljj = Math.sqrt(diag);
-      a[j * d + j] = ljj;
-      for (int i = j + 1; i < d; i++) {
-        double s = a[i * d + j];
-        for (int m = 0; m < j; m++) {
-          s -= a[i * d + m] * a[j * d + m];
-        }
-        a[i * d + j] = s / ljj;
-      }
+    int failed = Cholesky.factorInPlace(a, d, 0);
+    if (failed >= 0) {
+      throw new IllegalStateException("ials: row matrix is not positive definite (pivot " + failed + "); use reg > 0");
     }
     // L z = b, then Lᵀ x = z (z kept in b).
     for (int i = 0; i < d; i++) {
