@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A trained graph filter (see {@link Bspm}): the normalised matrix, rebuilt from the training data,
@@ -23,7 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * width}), so every filter application is two passes of SIMD row gathers (width a multiple of 8)
  * over the nonzeros. Per block: the blur through the user side (sparse from r), the ideal low-pass
  * term {@code β r D^-1/2 V Vᵀ D^1/2} by one GEMM, then the sharpening steps, each one (Euler) or
- * four (RK4) filter applications. About 50 MB of scratch per concurrent caller, pooled.
+ * four (RK4) filter applications. About 50 MB of scratch per concurrent caller (gowalla), of which
+ * at most one per core is kept between calls.
  */
 final class BspmModel implements RecallModel, HistoryScorer {
   static final int BLOCK = 64;
@@ -37,7 +39,10 @@ final class BspmModel implements RecallModel, HistoryScorer {
   /** Their singular values squared (the eigenvalues of P̃), descending. */
   private final float[] eigenvalues;
   private final int k;
+  private static final int POOLED = Runtime.getRuntime().availableProcessors();
+
   private final ConcurrentLinkedQueue<Scratch> pool = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pooled = new AtomicInteger();
 
   BspmModel(BspmConfig config, Interactions train, NormalizedRatings ratings, VectorKernels kernels, float[] factors,
       float[] eigenvalues) {
@@ -118,7 +123,7 @@ final class BspmModel implements RecallModel, HistoryScorer {
         scoreBlock(s, count, out, b * train.numItems());
       }
     } finally {
-      pool.add(s);
+      release(s);
     }
   }
 
@@ -140,7 +145,7 @@ final class BspmModel implements RecallModel, HistoryScorer {
         scoreBlock(s, count, out, (b - from) * train.numItems());
       }
     } finally {
-      pool.add(s);
+      release(s);
     }
   }
 
@@ -175,7 +180,7 @@ final class BspmModel implements RecallModel, HistoryScorer {
       s.histPtr[1] = s.add(0, item, 1f);
       scoreBlock(s, 1, scores, 0);
     } finally {
-      pool.add(s);
+      release(s);
     }
     scores[item] = Float.NEGATIVE_INFINITY;
     return TopK.select(scores, k, filter);
@@ -211,7 +216,7 @@ final class BspmModel implements RecallModel, HistoryScorer {
       s.histPtr[1] = n;
       scoreBlock(s, 1, scores, 0);
     } finally {
-      pool.add(s);
+      release(s);
     }
     return TopK.select(scores, k, filter);
   }
@@ -298,8 +303,20 @@ final class BspmModel implements RecallModel, HistoryScorer {
     }
   }
 
+  /** Keeps the scratch for the next caller unless a core's worth are already kept. */
+  private void release(Scratch s) {
+    if (pooled.incrementAndGet() <= POOLED) {
+      pool.add(s);
+    } else {
+      pooled.decrementAndGet();
+    }
+  }
+
   private Scratch take() {
     Scratch s = pool.poll();
+    if (s != null) {
+      pooled.decrementAndGet();
+    }
     return s != null ? s : new Scratch(train.numUsers(), train.numItems(), k);
   }
 
