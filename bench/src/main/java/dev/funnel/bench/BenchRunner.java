@@ -207,12 +207,35 @@ public final class BenchRunner {
     return rows;
   }
 
-  /** LightGCN training curve with test-set validation: {@link LightGcnBench}. */
-  private static List<Map<String, Object>> runLightGcn(Map<String, Object> spec, Path dataRoot, Path preset) {
+  /**
+   * LightGCN training curve with test-set validation ({@link LightGcnBench}); with {@code peer:
+   * torch-lightgcn}, a second row times the reference recipe's epoch in PyTorch ({@code peer_train}: the
+   * train file under the data root, {@code peer_params}: the script's flags).
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runLightGcn(Map<String, Object> spec, Path dataRoot, Path preset) throws java.io.IOException {
     Dataset d = load(spec, dataRoot, preset);
     int threads = spec.get("threads") == null ? Parallel.defaultThreads() : ((Number) spec.get("threads")).intValue();
     double target = ((Number) spec.getOrDefault("target_recall", 0.18)).doubleValue();
-    return List.of(LightGcnBench.run(d, params(spec), threads, target));
+    Map<String, Object> row = LightGcnBench.run(d, params(spec), threads, target);
+    if (spec.get("peer") == null) {
+      return List.of(row);
+    }
+    // The reference code's epoch in PyTorch, same machine, same run: the ratio is the figure.
+    String peer = string(spec, "peer", preset);
+    if (!"torch-lightgcn".equals(peer)) {
+      throw new IllegalArgumentException("unknown lightgcn peer '" + peer + "' in " + preset + "; valid: torch-lightgcn");
+    }
+    Path train = dataRoot.resolve(string(spec, "peer_train", preset));
+    Map<String, Object> peerRow = PythonPeer.run(peer, preset.toAbsolutePath().getParent().getParent().resolve("peers/lightgcn_torch.py"),
+        List.of("--train", train.toString()), (Map<String, Object>) spec.getOrDefault("peer_params", Map.of()), "python3-torch");
+    Object funnel = row.get("seconds_per_epoch");
+    Object torch = peerRow.get("epoch_seconds");
+    if (funnel instanceof Number f && torch instanceof Number t && f.doubleValue() > 0) {
+      peerRow.put("epoch_ratio_torch_over_funnel", Math.round(t.doubleValue() / f.doubleValue() * 100) / 100.0);
+    }
+    System.out.println(peerRow);
+    return List.of(row, peerRow);
   }
 
   /** epochs and seconds_per_epoch (fit seconds / configured epochs, when the model has epochs), peak_rss_mb (VmHWM so far). */

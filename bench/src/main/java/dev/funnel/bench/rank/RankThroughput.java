@@ -1,6 +1,5 @@
 package dev.funnel.bench.rank;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.funnel.bench.BenchRunner;
 import dev.funnel.config.Params;
 import dev.funnel.rank.FieldMap;
@@ -12,10 +11,7 @@ import dev.funnel.rank.deepfm.DeepFmModel;
 import dev.funnel.recall.TrainContext;
 import dev.funnel.registry.Registry;
 import dev.funnel.util.Progress;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code rank-throughput} preset kind: training and scoring speed of rankers, with no quality fit
@@ -40,7 +35,6 @@ import java.util.concurrent.TimeUnit;
  * score_ratio_to_peer}, the comparison that stays meaningful on a shared, noisy machine.
  */
 public final class RankThroughput {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private RankThroughput() {}
 
@@ -192,37 +186,9 @@ public final class RankThroughput {
     if (!"torch-deepfm".equals(name)) {
       throw new IllegalArgumentException("unknown rank peer '" + name + "' in " + preset + "; valid: torch-deepfm");
     }
-    List<String> cmd = new ArrayList<>(List.of(Files.exists(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3",
-        root.resolve("bench/peers/deepfm_torch.py").toString(), "--train", train.toString(), "--test", test.toString(),
-        "--fields", fields));
-    ((Map<String, Object>) p.getOrDefault("params", Map.of())).forEach((k, v) -> {
-      cmd.add("--" + k);
-      cmd.add(String.valueOf(v));
-    });
-    System.out.println("running peer " + name + ": " + String.join(" ", cmd));
-    Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Map<String, Object> row = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith("ROW ")) {
-          row = JSON.readValue(line.substring(4), LinkedHashMap.class);
-        } else {
-          System.out.println("  [" + name + "] " + line);
-        }
-      }
-    }
-    try {
-      if (!proc.waitFor(30, TimeUnit.MINUTES) || proc.exitValue() != 0 || row == null) {
-        throw new IllegalStateException(name + " failed (exit " + (proc.isAlive() ? "timeout" : proc.exitValue())
-            + "); is python3-torch installed? apt-get install -y python3-torch");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for " + name, e);
-    }
-    row.put("peer", name);
-    return row;
+    return dev.funnel.bench.PythonPeer.run(name, root.resolve("bench/peers/deepfm_torch.py"),
+        List.of("--train", train.toString(), "--test", test.toString(), "--fields", fields),
+        (Map<String, Object>) p.getOrDefault("params", Map.of()), "python3-torch");
   }
 
   private static Double ratio(Object a, Object b) {
