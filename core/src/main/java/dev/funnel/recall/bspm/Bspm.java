@@ -54,18 +54,19 @@ public final class Bspm implements RecallAlgorithm<BspmConfig> {
   public RecallModel train(Interactions train, BspmConfig config, TrainContext context) {
     NormalizedRatings ratings = new NormalizedRatings(train, Kernels.get(), context.threads());
     int k = Math.min(config.factors(), train.numItems());
-    if (k == 0 || config.idealWeight() == 0) {
-      BspmModel exact = new BspmModel(config, train, ratings, Kernels.get(), new float[0], new float[0]);
-      return config.neighbors() > 0 ? truncate(exact, train, config, context) : exact;
+    float[] factors = new float[0];
+    float[] values = new float[0];
+    if (k > 0 && config.idealWeight() > 0) {
+      int oversample = Math.min(config.oversample(), train.numItems() - k);
+      SubspaceIteration.Result eig = SubspaceIteration.topEigen(ratings, k, oversample, config.svdIterations(),
+          context.seed(), context.threads(), context.progress());
+      factors = eig.vectors();
+      values = new float[k];
+      for (int j = 0; j < k; j++) {
+        values[j] = (float) eig.values()[j];
+      }
     }
-    int oversample = Math.min(config.oversample(), train.numItems() - k);
-    SubspaceIteration.Result eig = SubspaceIteration.topEigen(ratings, k, oversample, config.svdIterations(),
-        context.seed(), context.threads(), context.progress());
-    float[] values = new float[k];
-    for (int j = 0; j < k; j++) {
-      values[j] = (float) eig.values()[j];
-    }
-    BspmModel exact = new BspmModel(config, train, ratings, Kernels.get(), eig.vectors(), values);
+    BspmModel exact = new BspmModel(config, train, ratings, Kernels.get(), factors, values);
     return config.neighbors() > 0 ? truncate(exact, train, config, context) : exact;
   }
 
