@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BspmModel implements RecallModel, HistoryScorer {
   static final int BLOCK = 64;
+  /** Scratches kept between calls: one per core. */
+  private static final int POOLED = Runtime.getRuntime().availableProcessors();
 
   private final BspmConfig config;
   private final Interactions train;
@@ -39,8 +41,6 @@ final class BspmModel implements RecallModel, HistoryScorer {
   /** Their singular values squared (the eigenvalues of P̃), descending. */
   private final float[] eigenvalues;
   private final int k;
-  private static final int POOLED = Runtime.getRuntime().availableProcessors();
-
   private final ConcurrentLinkedQueue<Scratch> pool = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pooled = new AtomicInteger();
 
@@ -174,14 +174,7 @@ final class BspmModel implements RecallModel, HistoryScorer {
   public ScoredItems similarItems(int item, int k, ItemFilter filter) {
     Objects.checkIndex(item, train.numItems());
     float[] scores = new float[train.numItems()];
-    Scratch s = take();
-    try {
-      s.histPtr[0] = 0;
-      s.histPtr[1] = s.add(0, item, 1f);
-      scoreBlock(s, 1, scores, 0);
-    } finally {
-      release(s);
-    }
+    scoreItemRows(item, item + 1, scores);
     scores[item] = Float.NEGATIVE_INFINITY;
     return TopK.select(scores, k, filter);
   }
@@ -228,21 +221,9 @@ final class BspmModel implements RecallModel, HistoryScorer {
   private void scoreBlock(Scratch s, int count, float[] out, int outOff) {
     int numItems = train.numItems();
     int width = (count + 7) & ~7;
-    int[] itemPtr = train.itemPtr();
-    // Blur, the first half sparse: t = R̃ r through the columns of r's items, then y = R̃ᵀ t.
+    // Blur: t = R̃ r, sparse from r's items, then y = R̃ᵀ t.
     float[] t = s.users;
-    Arrays.fill(t, 0, ratings.numUsers * width, 0f);
-    int[] itemUsers = train.itemUsers();
-    for (int c = 0; c < count; c++) {
-      for (int p = s.histPtr[c]; p < s.histPtr[c + 1]; p++) {
-        int i = s.histItems[p];
-        float w = s.histValues[p] * ratings.itemInvSqrtDegree[i];
-        for (int q = itemPtr[i]; q < itemPtr[i + 1]; q++) {
-          int u = itemUsers[q];
-          t[u * width + c] += w * ratings.userInvSqrtDegree(u);
-        }
-      }
-    }
+    ratings.toUsersFromHistories(s.histPtr, s.histItems, s.histValues, count, t, width);
     float[] y = s.y;
     ratings.toItems(t, y, width);
     // Ideal low-pass: y += β D^1/2 V (Vᵀ D^-1/2 r).

@@ -88,9 +88,24 @@ final class NormalizedRatings implements SubspaceIteration.Operator {
     toItems(t, y, cols, 0, numItems);
   }
 
-  /** {@code d_u^-1/2}, 0 for a user with no interactions. */
-  float userInvSqrtDegree(int user) {
-    return userInvSqrtDegree[user];
+  /**
+   * {@code t = R̃ r} for {@code count} sparse histories (column c: items {@code items[ptr[c] ..
+   * ptr[c+1])} with values {@code values}), into the user-major block {@code t} ({@code numUsers x
+   * cols}, zeroed first): through the item columns of the histories' items only, so a blur costs the
+   * histories' neighbourhoods, not a pass over every nonzero.
+   */
+  void toUsersFromHistories(int[] ptr, int[] items, float[] values, int count, float[] t, int cols) {
+    java.util.Arrays.fill(t, 0, numUsers * cols, 0f);
+    for (int c = 0; c < count; c++) {
+      for (int p = ptr[c]; p < ptr[c + 1]; p++) {
+        int i = items[p];
+        float w = values[p] * itemInvSqrtDegree[i];
+        for (int q = itemPtr[i]; q < itemPtr[i + 1]; q++) {
+          int u = itemUsers[q];
+          t[u * cols + c] += w * userInvSqrtDegree[u];
+        }
+      }
+    }
   }
 
   /** {@code y = R̃ᵀ t} for all item rows, on the calling thread. */
