@@ -58,7 +58,7 @@ public final class Bspm implements RecallAlgorithm<BspmConfig> {
     float[] values = new float[0];
     if (k > 0 && config.idealWeight() > 0) {
       int oversample = Math.min(config.oversample(), train.numItems() - k);
-      SubspaceIteration.Result eig = SubspaceIteration.topEigen(ratings, k, oversample, config.svdIterations(),
+      SubspaceIteration.Result eig = SubspaceIteration.topEigen(ratings.operator(), k, oversample, config.svdIterations(),
           context.seed(), context.threads(), context.progress());
       factors = eig.vectors();
       values = new float[k];
