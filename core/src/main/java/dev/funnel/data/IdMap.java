@@ -12,10 +12,10 @@ import java.util.Arrays;
  * <p>Stored as a handful of primitive arrays, not a {@code HashMap<String, Integer>}: every id's
  * characters in one {@code char[]}, its start in an offsets array, its {@link String#hashCode} in
  * another, and an open-addressing table of dense ids (linear probing, at most half full). A map of
- * n ids is five arrays instead of about 4n small objects (string, its bytes, map node, boxed id),
- * so it takes about a quarter of the memory, and a model version loaded into the live server leaves
- * the collector almost nothing to trace or copy: a rollback's load no longer makes young and mixed
- * pauses of tens of milliseconds beside the requests (docs/benchmarks.md, session 13).
+ * n ids is a few arrays instead of about 4n small objects (string, its bytes, map node, boxed id):
+ * less than half the memory (55 vs 114 bytes per id at 71k ids), and a model version loaded into the
+ * live server leaves the collector far fewer objects to trace and copy beside the requests (a
+ * rollback's swap p99 about halved; docs/benchmarks.md, session 13).
  * {@link #external} makes an id's {@code String} on first use and keeps it (the string passed to
  * {@link #getOrAdd} is not kept), so the ids serving returns are made once and the others never.
  *
@@ -84,7 +84,7 @@ public final class IdMap {
     }
     String s = strings[id];
     if (s == null) {
-      s = new String(chars, start[id], start[id + 1] - start[id]);
+      s = make(id);
       strings[id] = s;
     }
     return s;
@@ -110,7 +110,8 @@ public final class IdMap {
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(size);
     for (int i = 0; i < size; i++) {
-      out.writeUTF(external(i));
+      String s = strings[i];
+      out.writeUTF(s != null ? s : make(i)); // not kept: saving a model must not make its map hold every id's string
     }
   }
 
@@ -150,6 +151,10 @@ public final class IdMap {
   /** Fibonacci hashing: the top bits of h times the golden ratio, so similar ids spread over the table. */
   private int slotOf(int h) {
     return (h * 0x9E3779B9) >>> shift;
+  }
+
+  private String make(int id) {
+    return new String(chars, start[id], start[id + 1] - start[id]);
   }
 
   private boolean matches(int id, String external) {

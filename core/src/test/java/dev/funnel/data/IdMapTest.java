@@ -95,6 +95,17 @@ class IdMapTest {
   }
 
   @Test
+  void writingDoesNotChangeWhatExternalReturns() throws IOException {
+    IdMap m = new IdMap();
+    m.getOrAdd("a");
+    m.getOrAdd("b");
+    String a = m.external(0);
+    m.writeTo(new DataOutputStream(new ByteArrayOutputStream()));
+    assertThat(m.external(0)).isSameAs(a);
+    assertThat(m.external(1)).isEqualTo("b");
+  }
+
+  @Test
   void roundTripsThroughItsBinaryForm() throws IOException {
     IdMap m = new IdMap();
     for (String id : List.of("u1", "ü-ñ", "\uD83D\uDE00 emoji", "", "x".repeat(1000))) {
