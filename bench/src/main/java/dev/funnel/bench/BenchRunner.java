@@ -50,7 +50,9 @@ import java.util.TreeMap;
  *   <li>{@code serve}: rows {@code {model, rate, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, qps, errors}}; the
  *       model is trained with its defaults overridden by the preset's {@code params};
  *   <li>{@code ingest}: durable events over HTTP into the live service, one row per {@code runs} entry
- *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest});
+ *       {@code {clients, batch, events_per_s, p50_ms, p99_ms, ...}} ({@link IngestBench#ingest}); an entry with
+ *       {@code rate} is open-loop single events ({@link IngestBench#ingestOpenLoop}), sent from this JVM or, with
+ *       {@code load_generator: process}, from a small JVM of their own;
  *   <li>{@code ann}: vector-index sweep with peers in the same run ({@link dev.funnel.bench.ann.AnnBench});
  *   <li>{@code ann-gowalla}: Recall@20 of the recall stage's top 500 through HNSW against exact search, on
  *       learned gowalla embeddings ({@link dev.funnel.bench.ann.GowallaAnnBench});
@@ -335,7 +337,7 @@ public final class BenchRunner {
       Thread.sleep(2_000);
       if (run.get("rate") != null) { // open loop at a fixed rate (single events)
         rows.add(IngestBench.ingestOpenLoop(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("rate")).doubleValue(),
-            warmup, duration, host));
+            warmup, duration, host, String.valueOf(spec.getOrDefault("load_generator", "jvm"))));
         continue;
       }
       rows.add(IngestBench.ingest(d, model, saved, ((Number) run.get("clients")).intValue(), ((Number) run.get("batch")).intValue(), warmup,

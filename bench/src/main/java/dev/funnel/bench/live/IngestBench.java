@@ -2,6 +2,7 @@ package dev.funnel.bench.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.bench.serve.ChildLoadGenerator;
 import dev.funnel.bench.serve.ChildServer;
 import dev.funnel.bench.serve.LoadGenerator;
 import dev.funnel.bench.serve.LoadResult;
@@ -193,10 +194,15 @@ public final class IngestBench {
    * each request timed from its scheduled send time, so a stall is not hidden by coordinated
    * omission) over a keep-alive pool of {@code connections}; each is acknowledged after fsync. Row
    * {@code clients} (= connections), {@code batch} = 1, {@code rate}, {@code events_per_s}
-   * (acknowledged), {@code p50_ms}, {@code p99_ms}, ...
+   * (acknowledged), {@code p50_ms}, {@code p99_ms}, ..., {@code load_generator}.
+   *
+   * @param loadGenerator {@code jvm} (in this JVM) or {@code process} ({@link ChildLoadGenerator}: its own small JVM)
    */
   public static Map<String, Object> ingestOpenLoop(Dataset d, String name, SavedModel saved, int connections, double rate, Duration warmup,
-      Duration duration, Host host) throws Exception {
+      Duration duration, Host host, String loadGenerator) throws Exception {
+    if (!loadGenerator.equals("jvm") && !loadGenerator.equals("process")) {
+      throw new IllegalArgumentException("field 'load_generator': must be jvm or process; load_generator=" + loadGenerator);
+    }
     try (Live live = Live.start(d, name, saved, host)) {
       SplittableRandom rnd = new SplittableRandom(42);
       List<String> bodies = new ArrayList<>();
@@ -204,7 +210,9 @@ public final class IngestBench {
         bodies.add("{\"user\":\"" + d.users().external(rnd.nextInt(d.users().size())) + "\",\"item\":\""
             + d.items().external(rnd.nextInt(d.items().size())) + "\",\"type\":\"click\"}");
       }
-      LoadResult r = LoadGenerator.runPost(live.uri(""), "/v1/events", bodies, rate, warmup, duration, connections);
+      LoadResult r = loadGenerator.equals("process")
+          ? ChildLoadGenerator.runPost(live.uri(""), "/v1/events", bodies, rate, warmup, duration, connections)
+          : LoadGenerator.runPost(live.uri(""), "/v1/events", bodies, rate, warmup, duration, connections);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("clients", connections);
       row.put("batch", 1);
@@ -218,6 +226,7 @@ public final class IngestBench {
       row.put("p999_ms", r.p999Ms());
       row.put("max_ms", r.maxMs());
       row.put("server", host.server());
+      row.put("load_generator", loadGenerator);
       row.put("group_commits", live.groupCommits());
       System.out.println(row);
       return row;
