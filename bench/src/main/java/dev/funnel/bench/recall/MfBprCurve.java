@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Learning curves of MF-BPR for tuning: trains one configuration and prints Recall@20 / NDCG@20 on
- * the test split every {@code -Devery=N} epochs, with each epoch's loss and speed. The curve reads
+ * the test split every {@code -Devery=N} epochs (from epoch {@code -Dfrom=F} on, default the first),
+ * with each epoch's loss and speed. The curve reads
  * the test split, so it is for choosing epochs and settings by hand, never for a reported figure
  * (reported figures come from the fixed-epoch presets).
  *
@@ -39,12 +40,18 @@ public final class MfBprCurve {
     MfBprConfig config = Params.bind(MfBprConfig.defaults(), params);
     int threads = Integer.getInteger("threads", 2);
     int every = Integer.getInteger("every", 10);
+    int from = Integer.getInteger("from", 1);
+    int[] validated = {0};
     System.out.println(config);
     Progress lines = Progress.summaries(System.out::println);
     long t0 = System.nanoTime();
     new MfBpr().train(d.train(), config, new TrainContext(threads, 42L, lines), model -> {
+      int epoch = ++validated[0] * every;
+      if (epoch < from && epoch < config.epochs()) {
+        return 0; // patience is 0, so a skipped epoch never stops training
+      }
       EvalResult r = Evaluator.fullSort(model, d.train(), d.test(), new int[] {20}, threads, Progress.NONE);
-      System.out.printf(Locale.ROOT, "  recall@20 %.4f ndcg@20 %.4f (%.0f s)%n", r.metric("recall@20"),
+      System.out.printf(Locale.ROOT, "  epoch %d recall@20 %.4f ndcg@20 %.4f (%.0f s)%n", epoch, r.metric("recall@20"),
           r.metric("ndcg@20"), (System.nanoTime() - t0) / 1e9);
       return r.metric("recall@20");
     }, every, 0);
