@@ -81,6 +81,12 @@ final class ServeCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   long logMaxBytes;
 
+  @Option(names = "--log-preallocate-bytes", paramLabel = "BYTES", defaultValue = "1048576",
+      description = "Zeros the log writer keeps written ahead of its records while idle (segment format 3), so a single event's fsync"
+          + " does not also commit a growing file size through the filesystem journal; 0 = off (format-1 segments)."
+          + " Default: ${DEFAULT-VALUE}.")
+  long logPreallocateBytes;
+
   @Option(names = "--snapshot-every-events", paramLabel = "N", defaultValue = "1000000",
       description = "Write an online snapshot (restart replays only the log after it) every N applied events; 0 = not by count."
           + " Default: ${DEFAULT-VALUE}.")
@@ -248,7 +254,8 @@ final class ServeCommand implements Callable<Integer> {
         online.popularity(), online.triggerHalfLifeMillis(), online.coldStart(), online.seedFromTraining() || seedPopularity,
         online.maxItems());
     LiveService.Config config = new LiveService.Config(eventTypes == null ? defaults.types() : EventTypes.parse(eventTypes), online,
-        defaults.log().withMaxAgeMillis(Math.round(logMaxAgeHours * 3_600_000)).withMaxTotalBytes(logMaxBytes), idempotencyWindow,
+        defaults.log().withMaxAgeMillis(Math.round(logMaxAgeHours * 3_600_000)).withMaxTotalBytes(logMaxBytes)
+            .withPreallocateBytes(logPreallocateBytes), idempotencyWindow,
         new dev.funnel.server.OnlineSnapshot.Config(!noSnapshots, snapshotEveryEvents, snapshotEverySeconds * 1000, 2));
     ServerConfig serverConfig = serverConfig(); // bad key or TLS file: fail before taking the data directory
     Duration bound = shutdownBound();

@@ -309,6 +309,9 @@ final class ServerMetrics {
     sb.append("# HELP funnel_log_bytes_total Record bytes written to the event log since start.\n");
     sb.append("# TYPE funnel_log_bytes_total counter\n");
     sb.append("funnel_log_bytes_total ").append(stats.bytes()).append('\n');
+    sb.append("# HELP funnel_log_preallocations_total Steps of zeros the idle log writer wrote and synced ahead of its records.\n");
+    sb.append("# TYPE funnel_log_preallocations_total counter\n");
+    sb.append("funnel_log_preallocations_total ").append(stats.preallocations()).append('\n');
     sb.append("# HELP funnel_log_last_sequence Sequence number of the newest durable event.\n");
     sb.append("# TYPE funnel_log_last_sequence gauge\n");
     sb.append("funnel_log_last_sequence ").append(log.lastSequence()).append('\n');

@@ -74,7 +74,14 @@ public final class EventLog implements AutoCloseable {
   // Writer thread state.
   private final Thread writer;
   private FileChannel active;
+  /** Bytes of header and records in the active segment: where the next record goes. */
   private long activeSize;
+  /** The active segment's file size: past {@code activeSize} it holds only zeros (format version 3's preallocated tail). */
+  private long allocatedEnd;
+  /** The active segment's format version: zeros are written ahead only into a version-3 segment. */
+  private int activeVersion;
+  /** Between the start and the end of a top-up of zeros ({@link #preallocationDue}). */
+  private boolean toppingUp;
   private long nextSequence;
   private byte[] buf = new byte[WRITE_CHUNK + (64 << 10)];
   private final CRC32C crc = new CRC32C();
@@ -87,6 +94,10 @@ public final class EventLog implements AutoCloseable {
   private volatile long bytes;
   private volatile long fsyncNanos;
   private volatile long maxFsyncNanos;
+  private volatile long preallocations;
+  /** Set when writing zeros ahead failed; the writer then stops preallocating. */
+  private volatile Throwable preallocationFailed;
+  private static final byte[] ZEROS = new byte[64 << 10];
 
   /** Upper bounds (ns) of the fsync histogram's buckets; see {@link #fsyncBucketBoundsNanos}. */
   private static final long[] FSYNC_BUCKET_NANOS = {50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L, 10_000_000L,
@@ -110,7 +121,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   private EventLog(Path dir, LogConfig config, List<Segment> segments, RecoveryReport recovery, FileChannel active, long activeSize,
-      ErasureList erasures) {
+      long allocatedEnd, int activeVersion, ErasureList erasures) {
     this.dir = dir;
     this.config = config;
     this.segments = segments;
@@ -118,6 +129,8 @@ public final class EventLog implements AutoCloseable {
     this.erasures = erasures;
     this.active = active;
     this.activeSize = activeSize;
+    this.allocatedEnd = allocatedEnd;
+    this.activeVersion = activeVersion;
     this.lastSequence = recovery.lastSequence();
     this.nextSequence = recovery.lastSequence() + 1;
     this.writer = new Thread(this::runWriter, "funnel-event-log-writer");
@@ -144,8 +157,9 @@ public final class EventLog implements AutoCloseable {
       List<Segment> found = listSegments(dir);
       List<RecoveryReport.Truncation> truncations = new ArrayList<>();
       List<Path> quarantined = new ArrayList<>();
+      int newVersion = segmentVersion(config);
       if (found.isEmpty()) {
-        found.add(createSegment(dir, 1, new byte[SegmentFormat.HEADER_BYTES]));
+        found.add(createSegment(dir, 1, new byte[SegmentFormat.HEADER_BYTES], newVersion));
       }
       // Check every header before changing anything: a foreign or newer file stops the open untouched.
       for (int i = 0; i < found.size(); i++) {
@@ -159,6 +173,8 @@ public final class EventLog implements AutoCloseable {
       long records = 0;
       long expected = found.get(0).firstSequence();
       List<Segment> kept = new ArrayList<>();
+      long lastEnd = SegmentFormat.HEADER_BYTES; // the last kept segment's end of records, and its format version
+      int lastVersion = newVersion;
       for (int i = 0; i < found.size(); i++) {
         Segment s = found.get(i);
         boolean tail = i == found.size() - 1;
@@ -178,12 +194,14 @@ public final class EventLog implements AutoCloseable {
                   : "torn header: " + size + " of " + SegmentFormat.HEADER_BYTES + " bytes; header rewritten", size, saved, true));
           try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.WRITE)) {
             byte[] h = new byte[SegmentFormat.HEADER_BYTES];
-            SegmentFormat.writeHeader(h, s.firstSequence());
+            SegmentFormat.writeHeader(h, s.firstSequence(), newVersion);
             ch.truncate(0);
             writeFully(ch, h, 0, h.length);
             ch.force(false);
           }
           kept.add(s);
+          lastEnd = SegmentFormat.HEADER_BYTES;
+          lastVersion = newVersion;
           break;
         }
         long good;
@@ -193,11 +211,13 @@ public final class EventLog implements AutoCloseable {
           while (r.next()) {
             records++;
           }
-          good = r.recordOffset();
+          good = r.recordOffset(); // the end of the file, a zero tail's start, or the damage
           damage = r.damage();
           next = r.nextSequence();
+          lastVersion = r.version();
         }
         kept.add(s);
+        lastEnd = good;
         expected = next;
         if (damage != null) {
           long dropped = size - good;
@@ -218,8 +238,8 @@ public final class EventLog implements AutoCloseable {
       }
       Segment last = kept.get(kept.size() - 1);
       FileChannel ch = FileChannel.open(last.file(), StandardOpenOption.WRITE);
-      long activeSize = ch.size();
-      ch.position(activeSize);
+      long allocatedEnd = ch.size(); // past lastEnd only zeros: a version-3 segment's preallocated tail
+      ch.position(lastEnd);
       RecoveryReport report = new RecoveryReport(kept.size(), records, kept.get(0).firstSequence(), expected - 1, truncations, quarantined,
           (System.nanoTime() - t0) / 1_000_000);
       ErasureList erasures;
@@ -229,7 +249,7 @@ public final class EventLog implements AutoCloseable {
         ch.close();
         throw e;
       }
-      return new EventLog(dir, config, new ArrayList<>(kept), report, ch, activeSize, erasures);
+      return new EventLog(dir, config, new ArrayList<>(kept), report, ch, lastEnd, allocatedEnd, lastVersion, erasures);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the event log in " + dir, e);
     }
@@ -281,10 +301,15 @@ public final class EventLog implements AutoCloseable {
     forceDirectory(damaged);
   }
 
+  /** The version of new segments: 3 (a zero tail allowed) when the writer preallocates, else 1 (readable by the oldest builds). */
+  private static int segmentVersion(LogConfig config) {
+    return config.preallocateBytes() > 0 ? SegmentFormat.VERSION_3 : SegmentFormat.VERSION_1;
+  }
+
   /** Creates a segment with its header, synced with its directory entry. */
-  private static Segment createSegment(Path dir, long firstSequence, byte[] header) throws IOException {
+  private static Segment createSegment(Path dir, long firstSequence, byte[] header, int version) throws IOException {
     Path file = dir.resolve(SegmentFormat.fileName(firstSequence));
-    SegmentFormat.writeHeader(header, firstSequence);
+    SegmentFormat.writeHeader(header, firstSequence, version);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       writeFully(ch, header, 0, header.length);
       ch.force(false);
@@ -524,7 +549,7 @@ public final class EventLog implements AutoCloseable {
       ch.write(ByteBuffer.wrap(out, 0, fill), written);
       written += fill;
       byte[] h = new byte[SegmentFormat.HEADER_BYTES];
-      SegmentFormat.writeHeader(h, s.firstSequence(), placeholders ? SegmentFormat.VERSION_CURRENT : SegmentFormat.VERSION_1);
+      SegmentFormat.writeHeader(h, s.firstSequence(), placeholders ? SegmentFormat.VERSION_2 : SegmentFormat.VERSION_1);
       ch.write(ByteBuffer.wrap(h), 0);
       ch.force(true);
     } catch (IOException | RuntimeException e) {
@@ -548,7 +573,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   public LogStats stats() {
-    return new LogStats(groupCommits, appends, events, bytes, fsyncNanos, maxFsyncNanos);
+    return new LogStats(groupCommits, appends, events, bytes, fsyncNanos, maxFsyncNanos, preallocations);
   }
 
   /**
@@ -723,9 +748,9 @@ public final class EventLog implements AutoCloseable {
   private void runWriter() {
     try {
       while (true) {
-        ArrayList<PendingAppend> group;
+        ArrayList<PendingAppend> group = null;
         synchronized (queueLock) {
-          while (pending.isEmpty() && !closed) {
+          while (pending.isEmpty() && !closed && !preallocationDue()) {
             writerWaiting = true;
             try {
               queueLock.wait();
@@ -734,12 +759,24 @@ public final class EventLog implements AutoCloseable {
             }
           }
           writerWaiting = false;
-          if (pending.isEmpty()) {
+          if (pending.isEmpty() && closed) {
             break; // closed and drained
           }
-          group = pending;
-          pending = spare;
-          spare = group;
+          if (!pending.isEmpty()) {
+            group = pending;
+            pending = spare;
+            spare = group;
+          }
+        }
+        if (group == null) { // idle: write zeros ahead, then look at the queue again
+          try {
+            preallocateStep();
+          } catch (IOException | RuntimeException e) {
+            // Zeros ahead are an optimisation: without them records still grow the file. Stop trying
+            // (a full disk, say); the records' own writes report a real failure.
+            preallocationFailed = e;
+          }
+          continue;
         }
         try {
           commit(group);
@@ -832,6 +869,7 @@ public final class EventLog implements AutoCloseable {
     }
     writeFully(active, buf, 0, fill);
     activeSize += fill;
+    allocatedEnd = Math.max(allocatedEnd, activeSize); // records past the zeros grew the file
     force();
     nextSequence = seq;
     lastSequence = seq - 1;
@@ -859,12 +897,55 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the idle writer should write zeros ahead: a version-3 active segment, room before the
+   * segment's size limit, and a top-up under way. A top-up starts when less than half of
+   * {@code preallocateBytes} of zeros is left past the records and runs until all of it is there, so
+   * the zeros go down in steps of 256 KiB rather than one small write and fsync after every commit.
+   */
+  private boolean preallocationDue() {
+    if (activeVersion < SegmentFormat.VERSION_3 || preallocationFailed != null || Math.max(allocatedEnd, activeSize) >= config.segmentBytes()) {
+      return false;
+    }
+    long ahead = allocatedEnd - activeSize;
+    if (ahead < config.preallocateBytes() / 2) {
+      toppingUp = true;
+    } else if (ahead >= config.preallocateBytes()) {
+      toppingUp = false;
+    }
+    return toppingUp;
+  }
+
+  /**
+   * Writes one step of zeros (at most {@link LogConfig#PREALLOCATE_STEP}) past the records and the
+   * zeros already there, and syncs them, so that the file's size is committed now rather than by a
+   * later record's fdatasync. Positional writes: the channel's position (the next record) stays.
+   */
+  private void preallocateStep() throws IOException {
+    long from = Math.max(allocatedEnd, activeSize); // never below a record
+    long to = Math.min(config.segmentBytes(), Math.min(from + LogConfig.PREALLOCATE_STEP, activeSize + config.preallocateBytes()));
+    ByteBuffer zeros = ByteBuffer.wrap(ZEROS);
+    for (long at = from; at < to; ) {
+      zeros.clear().limit((int) Math.min(ZEROS.length, to - at));
+      at += active.write(zeros, at);
+    }
+    active.force(false);
+    allocatedEnd = Math.max(allocatedEnd, to);
+    preallocations++;
+  }
+
   private void roll(long firstSequence) throws IOException {
+    long end = active.position(); // the records' end (activeSize may not count the group's last write yet)
+    if (allocatedEnd > end) {
+      active.truncate(end); // a closed segment keeps no zero tail: its size is its records'
+    }
     active.close();
-    Segment s = createSegment(dir, firstSequence, header);
+    activeVersion = segmentVersion(config);
+    Segment s = createSegment(dir, firstSequence, header, activeVersion);
     active = FileChannel.open(s.file(), StandardOpenOption.WRITE);
     active.position(SegmentFormat.HEADER_BYTES);
     activeSize = SegmentFormat.HEADER_BYTES;
+    allocatedEnd = SegmentFormat.HEADER_BYTES;
     synchronized (segments) {
       segments.add(s);
     }

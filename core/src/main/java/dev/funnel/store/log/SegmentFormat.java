@@ -4,24 +4,33 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * Layout constants of a segment file, format versions 1 and 2 (documented in {@code docs/formats.md}).
+ * Layout constants of a segment file, format versions 1 to 3 (documented in {@code docs/formats.md}).
  * All fixed-width numbers are big-endian.
  *
  * <pre>
  * header  (20 bytes): magic int "FNLG", format version int, first sequence long, CRC32C int of the 16 bytes before
  * records (repeated): payload length int, CRC32C int of the payload, payload ({@link EventCodec})
+ * zero tail (version 3 only, optional): zero bytes to the end of the file
  * </pre>
  */
 final class SegmentFormat {
   static final int MAGIC = 0x464E4C47; // "FNLG"
-  /** Plain segments: every record an event. The writer writes this version for every segment it appends to. */
+  /** Plain segments: every record an event. The writer writes this version when it does not preallocate. */
   static final int VERSION_1 = 1;
   /**
    * Version 2 = version 1 plus erasure placeholders ({@link EventCodec#FLAG_ERASED}); written only by
    * compaction, for segments holding a placeholder, so logs without erasures stay readable by
    * version-1 builds, which refuse a compacted segment by its version instead of misreading it.
    */
-  static final int VERSION_CURRENT = 2;
+  static final int VERSION_2 = 2;
+  /**
+   * Version 3 = version 2 plus a zero tail: the writer zero-fills the file ahead of its records
+   * ({@link LogConfig#preallocateBytes}), so a record's length prefix of 0 followed by nothing but
+   * zero bytes to the end of the file is the clean end of the records, not damage. Older builds
+   * refuse such a segment by its version instead of cutting its zeros off as a torn tail.
+   */
+  static final int VERSION_3 = 3;
+  static final int VERSION_CURRENT = VERSION_3;
   static final int HEADER_BYTES = 20;
   static final int RECORD_OVERHEAD = 8;
   static final String SUFFIX = ".log";

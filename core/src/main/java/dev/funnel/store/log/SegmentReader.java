@@ -13,7 +13,9 @@ import java.util.zip.CRC32C;
 /**
  * Walks the records of one segment file in order, checking each one's framing, CRC32C and
  * sequence. {@link #next()} returns false at the clean end or at the first damaged record; then
- * {@link #damage()} says why (null at a clean end) and {@link #recordOffset()} where.
+ * {@link #damage()} says why (null at a clean end) and {@link #recordOffset()} where. The clean end is
+ * the end of the file or, in a version-3 segment, a zero tail: a length prefix of 0 with nothing but
+ * zero bytes after it ({@link #zeroTail()}: the writer's preallocated space).
  */
 final class SegmentReader implements Closeable {
   private final Path file;
@@ -33,6 +35,7 @@ final class SegmentReader implements Closeable {
   private String damage;
   private final int version;
   private boolean erased;
+  private boolean zeroTail;
 
   /** Opens a segment whose header must be complete; checks it against the name's first sequence. */
   SegmentReader(Path file, long firstSequence) {
@@ -61,15 +64,23 @@ final class SegmentReader implements Closeable {
   boolean next() {
     recordOffset = bufStart + pos;
     long remaining = size - recordOffset;
-    if (remaining == 0 || damage != null) {
+    if (remaining == 0 || damage != null || zeroTail) {
       return false;
     }
     if (remaining < SegmentFormat.RECORD_OVERHEAD) {
+      if (version >= SegmentFormat.VERSION_3 && zeroTo(size, recordOffset)) {
+        zeroTail = true; // the last few preallocated bytes
+        return false;
+      }
       return damaged("torn record header: " + remaining + " of " + SegmentFormat.RECORD_OVERHEAD + " bytes");
     }
     fill(SegmentFormat.RECORD_OVERHEAD);
     int length = SegmentFormat.getInt(buf, pos);
     int stored = SegmentFormat.getInt(buf, pos + 4);
+    if (length == 0 && stored == 0 && version >= SegmentFormat.VERSION_3 && zeroTo(size, recordOffset + SegmentFormat.RECORD_OVERHEAD)) {
+      zeroTail = true; // preallocated space: the records end here
+      return false;
+    }
     if (length <= 0 || length > SegmentFormat.MAX_PAYLOAD) {
       return damaged("bad payload length " + length);
     }
@@ -102,6 +113,29 @@ final class SegmentReader implements Closeable {
     return true;
   }
 
+  /** Whether every byte of the file from {@code from} to {@code end} is zero (read in blocks past the buffer). */
+  private boolean zeroTo(long end, long from) {
+    ByteBuffer block = ByteBuffer.allocate(64 << 10);
+    try {
+      for (long at = from; at < end; ) {
+        block.clear().limit((int) Math.min(block.capacity(), end - at));
+        int read = channel.read(block, at);
+        if (read < 0) {
+          throw new LogFormatException(file, at, "file shrank while being read");
+        }
+        for (int i = 0; i < read; i++) {
+          if (block.get(i) != 0) {
+            return false;
+          }
+        }
+        at += read;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read event log segment " + file, e);
+    }
+    return true;
+  }
+
   private boolean damaged(String reason) {
     damage = reason;
     return false;
@@ -112,7 +146,12 @@ final class SegmentReader implements Closeable {
     return erased;
   }
 
-  /** The segment's format version (1 or 2). */
+  /** Whether the records ended at a zero tail (version 3's preallocated space) rather than at the end of the file. */
+  boolean zeroTail() {
+    return zeroTail;
+  }
+
+  /** The segment's format version (1 to 3). */
   int version() {
     return version;
   }

@@ -18,8 +18,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Damaged copies of real segment files: every cut, every flipped byte, bad headers. */
+/**
+ * Damaged copies of real segment files: every cut, every flipped byte, bad headers. The segments here
+ * are format version 1 (no preallocation), whose file ends where its records end; {@link
+ * PreallocationTest} covers version 3's zero tail.
+ */
 class RecoveryTest {
+  static final LogConfig V1 = LogConfig.defaults().withPreallocateBytes(0);
   private static final String FIRST = "00000000000000000001.log";
   @TempDir Path tmp;
   private byte[] segment;
@@ -30,7 +35,7 @@ class RecoveryTest {
   @BeforeEach
   void writeSmallSegment() throws Exception {
     Path dir = tmp.resolve("source");
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+    try (EventLog log = EventLog.open(dir, V1)) {
       log.append(batch("a", 3)).get();
       log.append(List.of(new Event("id", "ü", "i", "rating", -1, 3.5f, "rq", Map.of("k", "v")))).get();
       log.append(batch("b", 4)).get();
@@ -70,7 +75,7 @@ class RecoveryTest {
   void aCutAtEveryByteKeepsExactlyTheCompleteRecordsBeforeIt() throws Exception {
     for (int cut = 0; cut <= segment.length; cut++) {
       Path dir = copyWith("cut" + cut, Arrays.copyOf(segment, cut));
-      try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+      try (EventLog log = EventLog.open(dir, V1)) {
         RecoveryReport r = log.recovery();
         int kept = cut < SegmentFormat.HEADER_BYTES ? 0 : completeRecordsBefore(cut);
         assertThat(r.records()).as("cut %d", cut).isEqualTo(kept);
@@ -99,7 +104,7 @@ class RecoveryTest {
         // The repaired log takes appends right after the kept records.
         assertThat(log.append(batch("new", 1)).get()).isEqualTo(kept + 1L);
       }
-      try (EventLog again = EventLog.open(dir, LogConfig.defaults())) {
+      try (EventLog again = EventLog.open(dir, V1)) {
         assertThat(again.recovery().clean()).as("second open after cut %d: %s", cut, again.recovery().summary()).isTrue();
         assertThat(again.lastSequence()).isEqualTo(
             (cut < SegmentFormat.HEADER_BYTES ? 0 : completeRecordsBefore(cut)) + 1L);
@@ -114,7 +119,7 @@ class RecoveryTest {
       damaged[p] ^= (byte) (1 << (p % 8));
       Path dir = copyWith("flip" + p, damaged);
       int record = completeRecordsBefore(p);
-      try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+      try (EventLog log = EventLog.open(dir, V1)) {
         RecoveryReport r = log.recovery();
         assertThat(r.records()).as("flip at %d", p).isEqualTo(record);
         assertThat(all(log, 1)).isEqualTo(events.subList(0, record));
@@ -132,7 +137,7 @@ class RecoveryTest {
   void damageInAnOlderSegmentStopsThereAndSetsTheLaterSegmentsAside() throws Exception {
     Path dir = tmp.resolve("multi");
     List<LoggedEvent> written;
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults().withSegmentBytes(300))) {
+    try (EventLog log = EventLog.open(dir, V1.withSegmentBytes(300))) {
       for (int i = 0; i < 20; i++) {
         log.append(batch("m" + i, 1)).get();
       }
@@ -146,7 +151,7 @@ class RecoveryTest {
     b[secondRecord + 12] ^= 0x40;
     Files.write(second, b);
     long kept = SegmentFormat.parseFileName(second); // first record of the second segment is intact
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults().withSegmentBytes(300))) {
+    try (EventLog log = EventLog.open(dir, V1.withSegmentBytes(300))) {
       RecoveryReport r = log.recovery();
       assertThat(r.truncations()).hasSize(1);
       RecoveryReport.Truncation t = r.truncations().get(0);
@@ -169,14 +174,14 @@ class RecoveryTest {
   @Test
   void aMissingMiddleSegmentIsAGapThatStopsTheLog() throws Exception {
     Path dir = tmp.resolve("gap");
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults().withSegmentBytes(300))) {
+    try (EventLog log = EventLog.open(dir, V1.withSegmentBytes(300))) {
       for (int i = 0; i < 20; i++) {
         log.append(batch("g" + i, 1)).get();
       }
     }
     List<Path> files = segmentFiles(dir);
     Files.delete(files.get(1));
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults().withSegmentBytes(300))) {
+    try (EventLog log = EventLog.open(dir, V1.withSegmentBytes(300))) {
       RecoveryReport r = log.recovery();
       assertThat(r.truncations()).singleElement().satisfies(t -> {
         assertThat(t.file()).isEqualTo(files.get(2));
@@ -191,11 +196,11 @@ class RecoveryTest {
   @Test
   void anEmptyTailSegmentGetsItsHeaderBack() throws Exception {
     Path dir = copyWith("empty", new byte[0]);
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+    try (EventLog log = EventLog.open(dir, V1)) {
       assertThat(log.recovery().truncations()).singleElement().satisfies(t -> assertThat(t.reason()).contains("empty segment"));
       assertThat(log.append(batch("x", 2)).get()).isEqualTo(2L);
     }
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+    try (EventLog log = EventLog.open(dir, V1)) {
       assertThat(log.recovery().clean()).isTrue();
       assertThat(log.recovery().records()).isEqualTo(2);
     }
@@ -206,7 +211,7 @@ class RecoveryTest {
     Path dir = copyWith("noheader", new byte[0]);
     Files.write(dir.resolve(SegmentFormat.fileName(9)), Arrays.copyOf(segment, 0));
     Files.write(dir.resolve(FIRST), Arrays.copyOf(segment, 7));
-    assertThatThrownBy(() -> EventLog.open(dir, LogConfig.defaults())).isInstanceOf(LogFormatException.class)
+    assertThatThrownBy(() -> EventLog.open(dir, V1)).isInstanceOf(LogFormatException.class)
         .hasMessageContaining(dir.resolve(FIRST).toString()).hasMessageContaining("missing header: the file has 7 bytes");
     assertThat(Files.size(dir.resolve(FIRST))).isEqualTo(7);
   }
@@ -216,21 +221,21 @@ class RecoveryTest {
     byte[] magic = segment.clone();
     magic[0] = 'X';
     Path dir = copyWith("magic", magic);
-    assertThatThrownBy(() -> EventLog.open(dir, LogConfig.defaults())).isInstanceOf(LogFormatException.class)
+    assertThatThrownBy(() -> EventLog.open(dir, V1)).isInstanceOf(LogFormatException.class)
         .hasMessageContaining(FIRST).hasMessageContaining("not an event log segment");
     assertThat(Files.readAllBytes(dir.resolve(FIRST))).isEqualTo(magic);
 
     byte[] version = segment.clone();
     SegmentFormat.putInt(version, 4, SegmentFormat.VERSION_CURRENT + 1);
     Path dir2 = copyWith("version", version);
-    assertThatThrownBy(() -> EventLog.open(dir2, LogConfig.defaults())).isInstanceOf(LogFormatException.class)
-        .hasMessageContaining("format version " + (SegmentFormat.VERSION_CURRENT + 1)).hasMessageContaining("reads versions 1 to 2");
+    assertThatThrownBy(() -> EventLog.open(dir2, V1)).isInstanceOf(LogFormatException.class)
+        .hasMessageContaining("format version " + (SegmentFormat.VERSION_CURRENT + 1)).hasMessageContaining("reads versions 1 to 3");
 
     for (int p = 8; p < SegmentFormat.HEADER_BYTES; p++) {
       byte[] header = segment.clone();
       header[p] ^= 1;
       Path dir3 = copyWith("header" + p, header);
-      assertThatThrownBy(() -> EventLog.open(dir3, LogConfig.defaults())).as("flip in header byte %d", p).isInstanceOf(LogFormatException.class)
+      assertThatThrownBy(() -> EventLog.open(dir3, V1)).as("flip in header byte %d", p).isInstanceOf(LogFormatException.class)
           .hasMessageContaining(FIRST);
     }
   }
@@ -239,7 +244,7 @@ class RecoveryTest {
   void aSegmentWhoseHeaderDisagreesWithItsNameIsRefused() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("renamed"));
     Files.write(dir.resolve(SegmentFormat.fileName(5)), segment);
-    assertThatThrownBy(() -> EventLog.open(dir, LogConfig.defaults())).isInstanceOf(LogFormatException.class)
+    assertThatThrownBy(() -> EventLog.open(dir, V1)).isInstanceOf(LogFormatException.class)
         .hasMessageContaining("header says first sequence 1 but the file name says 5");
   }
 }

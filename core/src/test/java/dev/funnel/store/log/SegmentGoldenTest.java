@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Keeps segment format version 1 stable: fixed events must be written as exactly the committed
  * bytes, and the committed file must read back as those events. To regenerate after a deliberate
  * format change (bump {@link SegmentFormat#VERSION_CURRENT} first and keep reading version 1), run
- * with {@code -Dfunnel.golden.write=core/src/test/resources/golden/event-log-v1.log}.
+ * with {@code -Dfunnel.golden.write=core/src/test/resources/golden/event-log-v1.log}. Version 3 (the
+ * default writer's, with zeros preallocated ahead) is version 1's records under another header
+ * version, followed by zeros: checked against the same golden records.
  */
 class SegmentGoldenTest {
   private static final String GOLDEN = "/golden/event-log-v1.log";
@@ -54,7 +56,7 @@ class SegmentGoldenTest {
 
   @Test
   void writingTodayGivesTheGoldenBytes() throws Exception {
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+    try (EventLog log = EventLog.open(dir, RecoveryTest.V1)) {
       for (List<Event> batch : goldenBatches()) {
         log.append(batch).get();
       }
@@ -76,6 +78,40 @@ class SegmentGoldenTest {
       log.replay(1, got::add);
       assertThat(got).extracting(LoggedEvent::event).containsExactlyElementsOf(goldenEvents());
       assertThat(got).extracting(LoggedEvent::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+  }
+
+  /** The golden records under a version-3 header. */
+  static byte[] goldenAsVersion3() throws Exception {
+    byte[] v3 = golden();
+    SegmentFormat.writeHeader(v3, 1, SegmentFormat.VERSION_3);
+    return v3;
+  }
+
+  @Test
+  void theDefaultWriterWritesVersion3TheGoldenRecordsThenOnlyZeros() throws Exception {
+    byte[] expected = goldenAsVersion3();
+    try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+      for (List<Event> batch : goldenBatches()) {
+        log.append(batch).get();
+      }
+      PreallocationTest.awaitSize(dir.resolve("00000000000000000001.log"), expected.length + LogConfig.DEFAULT_PREALLOCATE_BYTES);
+    }
+    byte[] now = Files.readAllBytes(dir.resolve("00000000000000000001.log"));
+    assertThat(now).hasSize(expected.length + (int) LogConfig.DEFAULT_PREALLOCATE_BYTES);
+    assertThat(Arrays.copyOf(now, expected.length)).isEqualTo(expected);
+    assertThat(Arrays.copyOfRange(now, expected.length, now.length)).containsOnly(0);
+  }
+
+  @Test
+  void readingTheGoldenRecordsAsVersion3WithAZeroTailGivesTheEvents() throws Exception {
+    byte[] v3 = goldenAsVersion3();
+    Files.write(dir.resolve("00000000000000000001.log"), Arrays.copyOf(v3, v3.length + 5000));
+    try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+      assertThat(log.recovery().clean()).as(log.recovery().summary()).isTrue();
+      List<LoggedEvent> got = new ArrayList<>();
+      log.replay(1, got::add);
+      assertThat(got).extracting(LoggedEvent::event).containsExactlyElementsOf(goldenEvents());
     }
   }
 
