@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * The server as deployed, in its own JVM on the same machine: {@code bin/funnel serve --data DIR
  * --seed-popularity} (so the JVM flags are the ones {@code bin/funnel serve} ships), started,
  * awaited on {@code /ready}, stopped with SIGTERM (graceful) and killed if it lingers. The load
- * generator stays in the bench JVM: the same machine and cores, but not the same heap, so neither
- * pays for the other's collections. {@code --seed-popularity}: the bench writes models but no event
+ * generator stays in the bench JVM (or, for the open-loop ingest row, {@link ChildLoadGenerator}'s
+ * own JVM): the same machine and cores, but not the same heap, so neither pays for the other's
+ * collections. {@code --seed-popularity}: the bench writes models but no event
  * log, as the in-JVM mode seeds the popularity counters from the training degrees.
  *
  * <p>Environment of the child: {@code FUNNEL_HEAP} = the preset's {@code server_heap};

@@ -28,11 +28,16 @@ import org.HdrHistogram.Histogram;
  *   <li>closed loop: N threads each append a batch of B events (about 100 bytes each), wait for
  *       the acknowledgment, repeat; rows {@code clients, batch, events_per_s, p50_ms, p99_ms};
  *   <li>open loop: single-event appends at a fixed rate, latency from the intended send time (no
- *       coordinated omission), the issue's "1,000/s with p99 &lt; 3 ms".
+ *       coordinated omission), the issue's "1,000/s with p99 &lt; 3 ms"; with {@code --open-only}, P
+ *       pairs ({@code --pairs}) of the log without and with preallocation, alternating;
+ *   <li>{@code --raw-paced N}: the disk alone, N alternating pairs of 100-byte writes + fdatasync paced
+ *       at the rate (latency from the intended time, one thread), appending to a growing file against
+ *       writing into a zero-filled, synced one: what the log's preallocation
+ *       ({@code LogConfig.preallocateBytes}) is for.
  * </ul>
  *
  * <pre>java -cp core/target/classes:bench/target/classes:$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar \
- *   dev.funnel.bench.store.LogBench [--dir DIR] [--seconds 5] [--rate 1000] [--open-only]</pre>
+ *   dev.funnel.bench.store.LogBench [--dir DIR] [--seconds 5] [--rate 1000] [--open-only [--pairs P] | --raw-paced PAIRS]</pre>
  */
 public final class LogBench {
   private static final int POOL = 16_384;
@@ -44,13 +49,18 @@ public final class LogBench {
     double seconds = 5;
     int rate = 1000;
     boolean openOnly = false;
+    int rawPaced = 0;
+    int pairs = 1;
     for (int a = 0; a < args.length; a++) {
       switch (args[a]) {
         case "--dir" -> base = Path.of(args[++a]);
         case "--seconds" -> seconds = Double.parseDouble(args[++a]);
         case "--rate" -> rate = Integer.parseInt(args[++a]);
         case "--open-only" -> openOnly = true;
-        default -> throw new IllegalArgumentException("unknown argument " + args[a] + "; usage: LogBench [--dir DIR] [--seconds S] [--rate R] [--open-only]");
+        case "--raw-paced" -> rawPaced = Integer.parseInt(args[++a]);
+        case "--pairs" -> pairs = Integer.parseInt(args[++a]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[a]
+            + "; usage: LogBench [--dir DIR] [--seconds S] [--rate R] [--open-only [--pairs P] | --raw-paced PAIRS]");
       }
     }
     base = base == null ? Files.createTempDirectory("funnel-logbench") : Files.createDirectories(base);
@@ -60,9 +70,19 @@ public final class LogBench {
     Event[] pool = events();
     try {
       rawFsync(base.resolve("fsync.bin"), 2000);
+      if (rawPaced > 0) {
+        for (int pair = 0; pair < rawPaced; pair++) {
+          pacedFsync(base.resolve("paced-append.bin"), rate, seconds, false);
+          pacedFsync(base.resolve("paced-zeroed.bin"), rate, seconds, true);
+        }
+        return;
+      }
       if (openOnly) {
         closedLoop(base.resolve("warmup"), pool, 1, 1, 1.0, false);
-        openLoop(base.resolve("open"), pool, rate, seconds);
+        for (int pair = 0; pair < pairs; pair++) { // side by side: the log without and with zeros written ahead
+          openLoop(base.resolve("open-off" + pair), pool, rate, seconds, LogConfig.defaults().withPreallocateBytes(0));
+          openLoop(base.resolve("open-on" + pair), pool, rate, seconds, LogConfig.defaults());
+        }
         return;
       }
       closedLoop(base.resolve("warmup"), pool, 4, 100, 1.0, false);
@@ -72,7 +92,7 @@ public final class LogBench {
           closedLoop(base.resolve("c" + clients + "b" + batch), pool, clients, batch, seconds, true);
         }
       }
-      openLoop(base.resolve("open"), pool, rate, seconds);
+      openLoop(base.resolve("open"), pool, rate, seconds, LogConfig.defaults());
     } finally {
       deleteTree(base);
     }
@@ -104,6 +124,47 @@ public final class LogBench {
     }
     System.out.printf(Locale.ROOT, "raw fsync (100 B write + force(false)), %d times: p50 %.3f ms, p99 %.3f ms, mean %.3f ms -> %.0f fsyncs/s%n", n,
         h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMean() / 1e6, 1e9 / h.getMean());
+  }
+
+  /**
+   * 100-byte writes each followed by {@code force(false)}, paced at {@code rate} per second on one
+   * thread, latency from each write's intended time (so a slow fsync also delays the ones behind
+   * it, as queued commits would wait). {@code zeroed}: into a file zero-filled and synced first, so
+   * the writes change no file size; otherwise appending to a new file.
+   */
+  static void pacedFsync(Path file, int rate, double seconds, boolean zeroed) throws IOException {
+    int n = (int) Math.round(rate * seconds);
+    Histogram h = new Histogram(3);
+    Files.deleteIfExists(file);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      if (zeroed) {
+        ByteBuffer z = ByteBuffer.allocate(1 << 20);
+        for (long at = 0; at < 100L * n; at += z.capacity()) {
+          z.clear();
+          ch.write(z, at);
+        }
+        ch.force(true);
+      }
+      ByteBuffer b = ByteBuffer.allocateDirect(100);
+      long interval = 1_000_000_000L / rate;
+      long start = System.nanoTime() + 10_000_000L;
+      for (int i = 0; i < n; i++) {
+        long intended = start + i * interval;
+        long wait;
+        while ((wait = intended - System.nanoTime()) > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        b.clear();
+        ch.write(b, 100L * i);
+        ch.force(false);
+        h.recordValue(System.nanoTime() - intended);
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    System.out.printf(Locale.ROOT, "paced fdatasync %s, %d at %d/s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+        zeroed ? "into zero-filled space" : "appending             ", n, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+        h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
   }
 
   static void closedLoop(Path dir, Event[] pool, int clients, int batch, double seconds, boolean print) throws Exception {
@@ -149,9 +210,9 @@ public final class LogBench {
     }
   }
 
-  static void openLoop(Path dir, Event[] pool, int rate, double seconds) throws Exception {
+  static void openLoop(Path dir, Event[] pool, int rate, double seconds, LogConfig config) throws Exception {
     Histogram h = new Histogram(3);
-    try (EventLog log = EventLog.open(dir, LogConfig.defaults())) {
+    try (EventLog log = EventLog.open(dir, config)) {
       long n = (long) (rate * seconds);
       long interval = 1_000_000_000L / rate;
       long start = System.nanoTime() + 10_000_000L;
@@ -171,8 +232,8 @@ public final class LogBench {
       }
       CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).join();
     }
-    System.out.printf(Locale.ROOT, "open loop: 1 event per append at %d/s for %.0f s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", rate,
-        seconds, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+    System.out.printf(Locale.ROOT, "open loop: 1 event per append at %d/s for %.0f s, preallocate %d: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms,"
+        + " max %.3f ms%n", rate, seconds, config.preallocateBytes(), h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
   }
 
   private static void deleteTree(Path root) throws IOException {
