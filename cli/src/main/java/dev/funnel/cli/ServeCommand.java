@@ -247,6 +247,9 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private Integer serveLive() throws InterruptedException {
+    if (logPreallocateBytes < 0 || logPreallocateBytes > (1L << 30)) {
+      throw new IllegalArgumentException("--log-preallocate-bytes must be between 0 (off) and 1073741824; got " + logPreallocateBytes);
+    }
     LiveService.Config defaults = LiveService.Config.defaults();
     OnlineRecommender.Config online = defaults.online();
     UserActivity.Config users = online.users();

@@ -197,6 +197,14 @@ class FunnelCliTest {
   }
 
   @Test
+  void serveRefusesABadLogPreallocationNamingTheFlag() {
+    CliRun bad = run("serve", "--data", dir.resolve("live3").toString(), "--log-preallocate-bytes", "-1", "--port", "0");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("--log-preallocate-bytes").contains("got -1");
+    assertThat(run("serve", "--help").out()).contains("--log-preallocate-bytes");
+  }
+
+  @Test
   void serveRefusesMissingTlsFilesBeforeTakingTheDataDirectory() {
     CliRun noKey = run("serve", "--data", dir.resolve("live3").toString(), "--tls-cert", dir.resolve("server.crt").toString(), "--port", "0");
     assertThat(noKey.code()).isNotZero();
