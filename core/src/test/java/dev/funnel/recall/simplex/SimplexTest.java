@@ -67,7 +67,7 @@ class SimplexTest {
     for (double gamma : new double[] {0.5, 1.0}) {
       List<String> lines = new ArrayList<>();
       Progress progress = Progress.summaries(lines::add);
-      SimplexModel model = (SimplexModel) new Simplex().train(data, small(2, gamma), new TrainContext(2, seed, progress));
+      SimplexModel model = (SimplexModel) new Simplex().train(data, small(1, gamma), new TrainContext(2, seed, progress));
       assertThat(lines).hasSize(15);
       assertThat(lines.get(14)).startsWith("epoch 15/15 loss ");
       // unit vectors: the score is the cosine
@@ -88,7 +88,7 @@ class SimplexTest {
     long seed = 7L;
     System.out.println("seed " + seed);
     Interactions data = clustered(seed);
-    SimplexConfig config = Params.bind(small(2, 0.5), Map.of("historySample", "3", "denseAdam", "true"));
+    SimplexConfig config = Params.bind(small(1, 0.5), Map.of("historySample", "3", "denseAdam", "true"));
     SimplexModel model = (SimplexModel) new Simplex().train(data, config, new TrainContext(2, seed, Progress.NONE));
     double share = inClusterShare(model, data);
     System.out.printf("historySample 3, dense Adam: in-cluster above out-of-cluster for %.3f of pairs%n", share);
@@ -190,7 +190,7 @@ class SimplexTest {
     List<String> lines = new ArrayList<>();
     Progress progress = Progress.summaries(lines::add);
     for (String perExample : new String[] {"false", "true"}) {
-      SimplexConfig config = Params.bind(small(2, 0.8), Map.of("historyTable", "true", "clipNorm", "1",
+      SimplexConfig config = Params.bind(small(1, 0.8), Map.of("historyTable", "true", "clipNorm", "1",
           "dropoutAfterNorm", "true", "denseAdam", "true", "lrDecayEpoch", "1", "lrDecayFactor", "0.5",
           "perExampleNegatives", perExample, "shuffledEpochs", "true"));
       SimplexModel model = (SimplexModel) new Simplex().train(data, config, new TrainContext(2, seed, progress));
