@@ -13,6 +13,7 @@ import dev.funnel.server.ModelDirectory;
 import dev.funnel.server.ServerConfig;
 import dev.funnel.server.ShutdownSignal;
 import dev.funnel.server.TlsConfig;
+import dev.funnel.store.log.LogConfig;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
@@ -247,8 +248,9 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private Integer serveLive() throws InterruptedException {
-    if (logPreallocateBytes < 0 || logPreallocateBytes > (1L << 30)) {
-      throw new IllegalArgumentException("--log-preallocate-bytes must be between 0 (off) and 1073741824; got " + logPreallocateBytes);
+    if (logPreallocateBytes < 0 || logPreallocateBytes > LogConfig.MAX_PREALLOCATE_BYTES) {
+      throw new IllegalArgumentException("--log-preallocate-bytes must be between 0 (off) and " + LogConfig.MAX_PREALLOCATE_BYTES + "; got "
+          + logPreallocateBytes);
     }
     LiveService.Config defaults = LiveService.Config.defaults();
     OnlineRecommender.Config online = defaults.online();

@@ -1,9 +1,7 @@
 package dev.funnel.bench.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +34,11 @@ public final class ChildLoadGenerator {
 
   private ChildLoadGenerator() {}
 
-  /** As {@link LoadGenerator#runPost}, from a child JVM; its output lines are echoed with a {@code loadgen:} prefix. */
+  /**
+   * As {@link LoadGenerator#runPost}, from a child JVM. Its output goes to a file (kept when it fails)
+   * and is echoed with a {@code loadgen:} prefix once it has exited; a child still running a minute
+   * after its measured window is killed.
+   */
   public static LoadResult runPost(URI base, String path, List<String> bodies, double rate, Duration warmup, Duration duration,
       int connections) throws IOException, InterruptedException {
     if (bodies.isEmpty()) {
@@ -62,29 +64,28 @@ public final class ChildLoadGenerator {
           file.toString()));
       System.out.println("loadgen: " + String.join(" ", cmd.subList(0, cmd.indexOf("-cp"))) + " ... " + String.join(" ",
           cmd.subList(cmd.indexOf(ChildLoadGenerator.class.getName()), cmd.size())));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Path out = Files.createTempFile("funnel-loadgen", ".out");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       Thread reaper = new Thread(p::destroyForcibly, "funnel-child-loadgen-reaper");
       Runtime.getRuntime().addShutdownHook(reaper);
       try {
-        LoadResult result = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith(RESULT)) {
-              result = JSON.readValue(line.substring(RESULT.length()), LoadResult.class);
-            } else {
-              System.out.println("loadgen: " + line);
-            }
-          }
-        }
         long limit = warmup.toMillis() + duration.toMillis() + 60_000;
         if (!p.waitFor(limit, TimeUnit.MILLISECONDS)) {
-          p.destroyForcibly();
-          throw new IllegalStateException("the child load generator did not exit within " + limit + " ms");
+          throw new IllegalStateException("the child load generator did not exit within " + limit + " ms; its output is in " + out);
+        }
+        LoadResult result = null;
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+          if (line.startsWith(RESULT)) {
+            result = JSON.readValue(line.substring(RESULT.length()), LoadResult.class);
+          } else {
+            System.out.println("loadgen: " + line);
+          }
         }
         if (p.exitValue() != 0 || result == null) {
           throw new IllegalStateException("the child load generator exited with " + p.exitValue()
               + (result == null ? " without a result line" : ""));
         }
+        Files.deleteIfExists(out);
         return result;
       } finally {
         p.destroyForcibly();

@@ -59,4 +59,11 @@ class OpenLoopPostTest {
     Assertions.assertThatThrownBy(() -> ChildLoadGenerator.runPost(URI.create("http://127.0.0.1:1"), "/v1/events", List.of("{}\n{}"), 10,
         Duration.ZERO, Duration.ofSeconds(1), 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one line");
   }
+
+  @Test
+  void anUnknownLoadGeneratorIsRefusedNamingTheField() {
+    Assertions.assertThatThrownBy(() -> IngestBench.ingestOpenLoop(null, "m", null, 1, 10, Duration.ZERO, Duration.ofSeconds(1),
+        IngestBench.Host.inJvm(), "thread")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'load_generator'")
+        .hasMessageContaining("load_generator=thread");
+  }
 }

@@ -21,6 +21,7 @@ package dev.funnel.store.log;
 public record LogConfig(long segmentBytes, long maxAgeMillis, long maxTotalBytes, long preallocateBytes) {
   public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
   public static final long DEFAULT_PREALLOCATE_BYTES = 1L << 20;
+  public static final long MAX_PREALLOCATE_BYTES = 1L << 30;
   /** The most zero bytes written (and synced) in one go, so a commit arriving meanwhile waits at most about one such write. */
   public static final int PREALLOCATE_STEP = 256 << 10;
   /** Small enough for tests that want several segments, large enough for a header and a few records. */
@@ -36,7 +37,7 @@ public record LogConfig(long segmentBytes, long maxAgeMillis, long maxTotalBytes
     if (maxTotalBytes < 0) {
       throw new IllegalArgumentException("maxTotalBytes must be >= 0 (0 = no size limit); maxTotalBytes=" + maxTotalBytes);
     }
-    if (preallocateBytes < 0 || preallocateBytes > (1L << 30)) {
+    if (preallocateBytes < 0 || preallocateBytes > MAX_PREALLOCATE_BYTES) {
       throw new IllegalArgumentException("preallocateBytes must be between 0 (off) and 2^30; preallocateBytes=" + preallocateBytes);
     }
   }
